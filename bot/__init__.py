@@ -1,0 +1,1 @@
+"""Core of migrasi-aman: channel-neutral messages, the dialog engine, configuration and CLI."""

@@ -1,0 +1,1 @@
+"""Channel adapters: parse platform payloads into Inbound messages and render Outbound ones."""

@@ -1,0 +1,75 @@
+"""Pieces every channel adapter shares: hashed ids for logs, the rate limit and input caps."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.i18n import Translator
+from bot.messages import Inbound, Outbound
+
+MAX_PAYLOAD_CHARS = 256
+_LOG_SALT = b"migrasi-aman/log"
+
+
+def hashed(user_id: str) -> str:
+    """Return a short, stable pseudonym of a channel user id or phone number for logs."""
+    return hashlib.sha256(_LOG_SALT + user_id.encode()).hexdigest()[:12]
+
+
+def cap_inbound(inbound: Inbound, max_chars: int) -> Inbound:
+    """Cap text and payload before the engine; one extra character lets the engine say it cut."""
+    text = inbound.text[: max_chars + 1]
+    payload = inbound.payload[:MAX_PAYLOAD_CHARS] if inbound.payload is not None else None
+    name = inbound.display_name[:120] if inbound.display_name else inbound.display_name
+    if (text, payload, name) == (inbound.text, inbound.payload, inbound.display_name):
+        return inbound
+    return replace(inbound, text=text, payload=payload, display_name=name)
+
+
+def slow_down_message(translator: Translator) -> Outbound:
+    """Return the polite answer to a sender who writes too fast."""
+    return Outbound(
+        translator.for_locale("id")._(
+            "Pesan Anda terlalu cepat. Mohon tunggu sebentar, lalu kirim lagi pertanyaan Anda."
+        )
+    )
+
+
+class RateLimiter:
+    """A per-sender sliding one-minute window, kept in this process's memory."""
+
+    def __init__(
+        self, per_minute: int, clock: Callable[[], datetime], max_senders: int = 50_000
+    ) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self.max_senders = max_senders
+        self._seen: dict[str, deque[datetime]] = {}
+        self._warned: set[str] = set()
+
+    def check(self, sender: str) -> str:
+        """Return "ok", "warn" (first message over the limit) or "drop" (warned already)."""
+        now = self.clock()
+        window = self._seen.setdefault(sender, deque())
+        while window and now - window[0] >= timedelta(minutes=1):
+            window.popleft()
+        if len(window) < self.per_minute:
+            window.append(now)
+            self._warned.discard(sender)
+            self._trim()
+            return "ok"
+        if sender in self._warned:
+            return "drop"
+        self._warned.add(sender)
+        return "warn"
+
+    def _trim(self) -> None:
+        """Forget the oldest senders so memory stays bounded under a flood of new ids."""
+        while len(self._seen) > self.max_senders:
+            oldest = next(iter(self._seen))
+            del self._seen[oldest]
+            self._warned.discard(oldest)

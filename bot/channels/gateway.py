@@ -1,0 +1,56 @@
+"""The path every channel shares into the engine: input caps, the rate limit, then one turn."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.channels.common import RateLimiter, cap_inbound, hashed, slow_down_message
+from bot.engine import Engine
+from bot.i18n import Translator
+from bot.messages import Inbound, Outbound
+from storage.outbox import SqlOutbox
+
+log = logging.getLogger(__name__)
+
+
+class ChannelGateway:
+    """Hands inbound messages to the engine; replies for outbox channels are queued, not returned."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        outbox: SqlOutbox,
+        translator: Translator,
+        limiter: RateLimiter,
+        max_input_chars: int,
+        wake_sender: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.engine = engine
+        self.outbox = outbox
+        self.translator = translator
+        self.limiter = limiter
+        self.max_input_chars = max_input_chars
+        self.wake_sender = wake_sender
+
+    def queued(self, channel: str) -> bool:
+        """Return True when the engine puts this channel's replies into the outbox."""
+        return channel in self.engine.options.outbox_channels
+
+    async def receive(self, inbound: Inbound) -> list[Outbound]:
+        """Run one inbound through the engine and return its replies (already queued if outbox)."""
+        inbound = cap_inbound(inbound, self.max_input_chars)
+        verdict = self.limiter.check(f"{inbound.channel}:{inbound.user_id}")
+        if verdict != "ok":
+            log.info("rate limit (%s) for %s on %s", verdict, hashed(inbound.user_id), inbound.channel)
+            if verdict == "drop":
+                return []
+            notice = slow_down_message(self.translator)
+            if self.queued(inbound.channel):
+                await self.outbox.enqueue(notice, inbound.sender)
+                self.wake_sender()
+            return [notice]
+        replies = await self.engine.handle(inbound)
+        if replies and self.queued(inbound.channel):
+            self.wake_sender()
+        return replies

@@ -1,0 +1,161 @@
+"""The `migrasi-aman` command line: chat, ask, eval, kb check and the service-centre tools."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+from bot.messages import Channel, Inbound
+from bot.evaluation import score
+
+IN_MEMORY_DATABASE = "sqlite+aiosqlite://"
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Build the argument parser."""
+    parser = argparse.ArgumentParser(prog="migrasi-aman", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("chat", help="talk to the bot in the terminal (works from a pipe too)")
+
+    ask = commands.add_parser("ask", help="answer one question, or JSON lines from stdin")
+    ask.add_argument("text", nargs="?", help="the question")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--jsonl", action="store_true", help='read {"text": ...} lines from stdin')
+
+    evaluate = commands.add_parser("eval", help="score a labelled JSONL file")
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--errors", action="store_true", help="list every miss")
+
+    kb = commands.add_parser("kb", help="knowledge-base tools")
+    kb_commands = kb.add_subparsers(dest="kb_command", required=True)
+    kb_commands.add_parser("check", help="validate every knowledge file")
+    return parser
+
+
+def _read_jsonl(path: Path | None) -> Iterator[dict[str, Any]]:
+    """Yield JSON objects from a file or stdin, skipping blank lines."""
+    stream = path.open(encoding="utf-8") if path else sys.stdin
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as error:
+                raise SystemExit(f"line {number}: not JSON: {error}") from error
+
+
+async def _answers(texts: Iterator[str]) -> Iterator[dict[str, Any]]:
+    """Answer each text through the real engine, on a throw-away in-memory database."""
+    from bot.composition import build_service
+
+    settings = Settings(database_url=IN_MEMORY_DATABASE)
+    service = await build_service(settings)
+    answers = []
+    try:
+        for number, text in enumerate(texts):
+            # A fresh user per question: no dialog state leaks from one to the next.
+            inbound = Inbound(Channel.CONSOLE, f"ask-{number}", f"ask-{number}", text=text)
+            turn = await service.engine.handle_turn(inbound)
+            reply = turn.reply
+            answers.append(
+                {
+                    "topic": reply.topic if reply else None,
+                    "score": reply.score if reply else 0.0,
+                    "urgent": reply.urgent if reply else False,
+                    "suggestions": reply.suggestions if reply else [],
+                    "reply": "\n\n".join(message.text for message in turn.messages),
+                }
+            )
+    finally:
+        await service.close()
+    return iter(answers)
+
+
+def _ask(args: argparse.Namespace) -> int:
+    """Run `ask`."""
+    if args.jsonl:
+        texts = [str(item.get("text", "")) for item in _read_jsonl(None)]
+    elif args.text is not None:
+        texts = [args.text]
+    else:
+        print("ask needs TEXT or --jsonl", file=sys.stderr)
+        return 2
+    for answer in asyncio.run(_answers(iter(texts))):
+        if args.json or args.jsonl:
+            print(json.dumps(answer, ensure_ascii=False))
+        else:
+            print(answer["reply"])
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    """Run `eval`."""
+    labels = list(_read_jsonl(args.file))
+    answers = list(asyncio.run(_answers(iter(str(item.get("text", "")) for item in labels))))
+    report = score(zip(labels, answers, strict=True))
+    for line in report.lines():
+        print(line)
+    if args.errors:
+        for error in report.errors:
+            print(json.dumps(error, ensure_ascii=False), file=sys.stderr)
+    return 0
+
+
+def _kb_check() -> int:
+    """Run `kb check`."""
+    from knowledge.loader import KnowledgeError, load_topics
+
+    try:
+        topics = load_topics()
+    except KnowledgeError as error:
+        for problem in error.problems:
+            print(problem)
+        print(f"{len(error.problems)} problem(s)", file=sys.stderr)
+        return 1
+    examples = sum(len(topic.examples) for topic in topics)
+    print(f"ok: {len(topics)} topics, {examples} example questions")
+    return 0
+
+
+def _chat() -> int:
+    """Run `chat`."""
+    from bot.channels.console import run_console
+    from bot.composition import build_service
+
+    async def main() -> None:
+        service = await build_service(Settings())
+        try:
+            await run_console(service.engine)
+        finally:
+            await service.close()
+
+    asyncio.run(main())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "chat":
+        return _chat()
+    if args.command == "ask":
+        return _ask(args)
+    if args.command == "eval":
+        return _eval(args)
+    if args.command == "kb":
+        return _kb_check()
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

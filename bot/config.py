@@ -1,0 +1,77 @@
+"""Settings read from MIGRASI_* environment variables (and an optional .env file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "token", "xxx", "test"})
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; built once in a composition root and passed down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MIGRASI_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["development", "production"] = "development"
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite+aiosqlite:///{Path.cwd() / 'migrasi-aman.db'}"
+    )
+    default_locale: Literal["id", "en"] = "id"
+    # Longest message the engine reads; the rest is cut before any handler sees it.
+    max_input_chars: int = Field(default=2000, ge=100)
+    # A dialog left unanswered this long is closed on the next message (intake keeps a draft).
+    dialog_timeout_hours: int = Field(default=24, ge=1)
+    # Knowledge answers below this score abstain and offer suggestions instead.
+    answer_threshold: float | None = Field(default=None, ge=0, le=100)
+    retention_days: int = Field(default=365, ge=1)
+    log_level: str = "INFO"
+
+    # Web service and channels (the channels issue uses these).
+    host: str = "127.0.0.1"
+    port: int = 8080
+    telegram_token: SecretStr | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_access_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_api_base: str = "https://graph.facebook.com/v21.0"
+    whatsapp_reopen_template: str = "ada_balasan_petugas"
+    whatsapp_template_language: str = "id"
+    rate_limit_per_minute: int = Field(default=20, ge=1)
+    max_body_bytes: int = Field(default=256_000, ge=1024)
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        """Accept plain postgresql:// and sqlite:// URLs by adding the async driver."""
+        if value.startswith("postgresql://"):
+            return "postgresql+asyncpg://" + value.removeprefix("postgresql://")
+        if value.startswith("sqlite:///"):
+            return "sqlite+aiosqlite:///" + value.removeprefix("sqlite:///")
+        return value
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets_in_production(self) -> Settings:
+        """Refuse obvious placeholder secrets outside development."""
+        if self.environment != "production":
+            return self
+        for name in (
+            "telegram_token",
+            "telegram_webhook_secret",
+            "whatsapp_verify_token",
+            "whatsapp_app_secret",
+            "whatsapp_access_token",
+        ):
+            secret = getattr(self, name)
+            if secret is not None and secret.get_secret_value().lower() in PLACEHOLDER_SECRETS:
+                raise ValueError(f"MIGRASI_{name.upper()} is a placeholder; set a real secret")
+        return self

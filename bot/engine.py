@@ -1,0 +1,215 @@
+"""The dialog engine: one inbound message in, one stored turn, the replies out."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from bot.i18n import Translator
+from bot.messages import Button, Inbound, InboundKind, Outbound
+from bot.ports import Contact, Conversation, Storage, UnitOfWork
+from handlers.base import KEEP, Handler, HandlerContext, Reply
+from knowledge.base import KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+LAST_CHOICES = "_choices"  # slot: payloads of the numbered choices last shown
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+@dataclass(frozen=True, slots=True)
+class EngineOptions:
+    """Engine limits taken from Settings."""
+
+    default_locale: str = "id"
+    max_input_chars: int = 2000
+    dialog_timeout: timedelta = timedelta(hours=24)
+    # Replies to these channels go into the outbox in the turn's transaction (a sender delivers).
+    outbox_channels: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Turn:
+    """What one inbound produced: the replies and what the answering handler decided."""
+
+    messages: list[Outbound]
+    handler: str | None = None
+    reply: Reply | None = None
+    duplicate: bool = False
+
+
+def clean_text(text: str, limit: int) -> tuple[str, bool]:
+    """Remove control and invisible characters, normalise, cap the length; say if it was cut."""
+    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text or "")).strip()
+    if len(text) > limit:
+        return text[:limit].rstrip(), True
+    return text, False
+
+
+class Engine:
+    """Runs the ordered handler pipeline for each inbound message inside one unit of work."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        pipeline: Sequence[Handler],
+        knowledge: KnowledgeBase,
+        translator: Translator,
+        options: EngineOptions | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.storage = storage
+        self.pipeline = tuple(pipeline)
+        self.knowledge = knowledge
+        self.translator = translator
+        self.options = options or EngineOptions()
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    async def handle(self, inbound: Inbound) -> list[Outbound]:
+        """Handle one inbound message and return the replies to its sender."""
+        return (await self.handle_turn(inbound)).messages
+
+    async def handle_turn(self, inbound: Inbound) -> Turn:
+        """Handle one inbound message and return the whole turn."""
+        text, truncated = clean_text(inbound.text, self.options.max_input_chars)
+        inbound = replace(inbound, text=text)
+        try:
+            async with self.storage.unit_of_work() as uow:
+                turn = await self._turn(uow, inbound, truncated)
+                await uow.commit()
+                return turn
+        except Exception:
+            # A handler or the database failed: the user still gets a polite answer and
+            # the inbound is claimed, so a platform redelivery does not loop on the bug.
+            log.exception("turn failed on channel %s", inbound.channel)
+            return await self._failed_turn(inbound)
+
+    async def _turn(self, uow: UnitOfWork, inbound: Inbound, truncated: bool) -> Turn:
+        """Run the pipeline inside an open unit of work."""
+        if not await uow.claim_inbound(inbound.channel, inbound.message_id):
+            return Turn([], duplicate=True)
+        now = self.clock()
+        contact = await uow.contact_for(inbound.channel, inbound.user_id, self.options.default_locale)
+        conversation = await uow.load_conversation(contact.id)
+        self._expire_stale_dialog(conversation, now)
+        inbound = self._resolve_number(inbound, conversation)
+        ctx = HandlerContext(
+            contact=contact,
+            conversation=conversation,
+            store=uow,
+            knowledge=self.knowledge,
+            i18n=self.translator.for_locale(contact.locale),
+            clock=self.clock,
+            i18n_for=self.translator.for_locale,
+        )
+        handler_name, reply = await self._run_pipeline(inbound, ctx)
+        # The language may have changed during the turn (/bahasa): translate the notice with it.
+        if truncated:
+            notice = self.translator.for_locale(ctx.contact.locale)._(
+                "Pesan Anda sangat panjang, jadi hanya bagian awalnya yang saya baca."
+            )
+            reply.messages.insert(0, Outbound(notice))
+        if not reply.forget_contact:
+            self._apply(reply, conversation)
+            await uow.save_conversation(contact.id, conversation)
+            await self._log(uow, ctx.contact, inbound, handler_name, reply, now)
+        await self._enqueue(uow, inbound, reply.messages, now)
+        return Turn(reply.messages, handler_name, reply)
+
+    async def _enqueue(
+        self, uow: UnitOfWork, inbound: Inbound, messages: list[Outbound], now: datetime
+    ) -> None:
+        """Put the replies for outbox channels into the outbox of this unit of work."""
+        for message in messages:
+            recipient = message.to or inbound.sender
+            if recipient.channel in self.options.outbox_channels:
+                await uow.enqueue(message, recipient, now)
+
+    async def _run_pipeline(self, inbound: Inbound, ctx: HandlerContext) -> tuple[str, Reply]:
+        """Return the first handler's reply; the last handler (fallback) always answers."""
+        for handler in self.pipeline:
+            reply = await handler.handle(inbound, ctx)
+            if reply is not None:
+                return handler.name, reply
+        raise RuntimeError("the handler pipeline has no fallback")
+
+    def _expire_stale_dialog(self, conversation: Conversation, now: datetime) -> None:
+        """Close a dialog the user left long ago; handlers keep drafts in slots to resume."""
+        updated = conversation.updated_at
+        if conversation.state and updated and now - updated > self.options.dialog_timeout:
+            conversation.state = None
+
+    @staticmethod
+    def _resolve_number(inbound: Inbound, conversation: Conversation) -> Inbound:
+        """Turn a typed number into the payload of the numbered choice last shown."""
+        choices = conversation.slots.get(LAST_CHOICES) or []
+        text = inbound.text.strip().rstrip(".")
+        if inbound.payload is None and text.isdigit() and 1 <= int(text) <= len(choices):
+            return replace(inbound, payload=choices[int(text) - 1], kind=InboundKind.BUTTON)
+        return inbound
+
+    @staticmethod
+    def _apply(reply: Reply, conversation: Conversation) -> None:
+        """Apply the reply's state changes and remember the choices just offered."""
+        if reply.slots is not None:
+            conversation.slots = dict(reply.slots)
+        if reply.state is not KEEP:
+            conversation.state = reply.state  # type: ignore[assignment]
+        own = [message for message in reply.messages if message.to is None]
+        offered: list[Button] = [choice for message in own for choice in message.choices]
+        conversation.slots[LAST_CHOICES] = [choice.payload for choice in offered]
+
+    @staticmethod
+    async def _log(
+        uow: UnitOfWork,
+        contact: Contact,
+        inbound: Inbound,
+        handler: str,
+        reply: Reply,
+        now: datetime,
+    ) -> None:
+        """Store the turn; message text only for contacts who agreed to it."""
+        keep_text = contact.consent_at is not None
+        inbound_text = inbound.text or inbound.payload or ""
+        await uow.log_message(
+            contact.id, "in", inbound_text if keep_text else None, handler, reply.topic, now
+        )
+        for message in reply.messages:
+            if message.to is None:
+                await uow.log_message(
+                    contact.id, "out", message.text if keep_text else None, handler, reply.topic, now
+                )
+
+    async def _failed_turn(self, inbound: Inbound) -> Turn:
+        """Answer politely after a failure, claiming the inbound and resetting the dialog."""
+        try:
+            async with self.storage.unit_of_work() as uow:
+                await uow.claim_inbound(inbound.channel, inbound.message_id)
+                contact = await uow.contact_for(
+                    inbound.channel, inbound.user_id, self.options.default_locale
+                )
+                conversation = await uow.load_conversation(contact.id)
+                conversation.state = None  # keep the slots: an intake draft can still resume
+                await uow.save_conversation(contact.id, conversation)
+                await uow.commit()
+                locale = contact.locale
+        except Exception:
+            log.exception("could not record the failed turn")
+            locale = self.options.default_locale
+        i18n = self.translator.for_locale(locale)
+        message = Outbound(
+            i18n._("Maaf, ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."),
+            buttons=(Button(i18n._("Menu utama"), "menu"),),
+        )
+        if inbound.channel in self.options.outbox_channels:
+            try:
+                async with self.storage.unit_of_work() as uow:
+                    await self._enqueue(uow, inbound, [message], self.clock())
+                    await uow.commit()
+            except Exception:
+                log.exception("could not queue the error answer")
+        return Turn([message], handler="error")

@@ -1,0 +1,85 @@
+"""Gettext translations (Babel catalogues under bot/locale) and locale-aware number and date formatting."""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+SUPPORTED_LOCALES = ("id", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Translations:
+    """The gettext functions and formatters of one locale."""
+
+    locale: str
+    catalogue: gettext.NullTranslations
+
+    def _(self, message: str) -> str:
+        """Translate a message template; call .format() on the result, never inside."""
+        return self.catalogue.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """Translate a message with a count."""
+        return self.catalogue.ngettext(singular, plural, count)
+
+    def rupiah(self, amount: int) -> str:
+        """Format an amount of Rupiah for this locale (no decimals)."""
+        return format_currency(
+            amount, "IDR", locale=self.locale, currency_digits=False, format="¤#,##0"
+        )
+
+    def date(self, value: date) -> str:
+        """Format a date for this locale."""
+        return format_date(value, format="long", locale=self.locale)
+
+    def datetime(self, value: datetime) -> str:
+        """Format a timestamp for this locale."""
+        return format_datetime(value, format="medium", locale=self.locale)
+
+
+class Translator:
+    """Loads every catalogue once and hands out Translations per locale."""
+
+    def __init__(self, locale_dir: Path = LOCALE_DIR, default: str = "id") -> None:
+        self._default = default
+        self._by_locale = {code: self._load(locale_dir, code) for code in SUPPORTED_LOCALES}
+
+    @staticmethod
+    def _load(locale_dir: Path, code: str) -> Translations:
+        """Load a compiled catalogue, compiling the .po in memory when the .mo is missing or stale."""
+        messages = locale_dir / code / "LC_MESSAGES"
+        po_path, mo_path = messages / f"{DOMAIN}.po", messages / f"{DOMAIN}.mo"
+        if mo_path.exists() and (
+            not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
+        ):
+            with mo_path.open("rb") as mo_file:
+                return Translations(code, gettext.GNUTranslations(mo_file))
+        if po_path.exists():
+            # Running from a checkout whose catalogue changed since the last build.
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file, locale=code)
+            buffer = io.BytesIO()
+            write_mo(buffer, catalog)
+            buffer.seek(0)
+            return Translations(code, gettext.GNUTranslations(buffer))
+        raise FileNotFoundError(f"no translation catalogue for locale {code!r} in {messages}")
+
+    def for_locale(self, code: str | None) -> Translations:
+        """Return the translations of a locale, or the default for an unknown one."""
+        return self._by_locale.get(code or self._default, self._by_locale[self._default])
+
+
+def lazy(message: str) -> str:
+    """Mark a message for extraction where it is translated later (menus, constants)."""
+    return message

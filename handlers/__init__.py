@@ -1,0 +1,1 @@
+"""Dialog handlers, one module per conversation; `pipeline.build_pipeline` fixes their order."""

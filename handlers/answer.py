@@ -1,0 +1,121 @@
+"""Knowledge answers: the retriever's best topic with its source, or an honest 'not sure'."""
+
+from __future__ import annotations
+
+from bot.i18n import Translations
+from bot.messages import Button, Inbound, Outbound
+from handlers.base import HandlerContext, Reply, command_of, menu_button, officer_button
+from knowledge.base import KnowledgeBase
+from knowledge.model import Topic
+
+TOPIC_PREFIX = "topic:"
+MORE_PREFIX = "more:"
+
+
+def _buttons(i18n: Translations, *pairs: tuple[str, str]) -> tuple[Button, ...]:
+    """Build buttons from (label, payload) pairs."""
+    return tuple(Button(label, payload) for label, payload in pairs)
+
+
+def topic_message(topic: Topic, knowledge: KnowledgeBase, i18n: Translations) -> Outbound:
+    """Render a topic's answer with its source line and the ways onward."""
+    locale = i18n.locale
+    text = "\n\n".join(
+        [
+            f"*{topic.title_for(locale)}*",
+            topic.text(topic.answer, locale),
+            i18n._("Sumber: {sources}. Diperiksa: {date}.").format(
+                sources=topic.sources_line(), date=i18n.date(topic.reviewed)
+            ),
+        ]
+    )
+    if topic.red_flag:
+        text += "\n\n" + i18n._(
+            "Jika ini sedang Anda alami, petugas Pusat Layanan Migrasi bisa membantu: "
+            "tekan *Tanya petugas*."
+        )
+    options: list[Button] = []
+    if topic.more:
+        options.append(Button(i18n._("Selengkapnya"), f"{MORE_PREFIX}{topic.id}"))
+    for related_id in topic.related[:4]:
+        related = knowledge.topic(related_id)
+        if related is not None:
+            options.append(Button(related.title_for(locale), f"{TOPIC_PREFIX}{related.id}"))
+    options += [Button(i18n._("Tanya petugas"), "petugas"), Button(i18n._("Menu utama"), "menu")]
+    return Outbound(text, options=tuple(options), options_title=i18n._("Pilihan"))
+
+
+def more_message(topic: Topic, i18n: Translations) -> Outbound:
+    """Render the longer part of a topic."""
+    text = f"*{topic.title_for(i18n.locale)}*\n\n{topic.text(topic.more, i18n.locale)}"
+    return Outbound(
+        text,
+        buttons=_buttons(i18n, (i18n._("Tanya petugas"), "petugas"), (i18n._("Menu utama"), "menu")),
+    )
+
+
+def not_sure_message(suggestions: list[Topic], i18n: Translations) -> Outbound:
+    """Say honestly that the bot is not sure, and offer the closest topics and an officer."""
+    if suggestions:
+        text = i18n._(
+            "Maaf, saya belum yakin maksud Anda. Mungkin salah satu topik ini? "
+            "Atau tanyakan langsung ke petugas."
+        )
+    else:
+        text = i18n._(
+            "Maaf, saya belum bisa menjawab itu. Saya hanya menjawab soal kerja ke luar negeri "
+            "yang aman. Coba tulis dengan kata lain, pilih menu, atau tanyakan ke petugas."
+        )
+    options = [Button(topic.title_for(i18n.locale), f"{TOPIC_PREFIX}{topic.id}") for topic in suggestions]
+    options += [Button(i18n._("Tanya petugas"), "petugas"), Button(i18n._("Menu utama"), "menu")]
+    return Outbound(text, options=tuple(options), options_title=i18n._("Pilihan"))
+
+
+def answer_text(text: str, knowledge: KnowledgeBase, i18n: Translations) -> Reply:
+    """Answer a free-text question from the knowledge base, or abstain with suggestions."""
+    ranking = knowledge.rank(text)
+    suggestions = ranking.suggestions(3)
+    best = ranking.best
+    score = best.score if best else 0.0
+    topic = knowledge.topic(ranking.topic_id) if ranking.topic_id else None
+    if topic is not None:
+        return Reply(
+            [topic_message(topic, knowledge, i18n)],
+            state=None,
+            topic=topic.id,
+            score=score,
+            suggestions=suggestions,
+        )
+    # Suggest only candidates with some real overlap: for nonsense, offer the menu instead.
+    close = [
+        found
+        for match in ranking.candidates[:3]
+        if match.score >= ranking.threshold / 2 and (found := knowledge.topic(match.topic_id))
+    ]
+    return Reply([not_sure_message(close, i18n)], state=None, score=score, suggestions=suggestions)
+
+
+class AnswerHandler:
+    """Answers topic buttons and free text from the knowledge base."""
+
+    name = "answer"
+
+    async def handle(self, message: Inbound, ctx: HandlerContext) -> Reply | None:
+        """Answer a topic or 'more' button, or rank free text; pass on other buttons."""
+        command = command_of(message)
+        if command and command.startswith(TOPIC_PREFIX):
+            topic = ctx.knowledge.topic(command.removeprefix(TOPIC_PREFIX))
+            if topic is None:
+                return None
+            return Reply([topic_message(topic, ctx.knowledge, ctx.i18n)], state=None, topic=topic.id, score=100.0)
+        if command and command.startswith(MORE_PREFIX):
+            topic = ctx.knowledge.topic(command.removeprefix(MORE_PREFIX))
+            if topic is None or not topic.more:
+                return None
+            return Reply([more_message(topic, ctx.i18n)], state=None, topic=topic.id, score=100.0)
+        if command is not None or len(message.text.strip()) < 2:
+            return None
+        return answer_text(message.text, ctx.knowledge, ctx.i18n)
+
+
+__all__ = ["AnswerHandler", "answer_text", "menu_button", "officer_button", "topic_message"]

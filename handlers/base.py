@@ -1,0 +1,98 @@
+"""What every handler sees and returns: the handler context, the Reply and the Handler protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final, Protocol
+
+from bot.i18n import Translations
+from bot.messages import Button, Inbound, Outbound
+from bot.ports import Contact, ContactStore, Conversation
+from knowledge.base import KnowledgeBase
+
+
+class _Keep:
+    """Marker: leave the dialog state as it is."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Final = _Keep()
+
+
+@dataclass(slots=True)
+class Reply:
+    """What a handler answers: messages, dialog-state changes and what the answer was about."""
+
+    messages: list[Outbound]
+    state: str | None | _Keep = KEEP
+    slots: dict[str, Any] | None = None
+    topic: str | None = None
+    score: float = 0.0
+    urgent: bool = False
+    suggestions: list[str] = field(default_factory=list)
+    # The handler erased the contact: store nothing more about this turn.
+    forget_contact: bool = False
+
+
+@dataclass(slots=True)
+class HandlerContext:
+    """The narrow interface a handler works through."""
+
+    contact: Contact
+    conversation: Conversation
+    store: ContactStore
+    knowledge: KnowledgeBase
+    i18n: Translations
+    clock: Callable[[], datetime]
+    i18n_for: Callable[[str], Translations]
+
+    def _(self, message: str) -> str:
+        """Translate a message template for the contact's locale."""
+        return self.i18n._(message)
+
+    @property
+    def locale(self) -> str:
+        """Return the contact's locale code."""
+        return self.i18n.locale
+
+
+class Handler(Protocol):
+    """One conversation: takes the inbound message or passes (returns None)."""
+
+    name: str
+
+    async def handle(self, message: Inbound, ctx: HandlerContext) -> Reply | None:
+        """Answer the message, or return None to let the next handler try."""
+
+
+def menu_button(ctx: HandlerContext) -> Button:
+    """Return the 'back to menu' button."""
+    return Button(ctx._("Menu utama"), "menu")
+
+
+def officer_button(ctx: HandlerContext, urgent: bool = False) -> Button:
+    """Return the 'talk to an officer' button; the urgent one asks for priority follow-up."""
+    if urgent:
+        return Button(ctx._("Hubungi petugas"), "petugas:urgent")
+    return Button(ctx._("Tanya petugas"), "petugas")
+
+
+def command_of(message: Inbound) -> str | None:
+    """Return the payload or the lower-cased first word of a slash command, without a bot suffix."""
+    if message.payload:
+        return message.payload
+    text = message.text.strip()
+    if not text.startswith("/"):
+        return None
+    word = text.split(maxsplit=1)[0].lower()
+    return word.split("@", 1)[0]
+
+
+def command_argument(message: Inbound) -> str:
+    """Return what follows a slash command ('/start abc' -> 'abc')."""
+    parts = message.text.strip().split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 and parts[0].startswith("/") else ""

@@ -1,0 +1,198 @@
+"""Safety triage, first in the pipeline: someone in danger now gets the emergency channels at once.
+
+Urgent means a danger happening now (locked in, beaten, sexually abused, held, threatened
+with death, suicidal, abandoned abroad without papers). A question *about* such things
+("kalau dipukul majikan lapor ke mana?") is not urgent and gets the normal answer. Recall
+matters more than precision, so a cry for help ("tolong", "help") overrides the signs
+that a message is only hypothetical.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.messages import Inbound, Outbound
+from handlers.base import HandlerContext, Reply, menu_button, officer_button
+from knowledge.normalize import normalize
+
+# Each kind of danger, as patterns over normalised text (slang already rewritten:
+# "aku" -> "saya", "gak" -> "tidak", "pengen" -> "ingin", "bunuh diri" -> "bunuhdiri").
+DANGER: dict[str, tuple[str, ...]] = {
+    "violence": (
+        r"\bdi ?(pukul|hajar|aniaya|siksa|tampar|tendang|cambuk|setrum|sundut|gebuk|injak|cekik|"
+        r"bacok|tusuk|sakiti|lukai|siram|jambak|seret)\w*",
+        r"\b(memukul|memukuli|menyiksa|menganiaya|menampar|menendang|mencekik|menjambak|"
+        r"mukul|mukulin|nyiksa|nampar|nendang|gebukin|nyekik|ngehajar|hajar) (saya|kami|anak|"
+        r"istri|adik|kakak|suami|ibu)",
+        r"\b(nyekik|mencekik|nyiksa)\b",
+        r"\bbeaten\b|\bbeat me\b|\bhit me\b|\babused\b",
+    ),
+    "sexual": (
+        r"\bdi ?(perkosa|lecehkan|leceh|cabuli|raba|grepe|gerayangi)\w*",
+        r"\b(memperkosa|melecehkan|mencabuli|meraba|merkosa|ngelecehin) (saya|kami|anak|istri|adik)",
+        r"\bdipaksa (berhubungan|tidur|melayani|layani|nemenin|menemani|temani|jadi pelacur|"
+        r"menjual diri|jual diri)",
+        r"\bmasuk kamar saya\b.*\b(megang|memegang|pegang|raba|takut|paksa)",
+        r"\b(raped|rape me|sexually|harass)",
+    ),
+    "confinement": (
+        r"\bdi ?(kurung|sekap|kunci|konci|kerangkeng|rantai|ikat)\w*",
+        r"\b(tidak|dilarang) (boleh|bisa|diizinkan|dikasih|diberi) (keluar|pulang|kabur|turun|"
+        r"pergi|kemana|ke mana)",
+        r"\bdilarang keluar\b|\btidak bisa kemana\b",
+        r"\b(handphone|telepon|telpon|paspor|dokumen)( saya)? (diambil|disita|dirampas|ditahan)\b"
+        r".*\b(tidak|dilarang) (boleh|bisa)",
+        r"\b(tidak|dilarang) (boleh|bisa) (telepon|telpon|menghubungi|hubungi|kontak) keluarga",
+        r"\btidak (dikasih|diberi|dipasihan) (makan|tuang|dahar)\b|\bkelaparan\b",
+        r"\b(dipaksa|disuruh|paksa) (menipu|nipu|jadi penipu|kerja paksa|jadi scammer|scam)",
+        r"\bdijual (ke|kepada|sama)\b|\b(saya|kami|anak saya|adik saya|istri saya) dijual\b",
+        r"\bdiperjualbelikan\b",
+        r"\bkabur dari (majikan|penampungan|asrama|agen|bos|perusahaan|kapal)",
+        r"\b(ingin|mau|harus|bisa) kabur\b|\bsembunyi di\b",
+        r"\blocked (in|up)\b|\btrapped\b|\bheld against\b|\bnot allowed (to leave|out)\b",
+    ),
+    "threat": (
+        r"\bdiancam (akan )?(dibunuh|bunuh|mati|dipukul|disiksa|pisau|senjata|pistol|dijual)",
+        r"\b(ancam|mengancam|ngancam|ngancem) (akan )?(bunuh|membunuh|mati)",
+        r"\b(mau|akan|ingin|bakal) dibunuh\b",
+        r"\bthreat\w* to kill\b|\bkill me\b",
+    ),
+    "suicide": (
+        r"\bbunuhdiri\b|\bbunuh diri\b",
+        r"\b(ingin|mau|lebih baik) mati\b",
+        r"\bmengakhiri hidup\b|\bgantung diri\b|\bminum racun\b|\bmati saja\b",
+        r"\btidak (kuat|sanggup) (lagi )?(hidup|menjalani hidup)\b|\bcapek hidup\b|\blelah hidup\b",
+        r"\b(ingin|mau) (loncat|lompat|terjun)\b",
+        r"\bsuicid\w*|\bkill myself\b|\bend my life\b|\bwant to die\b",
+    ),
+    "stranded": (
+        r"\b(terlantar|ditelantar|terdampar|terlunta)\w*",
+        r"\bditinggal\w* (agen|majikan|sponsor|calo|di jalan|di bandara|di pelabuhan|di perbatasan)",
+        r"\b(tanpa|tidak punya|tidak ada) (paspor|dokumen|identitas)\b.*\b(tidak bisa|tidak punya "
+        r"uang|bingung) pulang",
+        r"\b(tidak bisa|tidak punya uang( untuk| buat)?) pulang\b.*\b(paspor|dokumen)",
+        r"\b(tidur|terjebak|tertahan) di (bandara|pelabuhan|perbatasan|jalan)",
+        r"\btidak ada yang (jemput|menjemput|bantu|nolong|menolong)\b",
+        r"\bstranded\b|\babandoned\b",
+    ),
+}
+# Threats are conditional by nature ("kalau lapor, dibunuh"): "kalau" does not make them hypothetical.
+CONDITIONAL_EXEMPT = frozenset({"threat"})
+# A cry for help in the present overrides hypothetical wording.
+CRY = re.compile(
+    r"\b(tolong|help|sos|darurat|selamatkan|bantu saya|bantu kami|cepat bantu)\b"
+    r"(?! (info|informasi|jelaskan|jelasin|kasih tahu|kasih tau|tanya|dijawab|bagaimana|apa))"
+)
+# A danger word inside an "if" clause is hypothetical: "kalau nanti dipukul ...".
+CONDITIONAL = re.compile(
+    r"\b(kalau|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|bila|if|what if|"
+    r"takut|khawatir|cemas|jangan sampai)"
+    r"( \w+){0,5} ?$"
+)
+# Past events are answered normally: the person is safe now.
+PAST = re.compile(
+    r"\b(pernah|dulu|dahulu|tahun lalu|waktu itu|sudah pulang|sudah di rumah|sudah selamat|"
+    r"sudah boleh pulang|sudah bisa pulang)\b"
+)
+# Questions about the law or signs in general, not about a person now.
+GENERAL = re.compile(
+    r"\b(hukuman|hukumnya|sanksi|pasal|undang|dipidana|apa itu|artinya|definisi|termasuk|"
+    r"mencegah|cegah|ciri|tanda|contoh|berita|film|dituntut)\b"
+)
+VICTIM = re.compile(
+    r"\b(saya|kami|anak|adik|adi|kakak|istri|suami|ibu|bapak|ayah|keluarga|teman|tetangga)\b"
+)
+SUICIDE_KIND = "suicide"
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """The outcome of triage: urgent or not, and which kinds of danger were seen."""
+
+    urgent: bool
+    kinds: tuple[str, ...] = ()
+
+
+_COMPILED = {kind: tuple(re.compile(p) for p in patterns) for kind, patterns in DANGER.items()}
+
+
+def _dangers(normalised: str) -> tuple[str, ...]:
+    """Return the kinds of danger mentioned outside an 'if' clause."""
+    kinds = []
+    for kind, patterns in _COMPILED.items():
+        for pattern in patterns:
+            for match in pattern.finditer(normalised):
+                before = normalised[: match.start()]
+                if kind in CONDITIONAL_EXEMPT or not CONDITIONAL.search(before):
+                    kinds.append(kind)
+                    break
+            if kinds and kinds[-1] == kind:
+                break
+    return tuple(kinds)
+
+
+def assess(text: str) -> Triage:
+    """Decide whether a message says someone is in danger now."""
+    normalised = normalize(text)
+    kinds = _dangers(normalised)
+    if not kinds:
+        return Triage(False)
+    if CRY.search(normalised):
+        return Triage(True, kinds)
+    if PAST.search(normalised):
+        return Triage(False, kinds)
+    if GENERAL.search(normalised) and not VICTIM.search(normalised):
+        return Triage(False, kinds)
+    return Triage(True, kinds)
+
+
+def urgent_text(ctx_translate: HandlerContext, kinds: tuple[str, ...]) -> str:
+    """Return the urgent reply: what to do now and the official emergency channels."""
+    _ = ctx_translate._
+    parts = []
+    if SUICIDE_KIND in kinds:
+        parts.append(
+            _(
+                "Anda tidak sendirian. Tolong bicara dengan seseorang sekarang:\n"
+                "- Layanan dukungan jiwa Kemenkes: healing119.id (gratis, rahasia), "
+                "atau telepon 119 ekstensi 8 (jam kerja).\n"
+                "- Jika nyawa terancam sekarang: telepon 112 atau Polisi 110."
+            )
+        )
+    if any(kind != SUICIDE_KIND for kind in kinds) or not parts:
+        parts.append(
+            _(
+                "Keselamatan Anda yang utama.\n"
+                "- Jika bisa, pergi ke tempat aman atau dekati orang yang Anda percaya.\n"
+                "- Di Indonesia: telepon Polisi 110 atau 112 (gratis).\n"
+                "- Di luar negeri: hubungi KBRI/KJRI terdekat, atau lapor lewat "
+                "peduliwni.kemlu.go.id / aplikasi Safe Travel.\n"
+                "- KP2MI: WhatsApp 0811-8080-141, telepon 0800-1000 (bebas pulsa di Indonesia) "
+                "atau +62 21 2924 4800 (dari luar negeri).\n"
+                "- Jika aman, simpan bukti: foto, pesan, alamat atau lokasi."
+            )
+        )
+    parts.append(
+        _("Tekan *Hubungi petugas* agar petugas Pusat Layanan Migrasi segera menindaklanjuti.")
+    )
+    return "\n\n".join(parts)
+
+
+class TriageHandler:
+    """Answers danger-now messages before anything else, flagged urgent."""
+
+    name = "triage"
+
+    async def handle(self, message: Inbound, ctx: HandlerContext) -> Reply | None:
+        """Return the urgent reply when the message says someone is in danger now."""
+        if message.payload or not message.text:
+            return None
+        triage = assess(message.text)
+        if not triage.urgent:
+            return None
+        reply = Outbound(
+            urgent_text(ctx, triage.kinds),
+            buttons=(officer_button(ctx, urgent=True), menu_button(ctx)),
+        )
+        return Reply([reply], state=None, urgent=True)

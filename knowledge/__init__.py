@@ -1,0 +1,1 @@
+"""Curated safe-migration knowledge: content files, loader and validator, normaliser, retriever, regions."""

@@ -1,0 +1,201 @@
+"""Rank knowledge topics for a user message and decide when the bot is sure enough to answer.
+
+Two views of the same text are combined, both TF-IDF cosine against every example
+question (and each topic's title and keywords):
+- word terms after normalisation (slang, abbreviations, light stemming), with unknown
+  words mapped to the nearest known word by rapidfuzz to absorb typos;
+- character 3- and 4-grams of the normalised text, which catch morphology
+  ("ditahan" / "menahan") and typos the word view misses.
+A topic's score is its best example's score on a 0-100 scale. Below the threshold the
+bot abstains and offers the top suggestions instead of guessing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from knowledge.model import Topic
+from knowledge.normalize import STOPWORDS, Stemmer, normalize
+
+# Tuned on benchmarks (see benchmarks/retrieval.py for the threshold curve).
+DEFAULT_THRESHOLD = 20.0
+WORD_WEIGHT = 0.6
+CHAR_WEIGHT = 0.4
+# A topic's score mixes its single best example with its whole vocabulary (all examples as
+# one document), so one lucky example of a neighbouring topic does not win on its own.
+BEST_EXAMPLE_WEIGHT = 0.2
+TOPIC_DOC_WEIGHT = 0.8
+KEYWORD_WEIGHT = 3.0  # a title/keyword pseudo-example counts its terms three times
+TYPO_CUTOFF = 84.0  # rapidfuzz ratio needed to read an unknown word as a known one
+NGRAM_SIZES = (3, 4)
+
+Vector = dict[str, float]
+
+# Roots that derived forms in questions should reach even if no example uses them bare.
+ROOTS = frozenset(
+    "lapor kerja buat berangkat tampung bayar pinjam kirim tipu potong dagang palsu adu daftar "
+    "latih periksa janji tempat syarat tahan kurung sekap pukul siksa ancam urus ambil simpan "
+    "tanda tangan gaji hubung cari ajak tawar jual beli rekrut".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A topic and how well it matches, 0-100."""
+
+    topic_id: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """The ranked topics for one message and whether the best one is sure enough to answer."""
+
+    candidates: tuple[Match, ...]
+    threshold: float
+
+    @property
+    def best(self) -> Match | None:
+        """Return the top match, sure or not."""
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def confident(self) -> bool:
+        """Return True when the top match clears the threshold."""
+        return self.best is not None and self.best.score >= self.threshold
+
+    @property
+    def topic_id(self) -> str | None:
+        """Return the topic to answer with, or None to abstain."""
+        return self.best.topic_id if self.confident and self.best else None
+
+    def suggestions(self, count: int = 3) -> list[str]:
+        """Return the ids of the top candidates to offer as buttons."""
+        return [match.topic_id for match in self.candidates[:count]]
+
+
+def char_ngrams(normalised: str) -> Counter[str]:
+    """Return the character n-grams of each word, padded with spaces at word edges."""
+    grams: Counter[str] = Counter()
+    for word in normalised.split():
+        if word in STOPWORDS:
+            continue
+        padded = f" {word} "
+        for size in NGRAM_SIZES:
+            grams.update(padded[i : i + size] for i in range(max(1, len(padded) - size + 1)))
+    return grams
+
+
+class _TfIdfIndex:
+    """A TF-IDF cosine index over small documents with an inverted index for fast queries."""
+
+    def __init__(self, documents: Sequence[Counter[str]]) -> None:
+        frequency: Counter[str] = Counter()
+        for document in documents:
+            frequency.update(document.keys())
+        total = len(documents)
+        self.idf = {term: math.log((1 + total) / (1 + count)) + 1 for term, count in frequency.items()}
+        self.max_idf = math.log(1 + total) + 1
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for doc_id, document in enumerate(documents):
+            vector = self._weigh(document)
+            for term, weight in vector.items():
+                self.postings[term].append((doc_id, weight))
+
+    def _weigh(self, counts: Counter[str], unknown_idf: float | None = None) -> Vector:
+        """Return the L2-normalised sublinear TF-IDF vector of term counts."""
+        vector: Vector = {}
+        for term, count in counts.items():
+            idf = self.idf.get(term, unknown_idf)
+            if idf is not None:
+                vector[term] = (1 + math.log(count)) * idf
+        norm = math.sqrt(sum(weight * weight for weight in vector.values()))
+        return {term: weight / norm for term, weight in vector.items()} if norm else {}
+
+    def cosine(self, counts: Counter[str]) -> dict[int, float]:
+        """Return the cosine similarity of a query to every document sharing a term with it."""
+        # Unknown terms keep their weight in the query norm: a message full of words the
+        # knowledge base never uses should score low, which is what abstention needs.
+        query = self._weigh(counts, unknown_idf=self.max_idf)
+        scores: dict[int, float] = defaultdict(float)
+        for term, weight in query.items():
+            for doc_id, doc_weight in self.postings.get(term, ()):
+                scores[doc_id] += weight * doc_weight
+        return scores
+
+
+class Retriever:
+    """Ranks topics for a message; built once at start-up from the loaded topics."""
+
+    def __init__(self, topics: Iterable[Topic], threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.threshold = threshold
+        self._owners: list[str] = []
+        documents: list[tuple[str, str, float]] = []  # (owner, normalised text, term weight)
+        for topic in topics:
+            for text in topic.examples + topic.examples_en:
+                documents.append((topic.id, normalize(text), 1.0))
+            # Title and keywords form one more pseudo-example, weighted up.
+            label = " ".join([topic.title["id"], topic.title["en"], *topic.keywords])
+            documents.append((topic.id, normalize(label), KEYWORD_WEIGHT))
+        self._stem = Stemmer({word for _, text, _ in documents for word in text.split()} | ROOTS)
+        word_docs: list[Counter[str]] = []
+        char_docs: list[Counter[str]] = []
+        for owner, text, weight in documents:
+            self._owners.append(owner)
+            word_docs.append(Counter({t: weight for t in self._terms(text)}) if weight != 1.0 else Counter(self._terms(text)))
+            char_docs.append(char_ngrams(text))
+        self._words = _TfIdfIndex(word_docs)
+        self._chars = _TfIdfIndex(char_docs)
+        self._topic_ids = list(dict.fromkeys(self._owners))
+        topic_words: dict[str, Counter[str]] = defaultdict(Counter)
+        topic_chars: dict[str, Counter[str]] = defaultdict(Counter)
+        for owner, word_doc, char_doc in zip(self._owners, word_docs, char_docs, strict=True):
+            topic_words[owner].update(word_doc)
+            topic_chars[owner].update(char_doc)
+        self._topic_words = _TfIdfIndex([topic_words[t] for t in self._topic_ids])
+        self._topic_chars = _TfIdfIndex([topic_chars[t] for t in self._topic_ids])
+        self._vocabulary = sorted(self._words.idf)
+
+    def _terms(self, normalised: str) -> list[str]:
+        """Return the stemmed content words of normalised text."""
+        return [self._stem(word) for word in normalised.split() if word not in STOPWORDS]
+
+    def _correct(self, words: list[str]) -> list[str]:
+        """Replace unknown words with the nearest known word, when one is close enough."""
+        corrected = []
+        for word in words:
+            if word in self._words.idf or len(word) < 4 or word.isdigit():
+                corrected.append(word)
+                continue
+            found = process.extractOne(
+                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+            )
+            corrected.append(found[0] if found else word)
+        return corrected
+
+    def rank(self, text: str, limit: int = 5) -> Ranking:
+        """Rank the topics for a message, best first."""
+        normalised = normalize(text)
+        query_words = Counter(self._correct(self._terms(normalised)))
+        query_chars = char_ngrams(normalised)
+        word_scores = self._words.cosine(query_words)
+        char_scores = self._chars.cosine(query_chars)
+        best: dict[str, float] = defaultdict(float)
+        for doc_id in word_scores.keys() | char_scores.keys():
+            score = WORD_WEIGHT * word_scores.get(doc_id, 0.0) + CHAR_WEIGHT * char_scores.get(doc_id, 0.0)
+            owner = self._owners[doc_id]
+            best[owner] = max(best[owner], score)
+        topic_word_scores = self._topic_words.cosine(query_words)
+        topic_char_scores = self._topic_chars.cosine(query_chars)
+        scores: dict[str, float] = {}
+        for index, topic_id in enumerate(self._topic_ids):
+            whole = WORD_WEIGHT * topic_word_scores.get(index, 0.0) + CHAR_WEIGHT * topic_char_scores.get(index, 0.0)
+            scores[topic_id] = 100 * (BEST_EXAMPLE_WEIGHT * best.get(topic_id, 0.0) + TOPIC_DOC_WEIGHT * whole)
+        best = scores
+        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:limit]
+        return Ranking(tuple(Match(topic_id, round(score, 2)) for topic_id, score in ranked), self.threshold)

@@ -1,0 +1,67 @@
+"""Database engine creation and migration to the newest schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """Create an async engine; SQLite gets foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        in_memory = url.rstrip("/").endswith(("sqlite+aiosqlite:", ":memory:"))
+        # An in-memory database lives in one connection: share it (used by `ask`/`eval`).
+        extra = {"poolclass": StaticPool} if in_memory else {}
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **extra)
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return create_async_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """Return an Alembic config pointing at the packaged migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+async def migrate(engine: AsyncEngine) -> None:
+    """Upgrade the database to the newest migration, on the app's own engine."""
+
+    def upgrade(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+    async with engine.begin() as connection:
+        await connection.run_sync(upgrade)
+
+
+async def migrations_current(engine: AsyncEngine) -> bool:
+    """Return True when the database is at the newest migration."""
+
+    def check(connection: Connection) -> bool:
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        return MigrationContext.configure(connection).get_current_revision() == head
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(check)

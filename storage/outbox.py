@@ -1,0 +1,294 @@
+"""Outbox repository: queued platform deliveries, their receipts and long button payloads."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from bot.messages import Button, Outbound, Recipient
+from storage.models import CallbackPayloadRow, ContactRow, OutboxReceiptRow, OutboxRow
+
+PENDING, SENDING, SENT, FAILED, HELD = "pending", "sending", "sent", "failed", "held"
+MESSAGE, TEMPLATE = "message", "template"
+LONG_PAYLOAD_PREFIX = "~"
+
+
+def outbound_to_json(message: Outbound) -> dict[str, Any]:
+    """Serialise a reply for the outbox (the recipient is stored in its own columns)."""
+    return {
+        "text": message.text,
+        "buttons": [[button.label, button.payload] for button in message.buttons],
+        "options": [[option.label, option.payload] for option in message.options],
+        "options_title": message.options_title,
+    }
+
+
+def outbound_from_json(body: dict[str, Any]) -> Outbound:
+    """Rebuild a reply stored by outbound_to_json."""
+    return Outbound(
+        text=body.get("text", ""),
+        buttons=tuple(Button(label, payload) for label, payload in body.get("buttons", [])),
+        options=tuple(Button(label, payload) for label, payload in body.get("options", [])),
+        options_title=body.get("options_title", ""),
+    )
+
+
+def new_outbox_row(message: Outbound, recipient: Recipient, at: datetime) -> OutboxRow:
+    """Build the outbox row of one reply, due at once."""
+    return OutboxRow(
+        channel=recipient.channel,
+        channel_user_id=recipient.user_id,
+        kind=MESSAGE,
+        body=outbound_to_json(message),
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=at,
+        created_at=at,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """A claimed outbox row, ready to be rendered and sent."""
+
+    id: int
+    recipient: Recipient
+    kind: str
+    message: Outbound
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContactStatus:
+    """What the sender needs to know about a recipient."""
+
+    active: bool
+    last_inbound_at: datetime | None
+
+
+class SqlOutbox:
+    """Claims, completes and reschedules outbox rows; each method is its own short transaction."""
+
+    def __init__(self, engine: AsyncEngine, clock: Callable[[], datetime] | None = None) -> None:
+        self.engine = engine
+        self.sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    async def enqueue(self, message: Outbound, recipient: Recipient) -> None:
+        """Queue one message outside a turn (a notice the channel adds itself)."""
+        async with self.sessions.begin() as session:
+            session.add(new_outbox_row(message, recipient, self.clock()))
+
+    async def claim(
+        self, channels: Collection[str], limit: int = 20, lease: timedelta = timedelta(minutes=2)
+    ) -> list[OutboxItem]:
+        """Lease due rows, oldest first, never a message behind an unfinished one to the same user.
+
+        A crashed worker's lease runs out and the row is claimed again, so a restart resumes.
+        """
+        now = self.clock()
+        earlier = aliased(OutboxRow)
+        blocked_by_earlier = exists().where(
+            earlier.channel == OutboxRow.channel,
+            earlier.channel_user_id == OutboxRow.channel_user_id,
+            earlier.id < OutboxRow.id,
+            earlier.kind == MESSAGE,
+            earlier.status.in_((PENDING, SENDING, HELD)),
+        )
+        query = (
+            select(OutboxRow)
+            .where(
+                OutboxRow.channel.in_(list(channels)),
+                OutboxRow.status.in_((PENDING, SENDING)),
+                OutboxRow.next_attempt_at <= now,
+                or_(OutboxRow.kind == TEMPLATE, ~blocked_by_earlier),
+            )
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        async with self.sessions.begin() as session:
+            if session.bind.dialect.name == "postgresql":
+                # Several workers share the outbox: each skips the rows another one holds.
+                query = query.with_for_update(skip_locked=True, of=OutboxRow)
+            rows = (await session.scalars(query)).all()
+            for row in rows:
+                row.status = SENDING
+                row.attempts += 1
+                row.next_attempt_at = now + lease
+            return [
+                OutboxItem(
+                    row.id,
+                    Recipient(row.channel, row.channel_user_id),
+                    row.kind,
+                    outbound_from_json(row.body),
+                    row.attempts,
+                )
+                for row in rows
+            ]
+
+    async def mark_sent(self, outbox_id: int, platform_ids: list[str]) -> None:
+        """Record that the platform accepted the message, with its ids."""
+        now = self.clock()
+        async with self.sessions.begin() as session:
+            row = await session.get_one(OutboxRow, outbox_id)
+            row.status, row.sent_at, row.last_error = SENT, now, None
+            row.platform_message_id = platform_ids[-1] if platform_ids else None
+            for platform_id in platform_ids:
+                await session.merge(
+                    OutboxReceiptRow(
+                        platform_message_id=platform_id,
+                        outbox_id=outbox_id,
+                        status="accepted",
+                        updated_at=now,
+                    )
+                )
+
+    async def reschedule(self, outbox_id: int, delay: timedelta, error: str) -> None:
+        """Try again after a delay."""
+        async with self.sessions.begin() as session:
+            row = await session.get_one(OutboxRow, outbox_id)
+            row.status, row.last_error = PENDING, error[:255]
+            row.next_attempt_at = self.clock() + delay
+
+    async def fail(self, outbox_id: int, error: str) -> None:
+        """Give up on a message for good."""
+        async with self.sessions.begin() as session:
+            row = await session.get_one(OutboxRow, outbox_id)
+            row.status, row.last_error = FAILED, error[:255]
+
+    async def hold(self, outbox_id: int, template: Outbound | None) -> None:
+        """Keep a message until the user writes again; queue the template once per closed window."""
+        async with self.sessions.begin() as session:
+            row = await session.get_one(OutboxRow, outbox_id)
+            row.status = HELD
+            if template is None:
+                return
+            since = await self._last_inbound(session, row.channel, row.channel_user_id)
+            conditions = [
+                OutboxRow.channel == row.channel,
+                OutboxRow.channel_user_id == row.channel_user_id,
+                OutboxRow.kind == TEMPLATE,
+                OutboxRow.status != FAILED,
+            ]
+            if since is not None:
+                conditions.append(OutboxRow.created_at >= since)
+            if await session.scalar(select(OutboxRow.id).where(*conditions).limit(1)) is None:
+                template_row = new_outbox_row(
+                    template, Recipient(row.channel, row.channel_user_id), self.clock()
+                )
+                template_row.kind = TEMPLATE
+                session.add(template_row)
+
+    async def contact_status(self, recipient: Recipient) -> ContactStatus | None:
+        """Return whether the recipient is active and when they last wrote, or None if unknown."""
+        async with self.sessions() as session:
+            row = await session.scalar(
+                select(ContactRow).where(
+                    ContactRow.channel == recipient.channel,
+                    ContactRow.channel_user_id == recipient.user_id,
+                )
+            )
+            return None if row is None else ContactStatus(row.active, row.last_seen_at)
+
+    async def deactivate(self, recipient: Recipient, reason: str) -> None:
+        """Mark a user who blocked the bot inactive and fail everything still queued for them."""
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(ContactRow)
+                .where(
+                    ContactRow.channel == recipient.channel,
+                    ContactRow.channel_user_id == recipient.user_id,
+                )
+                .values(active=False)
+            )
+            await session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.channel == recipient.channel,
+                    OutboxRow.channel_user_id == recipient.user_id,
+                    OutboxRow.status.in_((PENDING, SENDING, HELD)),
+                )
+                .values(status=FAILED, last_error=reason[:255])
+            )
+
+    async def set_active(self, recipient: Recipient, active: bool) -> None:
+        """Mark a known contact active or inactive (Telegram block and unblock events)."""
+        if not active:
+            await self.deactivate(recipient, "blocked by the user")
+            return
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(ContactRow)
+                .where(
+                    ContactRow.channel == recipient.channel,
+                    ContactRow.channel_user_id == recipient.user_id,
+                )
+                .values(active=True)
+            )
+
+    async def record_status(self, platform_id: str, status: str, error_code: str | None) -> bool:
+        """Record a delivery status; a failure fails the outbox row. False when the id is unknown."""
+        async with self.sessions.begin() as session:
+            receipt = await session.get(OutboxReceiptRow, platform_id)
+            if receipt is None:
+                return False
+            # Statuses can arrive out of order: never let a late "sent" hide a failure.
+            if receipt.status != FAILED:
+                receipt.status, receipt.error_code = status, error_code
+            receipt.updated_at = self.clock()
+            if status == FAILED:
+                row = await session.get_one(OutboxRow, receipt.outbox_id)
+                row.status, row.last_error = FAILED, f"platform status failed {error_code}"
+            return True
+
+    async def shorten_payload(self, payload: str, max_bytes: int) -> str:
+        """Return the payload itself when it fits, else a short key stored for expand_payload."""
+        if len(payload.encode()) <= max_bytes and not payload.startswith(LONG_PAYLOAD_PREFIX):
+            return payload
+        key = LONG_PAYLOAD_PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:40]
+        async with self.sessions.begin() as session:
+            if await session.get(CallbackPayloadRow, key) is None:
+                session.add(CallbackPayloadRow(key=key, payload=payload, created_at=self.clock()))
+        return key
+
+    async def expand_payload(self, data: str) -> str:
+        """Return the payload a short key stands for (or the data itself)."""
+        if not data.startswith(LONG_PAYLOAD_PREFIX):
+            return data
+        async with self.sessions() as session:
+            row = await session.get(CallbackPayloadRow, data)
+            return data if row is None else row.payload
+
+    async def rows(self) -> list[OutboxRow]:
+        """Return every outbox row, oldest first (for tests and reports)."""
+        async with self.sessions() as session:
+            return list((await session.scalars(select(OutboxRow).order_by(OutboxRow.id))).all())
+
+    @staticmethod
+    async def _last_inbound(session: AsyncSession, channel: str, user_id: str) -> datetime | None:
+        """Return when the user last wrote."""
+        return await session.scalar(
+            select(ContactRow.last_seen_at).where(
+                and_(ContactRow.channel == channel, ContactRow.channel_user_id == user_id)
+            )
+        )
+
+
+async def release_held(session: AsyncSession, channel: str, user_id: str, at: datetime) -> None:
+    """Make held messages due again because the user wrote (inside the turn's transaction)."""
+    await session.execute(
+        update(OutboxRow)
+        .where(
+            OutboxRow.channel == channel,
+            OutboxRow.channel_user_id == user_id,
+            OutboxRow.status == HELD,
+        )
+        .values(status=PENDING, next_attempt_at=at)
+    )
