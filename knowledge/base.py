@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.loader import CONTENT_DIR, SPEC_PATH, load_topics
+from knowledge.loader import CONTENT_DIR, SPEC_PATH, load_out_of_scope, load_topics
 from knowledge.model import CATEGORIES, Category, Topic
 from knowledge.retriever import DEFAULT_THRESHOLD, Ranking, Retriever
 
@@ -26,7 +26,11 @@ class KnowledgeBase:
     ) -> KnowledgeBase:
         """Load and validate the content files and build the retriever."""
         topics = load_topics(content_dir, spec_path)
-        retriever = Retriever(topics, DEFAULT_THRESHOLD if threshold is None else threshold)
+        retriever = Retriever(
+            topics,
+            DEFAULT_THRESHOLD if threshold is None else threshold,
+            out_of_scope=load_out_of_scope(),
+        )
         return cls({topic.id: topic for topic in topics}, retriever)
 
     def topic(self, topic_id: str) -> Topic | None:

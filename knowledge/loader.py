@@ -22,6 +22,7 @@ from knowledge.model import (
 
 CONTENT_DIR = Path(__file__).parent / "content"
 SPEC_PATH = Path(__file__).parent / "spec" / "topics.yaml"
+OUT_OF_SCOPE_PATH = Path(__file__).parent / "out_of_scope.yaml"
 # libyaml's loader when the wheel has it: ten times faster, and load time is a target.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REQUIRED_FIELDS = ("id", "category", "title", "answer", "examples", "sources", "reviewed")
@@ -213,3 +214,14 @@ def load_topics(content_dir: Path = CONTENT_DIR, spec_path: Path | None = SPEC_P
     if problems:
         raise KnowledgeError(problems)
     return [topic for _, topic in loaded]
+
+
+def load_out_of_scope(path: Path = OUT_OF_SCOPE_PATH) -> list[str]:
+    """Return the known out-of-scope example messages (none when the file is absent)."""
+    if not path.exists():
+        return []
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}  # noqa: S506
+    examples = raw.get("examples") if isinstance(raw, dict) else None
+    if not isinstance(examples, list) or not all(isinstance(item, str) for item in examples):
+        raise KnowledgeError([Problem(path.name, "examples", "must be a list of strings")])
+    return examples

@@ -226,6 +226,8 @@ class Resolution:
 
 @dataclass(frozen=True, slots=True)
 class _Token:
+    """One word of the query, lowercased, with what the words around it say about it."""
+
     word: str
     #: The level this word announces when it is a level word ("kec" -> 3), else None.
     marker: int | None
@@ -239,6 +241,8 @@ class _Token:
 
 @dataclass(frozen=True, slots=True)
 class _Span:
+    """A run of words [start, end) that may be one region's name, as a matching key."""
+
     start: int
     end: int
     key: str
@@ -324,6 +328,7 @@ class _Bucket:
 
 
 def _buckets(keys: Iterable[str]) -> dict[str, _Bucket]:
+    """Group keys by their first letter."""
     grouped: dict[str, list[str]] = {}
     for k in keys:
         grouped.setdefault(k[0], []).append(k)
@@ -346,8 +351,24 @@ def _fuzzy(
 
 @dataclass(slots=True)
 class _Candidate:
+    """A village (by position in the index) and how well the text fits it."""
+
     index: int
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What one query's text says besides a village name, shared by all its readings."""
+
+    #: Per kecamatan/kabupaten/provinsi code: the spans (start, end) naming it and how well.
+    hits: dict[str, list[tuple[int, int, float]]]
+    #: Villages using a kode pos the text gives.
+    postal: set[str]
+    #: Positions of the words a reading should explain (not level words or chat words).
+    content: list[int]
+    #: Spans (start, end) that are exactly some village's name.
+    names: set[tuple[int, int]]
 
 
 class RegionIndex:
@@ -481,8 +502,8 @@ class RegionIndex:
         """Return, per kecamatan/kabupaten/provinsi code, the spans naming it and how well."""
         hits: dict[str, list[tuple[int, int, float]]] = {}
         for span in spans:
-            if span.hint in (4, 5):
-                continue
+            if span.hint == 5:
+                continue  # a dusun's name, which is often some kecamatan's name elsewhere
             found: list[tuple[str, float]] = []
             exact = self._region_by_key.get(span.key)
             if exact:
@@ -492,8 +513,9 @@ class RegionIndex:
                     found.extend((code, sim) for code in self._region_by_key[key])
             for code, sim in found:
                 weight = _weight(sim)
-                # "kab klirong" names a kecamatan as a kabupaten: people mix levels up, so it
-                # still counts, but less than a name at the level it is said to be.
+                # "kab klirong" names a kecamatan as a kabupaten: people mix levels up, and "desa"
+                # may be part of a name ("Pagar Desa, Bayung Lencir"), so a name at another level
+                # than its level word says still counts, but less.
                 if span.hint is not None and span.hint != _level_of(code):
                     weight *= 0.5
                 hits.setdefault(code, []).append((span.start, span.end, weight))
@@ -545,37 +567,37 @@ class RegionIndex:
         return out
 
     def _score(
-        self,
-        code: str,
-        span: tuple[int, int],
-        sim: float,
-        hint: int | None,
-        hits: dict[str, list[tuple[int, int, float]]],
-        postal: set[str],
-        content: list[int],
+        self, code: str, span: tuple[int, int], sim: float, hint: int | None, ctx: _Context
     ) -> float:
         """Score one village read from ``span``: its name, then each parent the other words name."""
         score = _W_NAME * _weight(sim) + (_W_EXACT if sim >= 1.0 else 0.0)
         used = [span]
         for level, prefix in ((3, code[:8]), (2, code[:5]), (1, code[:2])):
             best: tuple[int, int, float] | None = None
-            for start, end, weight in hits.get(prefix, ()):
+            for start, end, weight in ctx.hits.get(prefix, ()):
                 if any(start < b and end > a for a, b in used):
                     continue  # a word names one region only
+                # Words that also join the village's own words into another village's name are
+                # explained either way but prove nothing: "nusa jaya" is the desa Nusa in
+                # kecamatan Jaya as much as one of the four desa called Nusa Jaya.
+                joined = (min(start, span[0]), max(end, span[1]))
+                if (end == span[0] or start == span[1]) and joined in ctx.names:
+                    weight = 0.0
                 if best is None or weight > best[2]:
                     best = (start, end, weight)
             if best is not None:
-                score += _W_PARENT[level] * best[2]
-                if best[0] < span[0]:
-                    score -= _W_ORDER
                 used.append((best[0], best[1]))
-        unexplained = sum(1 for t in content if not any(a <= t < b for a, b in used))
-        if 2 * unexplained > len(content):
+                if best[2] > 0.0:
+                    score += _W_PARENT[level] * best[2]
+                    if best[0] < span[0]:
+                        score -= _W_ORDER
+        unexplained = sum(1 for t in ctx.content if not any(a <= t < b for a, b in used))
+        if 2 * unexplained > len(ctx.content):
             return 0.0  # most of the text is about something else: "gaji 35 juta" is no address
         score -= _W_UNEXPLAINED * unexplained
         if hint == 4:
             score += _W_DESA_WORD
-        if code in postal:
+        if code in ctx.postal:
             score += _W_POSTAL
         return score
 
@@ -587,14 +609,17 @@ class RegionIndex:
         spans = _spans(tokens)
         hits = self._region_hits(spans)
         matches = self._village_matches(spans, self._scopes(hits))
-        postal = {v for p in postal_codes for v in villages_with_postal_code(p)}
-        content = [i for i, t in enumerate(tokens) if t.marker is None and not t.stop]
+        ctx = _Context(
+            hits=hits,
+            postal={v for p in postal_codes for v in villages_with_postal_code(p)},
+            content=[i for i, t in enumerate(tokens) if t.marker is None and not t.stop],
+            names={span for span, found in matches.items() if any(sim >= 1.0 for _, sim in found)},
+        )
         best: dict[int, float] = {}
         for (start, end), villages in matches.items():
             hint = tokens[start].hint
             for i, sim in villages:
-                code = self._village_codes[i]
-                score = self._score(code, (start, end), sim, hint, hits, postal, content)
+                score = self._score(self._village_codes[i], (start, end), sim, hint, ctx)
                 if score > best.get(i, 0.0):
                     best[i] = score
         ranked = [_Candidate(i, s) for i, s in best.items() if s >= _MIN_CANDIDATE]

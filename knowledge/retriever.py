@@ -30,11 +30,13 @@ CHAR_WEIGHT = 0.4
 # one document), so one lucky example of a neighbouring topic does not win on its own.
 BEST_EXAMPLE_WEIGHT = 0.2
 TOPIC_DOC_WEIGHT = 0.8
+
 KEYWORD_WEIGHT = 3.0  # a title/keyword pseudo-example counts its terms three times
 TYPO_CUTOFF = 84.0  # rapidfuzz ratio needed to read an unknown word as a known one
 NGRAM_SIZES = (3, 4)
 
 Vector = dict[str, float]
+OUT_OF_SCOPE = "_out_of_scope"
 
 # Roots that derived forms in questions should reach even if no example uses them bare.
 ROOTS = frozenset(
@@ -132,10 +134,17 @@ class _TfIdfIndex:
 class Retriever:
     """Ranks topics for a message; built once at start-up from the loaded topics."""
 
-    def __init__(self, topics: Iterable[Topic], threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self,
+        topics: Iterable[Topic],
+        threshold: float = DEFAULT_THRESHOLD,
+        out_of_scope: Iterable[str] = (),
+    ) -> None:
         self.threshold = threshold
         self._owners: list[str] = []
         documents: list[tuple[str, str, float]] = []  # (owner, normalised text, term weight)
+        # Known out-of-scope messages compete like a topic; when they win, the bot abstains.
+        documents += [(OUT_OF_SCOPE, normalize(text), 1.0) for text in out_of_scope]
         for topic in topics:
             for text in topic.examples + topic.examples_en:
                 documents.append((topic.id, normalize(text), 1.0))
@@ -195,7 +204,15 @@ class Retriever:
         scores: dict[str, float] = {}
         for index, topic_id in enumerate(self._topic_ids):
             whole = WORD_WEIGHT * topic_word_scores.get(index, 0.0) + CHAR_WEIGHT * topic_char_scores.get(index, 0.0)
-            scores[topic_id] = 100 * (BEST_EXAMPLE_WEIGHT * best.get(topic_id, 0.0) + TOPIC_DOC_WEIGHT * whole)
+            mixed = BEST_EXAMPLE_WEIGHT * best.get(topic_id, 0.0) + TOPIC_DOC_WEIGHT * whole
+            scores[topic_id] = 100 * mixed
         best = scores
-        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:limit]
+        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)
+        if ranked and ranked[0][0] == OUT_OF_SCOPE:
+            # Keep the runners-up as suggestions, but nothing is confident.
+            return Ranking(
+                tuple(Match(t, round(min(s, self.threshold - 0.01), 2)) for t, s in ranked[1 : limit + 1]),
+                self.threshold,
+            )
+        ranked = [(t, s) for t, s in ranked if t != OUT_OF_SCOPE][:limit]
         return Ranking(tuple(Match(topic_id, round(score, 2)) for topic_id, score in ranked), self.threshold)

@@ -82,7 +82,7 @@ class ProcessedMessageRow(Base):
 
 
 class OutboxRow(Base):
-    """A message waiting for, or done with, delivery to a platform; written in the turn's transaction.
+    """A message queued for a platform, written in the same transaction as the turn.
 
     No foreign key to contacts: a reply to a user who erased their data must still go out.
     """

@@ -234,7 +234,7 @@ class SqlOutbox:
             )
 
     async def record_status(self, platform_id: str, status: str, error_code: str | None) -> bool:
-        """Record a delivery status; a failure fails the outbox row. False when the id is unknown."""
+        """Record a delivery status (a failure fails the row); False when the id is unknown."""
         async with self.sessions.begin() as session:
             receipt = await session.get(OutboxReceiptRow, platform_id)
             if receipt is None:

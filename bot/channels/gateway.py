@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 class ChannelGateway:
-    """Hands inbound messages to the engine; replies for outbox channels are queued, not returned."""
+    """Hands inbound messages to the engine; outbox channels get their replies queued."""
 
     def __init__(
         self,
@@ -42,7 +42,9 @@ class ChannelGateway:
         inbound = cap_inbound(inbound, self.max_input_chars)
         verdict = self.limiter.check(f"{inbound.channel}:{inbound.user_id}")
         if verdict != "ok":
-            log.info("rate limit (%s) for %s on %s", verdict, hashed(inbound.user_id), inbound.channel)
+            log.info(
+                "rate limit (%s) for %s on %s", verdict, hashed(inbound.user_id), inbound.channel
+            )
             if verdict == "drop":
                 return []
             notice = slow_down_message(self.translator)
@@ -51,6 +53,7 @@ class ChannelGateway:
                 self.wake_sender()
             return [notice]
         replies = await self.engine.handle(inbound)
-        if replies and self.queued(inbound.channel):
+        if replies:
+            # Replies to others (an officer on Telegram) may be queued even from the web chat.
             self.wake_sender()
         return replies

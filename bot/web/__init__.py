@@ -1,0 +1,1 @@
+"""The FastAPI web service: webhooks, web chat, health."""

@@ -1,0 +1,61 @@
+"""The CLI contracts other tools rely on: ask --json, ask --jsonl, eval and kb check."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str, stdin: str | None = None) -> str:
+    if stdin is not None:
+        sys.stdin = io.StringIO(stdin)
+    try:
+        assert main(list(args)) == 0
+    finally:
+        sys.stdin = sys.__stdin__
+    return capsys.readouterr().out
+
+
+def test_ask_json_prints_the_contract_object(capsys: pytest.CaptureFixture[str]) -> None:
+    answer = json.loads(_run(capsys, "ask", "umur minimal jadi tkw brp", "--json"))
+    assert set(answer) == {"topic", "score", "urgent", "suggestions", "reply"}
+    assert answer["topic"] == "prosedur.syarat_umur"
+    assert answer["urgent"] is False
+    assert "Sumber:" in answer["reply"]
+    assert len(answer["suggestions"]) <= 3
+
+
+def test_ask_json_abstains_and_flags_urgent(capsys: pytest.CaptureFixture[str]) -> None:
+    out = _run(
+        capsys,
+        "ask",
+        "--jsonl",
+        stdin='{"text": "resep rendang"}\n{"text": "tolong saya dikurung majikan"}\n',
+    )
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["topic"] is None and first["urgent"] is False
+    assert second["urgent"] is True and "110" in second["reply"]
+
+
+def test_eval_prints_the_four_figures(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    labelled = tmp_path / "set.jsonl"
+    labelled.write_text(
+        '{"text": "umur minimal jadi pmi", "topics": ["prosedur.syarat_umur"], "urgent": false}\n'
+        '{"text": "harga emas hari ini", "topics": [], "urgent": false}\n'
+        '{"text": "tolong saya disekap", "urgent": true}\n'
+    )
+    out = _run(capsys, "eval", str(labelled))
+    assert "top-1 accuracy (in scope):   100.0% (1/1)" in out
+    assert "out-of-scope abstention:     100.0% (1/1)" in out
+    assert "urgent recall:               100.0% (1/1)" in out
+    assert "false-urgent rate:           0.0% (0/2)" in out
+
+
+def test_kb_check_passes_on_the_shipped_content(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "kb", "check").startswith("ok: ")

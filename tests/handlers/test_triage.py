@@ -1,0 +1,48 @@
+"""Safety triage: danger now is urgent; questions about danger are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.triage import assess
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tolong saya dikurung majikan",
+        "sy dipukulin majikan tiap hari",
+        "paspor diambil agen dan sy gak boleh keluar",
+        "adik saya disekap di kamboja disuruh nipu orang",
+        "majikan ngancam bunuh saya kalau lapor",
+        "aku pengen mati aja, gak kuat lagi",
+        "saya ditinggal agen di bandara tanpa paspor",
+        "help me, I am locked in the house",
+        "saya dikurung majikan, sekarang tidak aman",
+        "pasporku dijupuk, aku ra oleh metu",
+    ],
+)
+def test_danger_now_is_urgent(message: str) -> None:
+    assert assess(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "kalau dipukul majikan lapor ke mana?",
+        "apa hukuman buat majikan yang menyiksa pembantu",
+        "teman saya dulu pernah disekap, sekarang sudah pulang",
+        "apakah majikan boleh menahan paspor saya?",
+        "gaji saya tidak dibayar 3 bulan",
+        "kabur aja dulu ke luar negeri",
+        "berapa biaya ke taiwan",
+        "kemarin sempat dikunci di kamar, sekarang sudah aman di kantor agen",
+        "lihat berita tki disiksa di malaysia, gimana biar anak saya tidak begitu",
+    ],
+)
+def test_questions_about_danger_are_not_urgent(message: str) -> None:
+    assert not assess(message).urgent
+
+
+def test_suicide_is_recognised_as_its_own_kind() -> None:
+    assert "suicide" in assess("saya ingin bunuh diri").kinds

@@ -1,0 +1,58 @@
+"""The Indonesian normaliser: the documented slang dictionary and its rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.normalize import SLANG, Stemmer, fold, normalize, words
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("gmn", "bagaimana"),
+        ("bgmn", "bagaimana"),
+        ("brp", "berapa"),
+        ("yg", "yang"),
+        ("gk", "tidak"),
+        ("ga", "tidak"),
+        ("gak", "tidak"),
+        ("nggak", "tidak"),
+        ("sy", "saya"),
+        ("aku", "saya"),
+        ("tkw", "pmi"),
+        ("tki", "pmi"),
+        ("pjtki", "p3mi"),
+        ("dll", "dan lain lain"),
+    ],
+)
+def test_slang_dictionary_rewrites_common_abbreviations(typed: str, canonical: str) -> None:
+    assert SLANG[typed] == canonical
+    assert normalize(typed) == canonical
+
+
+def test_fold_lowercases_strips_emoji_accents_and_repeats() -> None:
+    assert fold("Tolonggg!!! 😭 Café") == "tolong cafe"
+
+
+def test_fold_splits_numbers_from_words_and_reduplication() -> None:
+    assert fold("2jtan berkas2") == "2 jtan berkas"
+
+
+def test_phrases_are_joined() -> None:
+    assert normalize("kerja di Hong Kong lewat pinjaman online") == "kerja di hongkong lewat pinjol"
+    assert normalize("kerja ke luar negri") == "kerja ke luarnegeri"
+
+
+def test_words_drop_stopwords() -> None:
+    assert words("gmn caranya jd TKW ke HK??") == ["caranya", "pmi", "hongkong"]
+
+
+def test_stemmer_only_reaches_known_roots() -> None:
+    stem = Stemmer({"lapor", "kerja", "tampung", "majikan"})
+    assert stem("melaporkan") == "lapor"
+    assert stem("dilaporin") == "lapor"
+    assert stem("pekerjaan") == "kerja"
+    assert stem("penampungan") == "tampung"
+    assert stem("majikan") == "majikan"  # no cut into a non-word
+    assert stem("berkas") == "berkas"
