@@ -23,7 +23,17 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="migrasi-aman", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("chat", help="talk to the bot in the terminal (works from a pipe too)")
+    chat = commands.add_parser("chat", help="talk to the bot in the terminal (works from a pipe too)")
+    chat.add_argument("--user", default="console-user", help="who is typing (one id per person)")
+
+    serve = commands.add_parser("serve", help="run the web service (web chat, webhooks, dashboard)")
+    serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default 8080)")
+
+    village = commands.add_parser("village", help="resolve a typed village to a Kemendagri code")
+    village.add_argument("text", nargs="?", help="what the user typed")
+    village.add_argument("--json", action="store_true", help="print one JSON object")
+    village.add_argument("--jsonl", action="store_true", help='read {"text": ...} lines from stdin')
 
     ask = commands.add_parser("ask", help="answer one question, or JSON lines from stdin")
     ask.add_argument("text", nargs="?", help="the question")
@@ -126,15 +136,48 @@ def _kb_check() -> int:
     return 0
 
 
-def _chat() -> int:
+def _village(args: argparse.Namespace) -> int:
+    """Run `village`: resolve typed villages to Kemendagri codes."""
+    from knowledge.regions import RegionIndex
+
+    if args.jsonl:
+        texts = [str(item.get("text", "")) for item in _read_jsonl(None)]
+    elif args.text is not None:
+        texts = [args.text]
+    else:
+        print("village needs TEXT or --jsonl", file=sys.stderr)
+        return 2
+    index = RegionIndex.load()
+    for text in texts:
+        resolution = index.resolve(text)
+        if args.json or args.jsonl:
+            print(json.dumps(resolution.to_json(), ensure_ascii=False))
+        elif resolution.resolved is not None:
+            print(f"{resolution.resolved.code}  {resolution.resolved.path}")
+        else:
+            for candidate in resolution.candidates:
+                print(f"? {candidate.code}  {candidate.path}")
+            if not resolution.candidates:
+                print("not found")
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
     """Run `chat`."""
     from bot.channels.console import run_console
     from bot.composition import build_service
+    from bot.messages import Recipient
+    from storage.outbox import take_pending
 
     async def main() -> None:
         service = await build_service(Settings())
+        me = Recipient(Channel.CONSOLE, args.user)
+
+        async def inbox() -> list:  # type: ignore[type-arg]
+            return await take_pending(service.database, me, service.storage.clock())
+
         try:
-            await run_console(service.engine)
+            await run_console(service.engine, user_id=args.user, inbox=inbox)
         finally:
             await service.close()
 
@@ -147,7 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "chat":
-        return _chat()
+        return _chat(args)
+    if args.command == "serve":
+        from bot.web.app import serve
+
+        serve(Settings(), host=args.host, port=args.port)
+        return 0
+    if args.command == "village":
+        return _village(args)
     if args.command == "ask":
         return _ask(args)
     if args.command == "eval":

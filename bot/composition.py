@@ -13,10 +13,13 @@ from bot.engine import Engine, EngineOptions
 from bot.i18n import Translator
 from handlers.pipeline import build_pipeline
 from knowledge.base import KnowledgeBase
+from knowledge.lazy_regions import LazyRegions
 from storage.database import create_engine, migrate
 from storage.outbox import SqlOutbox
 from storage.repository import SqlStorage
 
+# One village index per process, loaded on first use and shared by every service built.
+SHARED_REGIONS = LazyRegions()
 # Platforms whose replies are delivered by the outbox sender, never inside the request.
 OUTBOX_CHANNELS = frozenset({"telegram", "whatsapp"})
 
@@ -42,6 +45,7 @@ async def build_service(
     settings: Settings,
     knowledge: KnowledgeBase | None = None,
     clock: Callable[[], datetime] | None = None,
+    regions: LazyRegions | None = None,
 ) -> Service:
     """Migrate the database and build the engine with the configured pipeline."""
     clock = clock or (lambda: datetime.now(UTC))
@@ -62,6 +66,7 @@ async def build_service(
             outbox_channels=OUTBOX_CHANNELS,
         ),
         clock,
+        regions=regions or SHARED_REGIONS,
     )
     outbox = SqlOutbox(database, clock)
     return Service(settings, database, storage, knowledge, translator, engine, outbox)

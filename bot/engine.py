@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from bot.i18n import Translator
 from bot.messages import Button, Inbound, InboundKind, Outbound
 from bot.ports import Contact, Conversation, Storage, UnitOfWork
-from handlers.base import KEEP, Handler, HandlerContext, Reply
+from handlers.base import KEEP, Handler, HandlerContext, RegionLookup, Reply
 from knowledge.base import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ class Engine:
         translator: Translator,
         options: EngineOptions | None = None,
         clock: Callable[[], datetime] | None = None,
+        regions: RegionLookup | None = None,
     ) -> None:
         self.storage = storage
         self.pipeline = tuple(pipeline)
@@ -68,10 +69,11 @@ class Engine:
         self.translator = translator
         self.options = options or EngineOptions()
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.regions = regions
 
     async def handle(self, inbound: Inbound) -> list[Outbound]:
-        """Handle one inbound message and return the replies to its sender."""
-        return (await self.handle_turn(inbound)).messages
+        """Handle one inbound message and return the replies to its sender (the rest are queued)."""
+        return [message for message in (await self.handle_turn(inbound)).messages if message.to is None]
 
     async def handle_turn(self, inbound: Inbound) -> Turn:
         """Handle one inbound message and return the whole turn."""
@@ -105,6 +107,7 @@ class Engine:
             i18n=self.translator.for_locale(contact.locale),
             clock=self.clock,
             i18n_for=self.translator.for_locale,
+            regions=self.regions,
         )
         handler_name, reply = await self._run_pipeline(inbound, ctx)
         # The language may have changed during the turn (/bahasa): translate the notice with it.
@@ -123,10 +126,14 @@ class Engine:
     async def _enqueue(
         self, uow: UnitOfWork, inbound: Inbound, messages: list[Outbound], now: datetime
     ) -> None:
-        """Put the replies for outbox channels into the outbox of this unit of work."""
+        """Queue replies for outbox channels, and every message addressed to somebody else.
+
+        A message to another person (an officer's notice, an officer's answer to a user) can
+        only reach them later, whatever their channel, so it always goes through the outbox.
+        """
         for message in messages:
             recipient = message.to or inbound.sender
-            if recipient.channel in self.options.outbox_channels:
+            if message.to is not None or recipient.channel in self.options.outbox_channels:
                 await uow.enqueue(message, recipient, now)
 
     async def _run_pipeline(self, inbound: Inbound, ctx: HandlerContext) -> tuple[str, Reply]:

@@ -9,6 +9,7 @@ from typing import Any, Final, Protocol
 
 from bot.i18n import Translations
 from bot.messages import Button, Inbound, Outbound
+from bot.inquiries import InquiryStore
 from bot.ports import Contact, ContactStore, Conversation
 from knowledge.base import KnowledgeBase
 
@@ -38,17 +39,41 @@ class Reply:
     forget_contact: bool = False
 
 
+class RegionLookup(Protocol):
+    """Village resolution, as the intake dialog needs it (knowledge.regions.RegionIndex)."""
+
+    def resolve(self, text: str) -> Any:
+        """Resolve typed text to a village or candidates."""
+
+    def ancestors(self, code: str) -> list[str]:
+        """Return the code and the codes above it, most specific first."""
+
+    def get(self, code: str) -> Any:
+        """Return a region by code."""
+
+    def find_regency(self, text: str) -> Any:
+        """Return a regency named in the text."""
+
+    def find_province(self, text: str) -> Any:
+        """Return a province named in the text."""
+
+
+class HandlerStore(ContactStore, InquiryStore, Protocol):
+    """Storage as handlers see it: the contact's own data, inquiries, centres and officers."""
+
+
 @dataclass(slots=True)
 class HandlerContext:
     """The narrow interface a handler works through."""
 
     contact: Contact
     conversation: Conversation
-    store: ContactStore
+    store: HandlerStore
     knowledge: KnowledgeBase
     i18n: Translations
     clock: Callable[[], datetime]
     i18n_for: Callable[[str], Translations]
+    regions: RegionLookup | None = None
 
     def _(self, message: str) -> str:
         """Translate a message template for the contact's locale."""

@@ -68,7 +68,9 @@ class NavigationHandler:
         if command in START_COMMANDS or (command is None and is_greeting(message.text)):
             return Reply(welcome(ctx), state=None)
         if command in MENU_COMMANDS or (command is None and text in MENU_WORDS):
-            return Reply([main_menu(ctx)], state=None)
+            # /menu also takes the bot back from an officer's handover.
+            slots = {**ctx.conversation.slots, "handover_off_at": ctx.clock().isoformat()}
+            return Reply([main_menu(ctx)], state=None, slots=slots)
         if command in HELP_COMMANDS or (command is None and text in HELP_WORDS):
             return Reply([self._help(ctx)], state=None)
         if command and command.startswith("cat:"):

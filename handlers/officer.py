@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from bot.messages import Inbound, Outbound
-from handlers.base import HandlerContext, Reply, command_of, menu_button
+from bot.messages import Inbound
+from handlers.base import HandlerContext, Reply, command_of
+from handlers.intake import start_intake
 from knowledge.normalize import normalize
 
 # "petugas", "mau ngobrol sama orang", "hubungi admin", "konsultasi langsung"
@@ -23,7 +24,7 @@ def wants_officer(text: str) -> bool:
 
 
 class OfficerRequestHandler:
-    """Answers 'talk to an officer' with how to reach the village service centre."""
+    """Starts the intake when the user asks for a human (button, command or words)."""
 
     name = "officer"
 
@@ -35,10 +36,5 @@ class OfficerRequestHandler:
             or (command is None and wants_officer(message.text))
         ):
             return None
-        text = ctx._(
-            "Petugas Pusat Layanan Migrasi di balai desa Anda bisa membantu langsung: "
-            "memeriksa tawaran kerja dan dokumen, dan mendampingi keluarga. "
-            "Anda juga bisa datang ke Disnaker kabupaten/kota atau LTSA.\n\n"
-            "Layanan KP2MI: telepon 0800-1000 (bebas pulsa), WhatsApp 0811-8080-141."
-        )
-        return Reply([Outbound(text, buttons=(menu_button(ctx),))], state=None)
+        question = None if command is not None else message.text
+        return await start_intake(ctx, question=question if question and len(question) > 40 else None)

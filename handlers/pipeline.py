@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from handlers.answer import AnswerHandler
 from handlers.base import Handler
+from handlers.consent import ConsentHandler
 from handlers.fallback import FallbackHandler
+from handlers.handover import HandoverHandler
+from handlers.intake import IntakeHandler, continue_intake
 from handlers.language import LanguageHandler
 from handlers.navigation import NavigationHandler
 from handlers.officer import OfficerRequestHandler
+from handlers.officer_desk import OfficerDeskHandler
 from handlers.privacy import PrivacyHandler
 from handlers.triage import TriageHandler
 
@@ -16,8 +20,12 @@ def build_pipeline() -> list[Handler]:
     """Return the handlers in the order the engine tries them."""
     return [
         TriageHandler(),  # 1. danger now: before anything else, even inside a dialog
+        OfficerDeskHandler(),  # officers' commands (only for registered officers)
         NavigationHandler(),  # start, /menu and "kembali" always work, closing any dialog
-        PrivacyHandler(),  # 2. active dialog: delete confirmation; /privasi /dataku /hapus
+        ConsentHandler(continue_intake),  # 2. active dialogs: consent question,
+        IntakeHandler(),  # the intake form,
+        PrivacyHandler(),  # the delete confirmation (and /privasi /dataku /hapus)
+        HandoverHandler(),  # a user's free text while an officer holds their inquiry
         LanguageHandler(),  # 3. commands and buttons
         OfficerRequestHandler(),
         AnswerHandler(),  # 4. knowledge answer or "not sure" with suggestions

@@ -12,8 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.inquiries import Inquiry, InquiryDraft
 from bot.messages import Inbound, Outbound
 from handlers.base import HandlerContext, Reply, menu_button, officer_button
+from handlers.consent import ask_consent
+from handlers.notify import notify_centre
 from knowledge.normalize import normalize
 
 # Each kind of danger, as patterns over normalised text (slang already rewritten:
@@ -185,7 +188,7 @@ def urgent_text(ctx_translate: HandlerContext, kinds: tuple[str, ...]) -> str:
 
 
 class TriageHandler:
-    """Answers danger-now messages before anything else, flagged urgent."""
+    """Answers danger-now messages before anything else, and files a priority inquiry at once."""
 
     name = "triage"
 
@@ -196,8 +199,36 @@ class TriageHandler:
         triage = assess(message.text)
         if not triage.urgent:
             return None
-        reply = Outbound(
-            urgent_text(ctx, triage.kinds),
-            buttons=(officer_button(ctx, urgent=True), menu_button(ctx)),
+        filed, notices = await self._escalate(message.text, triage, ctx)
+        text = urgent_text(ctx, triage.kinds) + "\n\n" + ctx._(
+            "Pesan Anda sudah diteruskan ke petugas sebagai prioritas, nomor {reference}."
+        ).format(reference=filed.reference)
+        reply = Outbound(text, buttons=(officer_button(ctx, urgent=True), menu_button(ctx)))
+        if ctx.contact.consent_at is None and not ctx.conversation.state:
+            asked = ask_consent(ctx, f"urgent:{filed.id}", [reply])
+            asked.messages += notices
+            asked.urgent = True
+            return asked
+        return Reply([reply, *notices], state=None, urgent=True)
+
+    @staticmethod
+    async def _escalate(text: str, triage: Triage, ctx: HandlerContext) -> tuple[Inquiry, list[Outbound]]:
+        """File a priority inquiry (or add to the open one) and notify its officers now."""
+        now = ctx.clock()
+        existing = await ctx.store.open_urgent_inquiry(ctx.contact.id)
+        if existing is not None:
+            await ctx.store.add_thread_message(existing.id, "user", text, None, now)
+            centre = await ctx.store.centre(existing.centre_id)
+            notices = await notify_centre(ctx, existing, centre) if centre else []
+            return existing, notices
+        draft = ctx.conversation.slots.get("intake") or {}
+        codes = list(draft.get("_region_codes") or [])
+        inquiry_draft = InquiryDraft(
+            question=text[:1000],
+            village_code=draft.get("village_code"),
+            village_text=draft.get("village_text"),
+            red_flags=["bahaya", *triage.kinds],
         )
-        return Reply([reply], state=None, urgent=True)
+        centre = await ctx.store.route(codes)
+        inquiry = await ctx.store.file_inquiry(ctx.contact.id, inquiry_draft, centre.id, "urgent", now)
+        return inquiry, await notify_centre(ctx, inquiry, centre)

@@ -28,7 +28,7 @@ def main() -> int:
         check=True, cwd=ROOT,
     )
     subprocess.run(  # noqa: S603
-        [PYBABEL, "update", "-i", str(pot), "-d", str(LOCALE), "--no-fuzzy-matching", *common],
+        [PYBABEL, "update", "-i", str(pot), "-d", str(LOCALE), "--no-fuzzy-matching", "--ignore-obsolete"],
         check=True, cwd=ROOT,
     )
     id_po = LOCALE / "id" / "LC_MESSAGES" / "messages.po"

@@ -292,3 +292,24 @@ async def release_held(session: AsyncSession, channel: str, user_id: str, at: da
         )
         .values(status=PENDING, next_attempt_at=at)
     )
+
+
+async def take_pending(engine: AsyncEngine, recipient: Recipient, at: datetime) -> list[Outbound]:
+    """Mark a recipient's pending messages sent and return them (the console delivers in place)."""
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    async with sessions.begin() as session:
+        rows = (
+            await session.scalars(
+                select(OutboxRow)
+                .where(
+                    OutboxRow.channel == recipient.channel,
+                    OutboxRow.channel_user_id == recipient.user_id,
+                    OutboxRow.status == PENDING,
+                )
+                .order_by(OutboxRow.id)
+            )
+        ).all()
+        for row in rows:
+            row.status = SENT
+            row.sent_at = at
+        return [outbound_from_json(row.body) for row in rows]

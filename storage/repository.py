@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.messages import Outbound, Recipient
 from bot.ports import Contact, Conversation
-from storage.models import ContactRow, ConversationRow, MessageRow, ProcessedMessageRow
+from storage.inquiries import SqlInquiryStore
+from storage.inquiry_models import InquiryRow
+from storage.models import ContactRow, ConversationRow, MessageRow, OutboxRow, ProcessedMessageRow
 from storage.outbox import new_outbox_row, release_held
 
 
@@ -36,7 +38,7 @@ def _contact(row: ContactRow) -> Contact:
     )
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(SqlInquiryStore):
     """One transaction around one inbound message. Repositories flush; commit is the edge's job."""
 
     def __init__(self, session: AsyncSession, clock: Callable[[], datetime]) -> None:
@@ -154,6 +156,15 @@ class SqlUnitOfWork:
                 )
             ).all()
         )
+        inquiries = (
+            await self.session.scalars(
+                select(InquiryRow).where(InquiryRow.contact_id == contact_id).order_by(InquiryRow.id)
+            )
+        ).all()
+        extra = [
+            (f"MA-{inquiry.id:05d}", ", ".join(filter(None, [inquiry.name, inquiry.village_text, inquiry.question])) or "-")
+            for inquiry in inquiries
+        ]
         return {
             "channel": row.channel,
             "locale": row.locale,
@@ -161,10 +172,22 @@ class SqlUnitOfWork:
             "display_name": row.display_name,
             "created_at": row.created_at,
             "messages_with_text": count,
+            "extra": extra,
         }
 
     async def erase_contact(self, contact_id: int) -> None:
-        """Delete the contact and, by cascade and explicitly, everything tied to it."""
+        """Delete the contact and everything tied to it; inquiries stay only as anonymous counts."""
+        await self.anonymise_inquiries(contact_id, self._clock())
+        contact = await self.session.get_one(ContactRow, contact_id)
+        # Queued messages to the user carry their id and text; the turn's own goodbye is
+        # queued after this, so it still goes out.
+        await self.session.execute(
+            delete(OutboxRow).where(
+                OutboxRow.channel == contact.channel,
+                OutboxRow.channel_user_id == contact.channel_user_id,
+                OutboxRow.status.in_(("pending", "held")),
+            )
+        )
         for model in (MessageRow, ConversationRow):
             await self.session.execute(delete(model).where(model.contact_id == contact_id))
         await self.session.execute(delete(ContactRow).where(ContactRow.id == contact_id))

@@ -1,4 +1,4 @@
-"""Test helpers for the web app: a running app on a test service, signed WhatsApp posts, fixtures."""
+"""Web app test helpers: a running app on a test service, signed WhatsApp posts, fixtures."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import re
+import warnings
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -25,6 +26,7 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.common import hashed
 from bot.channels.gateway import ChannelGateway
@@ -47,6 +49,14 @@ def secret_matches(header: str | None, secret: str | None) -> bool:
     if secret is None:
         return True
     return header is not None and hmac.compare_digest(header.encode(), secret.encode())
+
+
+def parse_update(data: dict[str, Any], bot: Any) -> Update | None:
+    """Parse an update body; None for a malformed one (answered 200 so Telegram stops resending)."""
+    try:
+        return Update.de_json(data, bot)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return None
 
 
 def update_to_inbound(update: Update) -> Inbound | None:
@@ -167,7 +177,10 @@ class TelegramChannel:
 
     async def feed(self, data: dict[str, Any]) -> None:
         """Process one webhook update; waits on our database only, never on Telegram."""
-        update = Update.de_json(data, self.bot)
+        update = parse_update(data, self.bot)
+        if update is None:
+            log.warning("malformed Telegram update ignored")
+            return
         await self.application.process_update(update)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -201,6 +214,15 @@ class TelegramChannel:
     async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log handler errors without user data."""
         log.error("telegram update failed: %r", type(context.error).__name__)
+
+
+def _retry_after(error: RetryAfter) -> timedelta:
+    """Return Telegram's requested wait (an int or a timedelta, depending on PTB's settings)."""
+    with warnings.catch_warnings():
+        # PTB 22 warns that the int form will become a timedelta; both are handled here.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        after = error.retry_after
+    return after if isinstance(after, timedelta) else timedelta(seconds=after)
 
 
 class TelegramSender:
@@ -251,9 +273,7 @@ class TelegramSender:
                     reply_markup=markup if last else None,
                 )
             except RetryAfter as error:
-                after = error.retry_after
-                delay = after if isinstance(after, timedelta) else timedelta(seconds=after)
-                return Retry("telegram flood control", after=delay)
+                return Retry("telegram flood control", after=_retry_after(error))
             except Forbidden:
                 return Failed("telegram 403 forbidden", blocked=True)
             except BadRequest as error:

@@ -1,0 +1,147 @@
+"""Inquiries for a human: the domain types, the storage port, and the rules for deadlines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from bot.messages import Recipient
+
+# Escalation climbs this ladder; a centre's kind says where it stands.
+CENTRE_KINDS = ("village", "district", "regency", "province", "national")
+NATIONAL_CENTRE = "nasional"
+ANSWER_WITHIN = {"normal": timedelta(hours=24), "urgent": timedelta(hours=1)}
+
+
+@dataclass(frozen=True, slots=True)
+class Centre:
+    """A service centre."""
+
+    id: str
+    name: str
+    kind: str
+    contact: str | None = None
+    hours: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    """A person at a centre who answers inquiries."""
+
+    id: int
+    centre_id: str
+    name: str
+    channel: str
+    user_id: str
+
+    @property
+    def recipient(self) -> Recipient:
+        """Return where notifications to this officer go."""
+        return Recipient(self.channel, self.user_id)
+
+
+@dataclass(slots=True)
+class InquiryDraft:
+    """What the intake dialog collected (every field may be skipped)."""
+
+    asker: str | None = None
+    name: str | None = None
+    village_code: str | None = None
+    village_text: str | None = None
+    destination: str | None = None
+    job: str | None = None
+    recruiter: str | None = None
+    paid_amount: int | None = None
+    question: str | None = None
+    topic: str | None = None
+    red_flags: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_slots(cls, slots: dict[str, Any]) -> InquiryDraft:
+        """Rebuild a draft from conversation slots."""
+        known = {name: slots[name] for name in cls.__dataclass_fields__ if name in slots}
+        return cls(**known)
+
+    def to_slots(self) -> dict[str, Any]:
+        """Return the draft as JSON-able slots."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass(slots=True)
+class Inquiry:
+    """A filed inquiry as officers and the user see it."""
+
+    id: int
+    centre_id: str
+    status: str
+    priority: str
+    contact_id: int | None
+    draft: InquiryDraft
+    created_at: datetime
+    claimed_by: int | None = None
+    claimed_by_name: str | None = None
+    officer_last_reply_at: datetime | None = None
+
+    @property
+    def reference(self) -> str:
+        """Return the number the user quotes."""
+        return f"MA-{self.id:05d}"
+
+
+def deadline_for(priority: str, now: datetime) -> datetime:
+    """Return when an inquiry must be claimed before it is reminded."""
+    return now + ANSWER_WITHIN.get(priority, ANSWER_WITHIN["normal"])
+
+
+class InquiryStore(Protocol):
+    """What handlers may do with inquiries, centres and officers."""
+
+    async def officer_for(self, channel: str, user_id: str) -> Officer | None:
+        """Return the active officer using this channel account, if any."""
+
+    async def route(self, region_codes: list[str]) -> Centre:
+        """Return the most specific centre covering any of the codes (most specific first)."""
+
+    async def centre(self, centre_id: str) -> Centre | None:
+        """Return a centre by id."""
+
+    async def officers_of(self, centre_id: str) -> list[Officer]:
+        """Return the active officers of a centre."""
+
+    async def file_inquiry(
+        self, contact_id: int | None, draft: InquiryDraft, centre_id: str, priority: str, now: datetime
+    ) -> Inquiry:
+        """Store a new inquiry (and its audit event) and return it."""
+
+    async def get_inquiry(self, inquiry_id: int) -> Inquiry | None:
+        """Return an inquiry by id."""
+
+    async def queue(self, centre_id: str) -> list[Inquiry]:
+        """Return a centre's unresolved inquiries, urgent and oldest first."""
+
+    async def claim(self, inquiry_id: int, officer: Officer, now: datetime) -> tuple[bool, str | None]:
+        """Claim an open inquiry atomically; on loss return the holder's name."""
+
+    async def add_thread_message(
+        self, inquiry_id: int, sender: str, text: str, officer_id: int | None, now: datetime
+    ) -> None:
+        """Add a message to the user-officer thread (and mark an officer's first answer)."""
+
+    async def resolve(self, inquiry_id: int, officer: Officer, note: str, now: datetime) -> None:
+        """Close an inquiry with the officer's note."""
+
+    async def contact_recipient(self, contact_id: int) -> Recipient | None:
+        """Return where messages to a contact go, if the contact still exists."""
+
+    async def held_inquiry(self, contact_id: int, since: datetime) -> Inquiry | None:
+        """Return the contact's claimed inquiry whose officer wrote since the given time."""
+
+    async def audit(self, inquiry_id: int, actor: str, action: str, detail: dict[str, Any], now: datetime) -> None:
+        """Record a change in the audit trail."""
+
+    async def redact_inquiry(self, inquiry_id: int, now: datetime) -> None:
+        """Remove an inquiry's personal text (the user refused consent after an urgent filing)."""
+
+    async def open_urgent_inquiry(self, contact_id: int) -> Inquiry | None:
+        """Return the contact's unresolved urgent inquiry, if any."""

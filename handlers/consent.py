@@ -1,0 +1,78 @@
+"""Consent first: nothing personal is stored until the user agrees."""
+
+from __future__ import annotations
+
+from bot.messages import Button, Inbound, Outbound
+from handlers.base import HandlerContext, Reply, command_of, menu_button
+from knowledge.normalize import fold
+
+ASK = "consent.ask"
+NEXT = "consent_next"  # slot: what to do after the answer ("intake" or "urgent:<inquiry id>")
+YES_WORDS = frozenset({"ya", "iya", "y", "setuju", "boleh", "ok", "oke", "yes", "agree"})
+NO_WORDS = frozenset({"tidak", "gak", "ga", "nggak", "no", "tidak setuju", "jangan"})
+
+
+def consent_question(ctx: HandlerContext) -> Outbound:
+    """Return the two-sentence consent text with its buttons."""
+    return Outbound(
+        ctx._(
+            "Agar petugas bisa membantu, kami menyimpan nama, desa, akun chat dan pertanyaan Anda, "
+            "hanya untuk ditindaklanjuti petugas Pusat Layanan Migrasi (UU No. 27 Tahun 2022 "
+            "tentang Pelindungan Data Pribadi). Anda bisa melihat (/dataku) dan menghapusnya "
+            "(/hapus) kapan saja. Apakah Anda setuju?"
+        ),
+        buttons=(Button(ctx._("Setuju"), "consent:yes"), Button(ctx._("Tidak setuju"), "consent:no")),
+    )
+
+
+def ask_consent(ctx: HandlerContext, then: str, before: list[Outbound] | None = None) -> Reply:
+    """Ask for consent, remembering what to continue with."""
+    slots = dict(ctx.conversation.slots)
+    slots[NEXT] = then
+    return Reply([*(before or []), consent_question(ctx)], state=ASK, slots=slots)
+
+
+class ConsentHandler:
+    """Takes the answer to the consent question."""
+
+    name = "consent"
+
+    def __init__(self, continue_intake) -> None:  # type: ignore[no-untyped-def]
+        # The intake dialog's start, injected to avoid a circular import.
+        self._continue_intake = continue_intake
+
+    async def handle(self, message: Inbound, ctx: HandlerContext) -> Reply | None:
+        """Record yes or no, then continue where the user was going."""
+        if ctx.conversation.state != ASK:
+            return None
+        command = command_of(message)
+        text = fold(message.text)
+        then = str(ctx.conversation.slots.get(NEXT, "intake"))
+        slots = {k: v for k, v in ctx.conversation.slots.items() if k != NEXT}
+        if command == "consent:yes" or (command is None and text in YES_WORDS):
+            await ctx.store.set_consent(ctx.contact.id, ctx.clock())
+            ctx.contact.consent_at = ctx.clock()
+            ctx.conversation.slots = slots
+            if then == "intake":
+                return await self._continue_intake(ctx)
+            return Reply(
+                [Outbound(ctx._("Terima kasih. Petugas akan menghubungi Anda lewat chat ini."), buttons=(menu_button(ctx),))],
+                state=None,
+                slots=slots,
+            )
+        if command == "consent:no" or (command is None and text in NO_WORDS):
+            if then.startswith("urgent:"):
+                # The urgent inquiry stays so an officer can still write back (vital interest),
+                # but its text is not kept.
+                await ctx.store.redact_inquiry(int(then.removeprefix("urgent:")), ctx.clock())
+            national = await ctx.store.centre("nasional")
+            contact = national.contact if national and national.contact else ""
+            text_out = ctx._(
+                "Baik, data Anda tidak kami simpan. Anda tetap bisa menanyakan apa saja ke bot ini. "
+                "Untuk bicara langsung dengan petugas, datang ke Pusat Layanan Migrasi di balai desa "
+                "atau Disnaker, atau hubungi: {contact}"
+            ).format(contact=contact)
+            return Reply([Outbound(text_out, buttons=(menu_button(ctx),))], state=None, slots=slots)
+        if command is not None:
+            return None  # another command or button: let the pipeline take it
+        return Reply([consent_question(ctx)], state=ASK)

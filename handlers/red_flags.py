@@ -1,0 +1,60 @@
+"""Warning signs found in an inquiry, shown to the officer so risky cases stand out."""
+
+from __future__ import annotations
+
+import re
+
+from bot.i18n import Translations
+from bot.inquiries import InquiryDraft
+from knowledge.normalize import normalize
+
+MIDDLE_EAST = re.compile(
+    r"\b(arab|saudi|dubai|qatar|kuwait|oman|bahrain|yordania|jordan|timur tengah|irak|mesir|lebanon)\b"
+)
+DOMESTIC_WORK = re.compile(r"\b(pembantu|prt|art|rumah tangga|pengasuh|babysitter|perawat lansia|sopir)\b")
+SCAM_COUNTRIES = re.compile(r"\b(kamboja|cambodia|myanmar|laos|thailand|filipina)\b")
+SIGNS = {
+    "visa_non_kerja": re.compile(r"\bvisa (turis|wisata|kunjungan|umrah|ziarah|pelancong|holiday)\b"),
+    "dokumen_ditahan": re.compile(r"\b(paspor|dokumen|ktp|ijazah)\w*( saya)? (ditahan|disita|dipegang|diambil)"),
+    "penampungan": re.compile(r"\bpenampungan\b"),
+    "utang": re.compile(r"\b(utang|hutang|rentenir|pinjol|pinjam)\w*\b"),
+    "pemalsuan": re.compile(r"\b(palsu|dipalsukan|dituakan|menuakan|ganti umur|ubah umur|beda nama)\b"),
+    "online_scam": re.compile(r"\b(crypto|kripto|scam|judi online|admin online|customer service online)\b"),
+}
+
+
+def red_flags(draft: InquiryDraft) -> list[str]:
+    """Return the warning-sign codes an inquiry shows."""
+    flags: list[str] = []
+    if draft.paid_amount:
+        flags.append("biaya")
+    if draft.recruiter:
+        flags.append("perekrut")
+    text = normalize(" ".join(filter(None, [draft.question, draft.destination, draft.job])))
+    destination = normalize(draft.destination or "")
+    if MIDDLE_EAST.search(destination) and DOMESTIC_WORK.search(normalize(draft.job or "")):
+        flags.append("prt_timur_tengah")
+    if SCAM_COUNTRIES.search(destination):
+        flags.append("negara_rawan_penipuan")
+    flags += [code for code, pattern in SIGNS.items() if pattern.search(text)]
+    return flags
+
+
+def describe(flag: str, draft: InquiryDraft, i18n: Translations) -> str:
+    """Describe one warning sign for the officer."""
+    if flag == "biaya" and draft.paid_amount:
+        return i18n._("sudah membayar {amount}").format(amount=i18n.rupiah(draft.paid_amount))
+    if flag == "perekrut" and draft.recruiter:
+        return i18n._("perekrut: {name}").format(name=draft.recruiter)
+    labels = {
+        "prt_timur_tengah": i18n._("PRT ke Timur Tengah (dilarang kecuali SPSK)"),
+        "negara_rawan_penipuan": i18n._("negara tujuan rawan penipuan kerja online"),
+        "visa_non_kerja": i18n._("visa bukan visa kerja"),
+        "dokumen_ditahan": i18n._("dokumen ditahan"),
+        "penampungan": i18n._("penampungan"),
+        "utang": i18n._("utang / pinjaman"),
+        "pemalsuan": i18n._("pemalsuan data"),
+        "online_scam": i18n._("tawaran kerja online mencurigakan"),
+        "bahaya": i18n._("DALAM BAHAYA"),
+    }
+    return labels.get(flag, flag)

@@ -1,0 +1,275 @@
+"""SQL implementation of the inquiry port: routing, filing, claiming, threads and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.inquiries import (
+    CENTRE_KINDS,
+    NATIONAL_CENTRE,
+    Centre,
+    Inquiry,
+    InquiryDraft,
+    Officer,
+    deadline_for,
+)
+from bot.messages import Recipient
+from storage.inquiry_models import (
+    CentreRegionRow,
+    CentreRow,
+    InquiryEventRow,
+    InquiryMessageRow,
+    InquiryRow,
+    OfficerRow,
+)
+from storage.models import ContactRow
+
+PERSONAL_FIELDS = ("name", "village_text", "recruiter", "question")
+
+
+def centre_of(row: CentreRow) -> Centre:
+    """Convert a centre row."""
+    return Centre(row.id, row.name, row.kind, row.contact, row.hours)
+
+
+def officer_of(row: OfficerRow) -> Officer:
+    """Convert an officer row."""
+    return Officer(row.id, row.centre_id, row.name, row.channel, row.channel_user_id)
+
+
+def inquiry_of(row: InquiryRow, holder: str | None = None) -> Inquiry:
+    """Convert an inquiry row."""
+    draft = InquiryDraft(
+        asker=row.asker,
+        name=row.name,
+        village_code=row.village_code,
+        village_text=row.village_text,
+        destination=row.destination,
+        job=row.job,
+        recruiter=row.recruiter,
+        paid_amount=row.paid_amount,
+        question=row.question,
+        topic=row.topic,
+        red_flags=list(row.red_flags or []),
+    )
+    return Inquiry(
+        id=row.id,
+        centre_id=row.centre_id,
+        status=row.status,
+        priority=row.priority,
+        contact_id=row.contact_id,
+        draft=draft,
+        created_at=row.created_at,
+        claimed_by=row.claimed_by,
+        claimed_by_name=holder,
+        officer_last_reply_at=row.officer_last_reply_at,
+    )
+
+
+class SqlInquiryStore:
+    """Inquiry operations on the unit of work's session."""
+
+    session: AsyncSession
+
+    async def officer_for(self, channel: str, user_id: str) -> Officer | None:
+        """Return the active officer using this channel account, if any."""
+        row = await self.session.scalar(
+            select(OfficerRow).where(
+                OfficerRow.channel == channel,
+                OfficerRow.channel_user_id == user_id,
+                OfficerRow.active.is_(True),
+            )
+        )
+        return officer_of(row) if row else None
+
+    async def route(self, region_codes: list[str]) -> Centre:
+        """Return the centre covering the most specific code; the national centre otherwise."""
+        if region_codes:
+            rows = (
+                await self.session.execute(
+                    select(CentreRegionRow.region_code, CentreRow)
+                    .join(CentreRow, CentreRow.id == CentreRegionRow.centre_id)
+                    .where(CentreRegionRow.region_code.in_(region_codes))
+                )
+            ).all()
+            for code in region_codes:
+                covering = [centre for region, centre in rows if region == code]
+                if covering:
+                    # Of several centres on one code, the one lowest on the ladder is closest.
+                    covering.sort(key=lambda c: (CENTRE_KINDS.index(c.kind) if c.kind in CENTRE_KINDS else 9, c.id))
+                    return centre_of(covering[0])
+        national = await self.session.get_one(CentreRow, NATIONAL_CENTRE)
+        return centre_of(national)
+
+    async def centre(self, centre_id: str) -> Centre | None:
+        """Return a centre by id."""
+        row = await self.session.get(CentreRow, centre_id)
+        return centre_of(row) if row else None
+
+    async def officers_of(self, centre_id: str) -> list[Officer]:
+        """Return the active officers of a centre."""
+        rows = await self.session.scalars(
+            select(OfficerRow)
+            .where(OfficerRow.centre_id == centre_id, OfficerRow.active.is_(True))
+            .order_by(OfficerRow.id)
+        )
+        return [officer_of(row) for row in rows]
+
+    async def file_inquiry(
+        self, contact_id: int | None, draft: InquiryDraft, centre_id: str, priority: str, now: datetime
+    ) -> Inquiry:
+        """Store a new inquiry and its audit event."""
+        row = InquiryRow(
+            contact_id=contact_id,
+            centre_id=centre_id,
+            status="open",
+            priority=priority,
+            asker=draft.asker,
+            name=draft.name,
+            village_code=draft.village_code,
+            village_text=draft.village_text,
+            destination=draft.destination,
+            job=draft.job,
+            recruiter=draft.recruiter,
+            paid_amount=draft.paid_amount,
+            question=draft.question,
+            topic=draft.topic,
+            red_flags=list(draft.red_flags),
+            created_at=now,
+            escalations=0,
+            deadline_at=deadline_for(priority, now),
+        )
+        self.session.add(row)
+        await self.session.flush()
+        await self.audit(row.id, "user", "created", {"centre": centre_id, "priority": priority}, now)
+        return inquiry_of(row)
+
+    async def get_inquiry(self, inquiry_id: int) -> Inquiry | None:
+        """Return an inquiry by id, with the holder's name."""
+        row = await self.session.get(InquiryRow, inquiry_id, populate_existing=True)
+        if row is None:
+            return None
+        holder = None
+        if row.claimed_by is not None:
+            officer = await self.session.get(OfficerRow, row.claimed_by)
+            holder = officer.name if officer else None
+        return inquiry_of(row, holder)
+
+    async def queue(self, centre_id: str) -> list[Inquiry]:
+        """Return a centre's unresolved inquiries, urgent and oldest first."""
+        urgent_first = case((InquiryRow.priority == "urgent", 0), else_=1)
+        rows = await self.session.scalars(
+            select(InquiryRow)
+            .where(InquiryRow.centre_id == centre_id, InquiryRow.status != "resolved")
+            .order_by(urgent_first, InquiryRow.created_at, InquiryRow.id)
+        )
+        return [inquiry_of(row) for row in rows]
+
+    async def claim(self, inquiry_id: int, officer: Officer, now: datetime) -> tuple[bool, str | None]:
+        """Claim an open inquiry with one conditional UPDATE: exactly one concurrent claim wins."""
+        result = await self.session.execute(
+            update(InquiryRow)
+            .where(
+                InquiryRow.id == inquiry_id,
+                InquiryRow.status == "open",
+                InquiryRow.centre_id == officer.centre_id,
+            )
+            .values(status="claimed", claimed_by=officer.id, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            await self.audit(inquiry_id, f"officer:{officer.id}", "claimed", {}, now)
+            return True, None
+        current = await self.get_inquiry(inquiry_id)
+        return False, current.claimed_by_name if current else None
+
+    async def add_thread_message(
+        self, inquiry_id: int, sender: str, text: str, officer_id: int | None, now: datetime
+    ) -> None:
+        """Add a thread message; an officer's message also counts as an answer."""
+        self.session.add(
+            InquiryMessageRow(
+                inquiry_id=inquiry_id, sender=sender, officer_id=officer_id, text=text, created_at=now
+            )
+        )
+        if sender == "officer":
+            row = await self.session.get_one(InquiryRow, inquiry_id)
+            row.first_response_at = row.first_response_at or now
+            row.officer_last_reply_at = now
+            await self.audit(inquiry_id, f"officer:{officer_id}", "replied", {}, now)
+        await self.session.flush()
+
+    async def resolve(self, inquiry_id: int, officer: Officer, note: str, now: datetime) -> None:
+        """Close an inquiry with the officer's note."""
+        row = await self.session.get_one(InquiryRow, inquiry_id)
+        row.status = "resolved"
+        row.resolved_at = now
+        row.resolution_note = note or None
+        row.first_response_at = row.first_response_at or now
+        await self.audit(inquiry_id, f"officer:{officer.id}", "resolved", {}, now)
+        await self.session.flush()
+
+    async def contact_recipient(self, contact_id: int) -> Recipient | None:
+        """Return where messages to a contact go."""
+        row = await self.session.get(ContactRow, contact_id)
+        return Recipient(row.channel, row.channel_user_id) if row else None
+
+    async def held_inquiry(self, contact_id: int, since: datetime) -> Inquiry | None:
+        """Return the contact's claimed inquiry whose officer wrote since the given time."""
+        row = await self.session.scalar(
+            select(InquiryRow)
+            .where(
+                InquiryRow.contact_id == contact_id,
+                InquiryRow.status == "claimed",
+                InquiryRow.officer_last_reply_at >= since,
+            )
+            .order_by(InquiryRow.officer_last_reply_at.desc())
+            .limit(1)
+        )
+        return inquiry_of(row) if row else None
+
+    async def audit(
+        self, inquiry_id: int, actor: str, action: str, detail: dict[str, Any], now: datetime
+    ) -> None:
+        """Record a change in the audit trail."""
+        self.session.add(InquiryEventRow(inquiry_id=inquiry_id, at=now, actor=actor, action=action, detail=detail))
+        await self.session.flush()
+
+    async def redact_inquiry(self, inquiry_id: int, now: datetime) -> None:
+        """Remove an inquiry's personal text, keeping the link the officer answers through."""
+        row = await self.session.get_one(InquiryRow, inquiry_id)
+        for name in PERSONAL_FIELDS:
+            setattr(row, name, None)
+        await self.audit(inquiry_id, "user", "redacted", {}, now)
+
+    async def open_urgent_inquiry(self, contact_id: int) -> Inquiry | None:
+        """Return the contact's unresolved urgent inquiry, if any."""
+        row = await self.session.scalar(
+            select(InquiryRow)
+            .where(
+                InquiryRow.contact_id == contact_id,
+                InquiryRow.priority == "urgent",
+                InquiryRow.status != "resolved",
+            )
+            .order_by(InquiryRow.id.desc())
+            .limit(1)
+        )
+        return inquiry_of(row) if row else None
+
+    async def anonymise_inquiries(self, contact_id: int, now: datetime) -> None:
+        """Remove the personal fields and threads of a contact's inquiries, keeping the counts."""
+        rows = (await self.session.scalars(select(InquiryRow).where(InquiryRow.contact_id == contact_id))).all()
+        for row in rows:
+            for name in PERSONAL_FIELDS:
+                setattr(row, name, None)
+            row.contact_id = None
+            for message in (
+                await self.session.scalars(select(InquiryMessageRow).where(InquiryMessageRow.inquiry_id == row.id))
+            ).all():
+                await self.session.delete(message)
+            await self.audit(row.id, "user", "erased", {}, now)
+        await self.session.flush()

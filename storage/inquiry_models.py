@@ -1,0 +1,115 @@
+"""Models of the service-centre side: centres and the regions they cover, officers, inquiries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models import Base
+
+
+class CentreRow(Base):
+    """A service centre: village migration service, or a labour office above it."""
+
+    __tablename__ = "centres"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # village | district | regency | province | national: also the escalation order.
+    kind: Mapped[str] = mapped_column(String(16))
+    contact: Mapped[str | None] = mapped_column(Text)
+    hours: Mapped[str | None] = mapped_column(String(200))
+    example: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
+
+
+class CentreRegionRow(Base):
+    """A Kemendagri region code (any level) that a centre covers."""
+
+    __tablename__ = "centre_regions"
+
+    centre_id: Mapped[str] = mapped_column(
+        ForeignKey("centres.id", ondelete="CASCADE"), primary_key=True
+    )
+    region_code: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+
+
+class OfficerRow(Base):
+    """A person at a centre who answers inquiries from a chat channel."""
+
+    __tablename__ = "officers"
+    __table_args__ = (UniqueConstraint("channel", "channel_user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    centre_id: Mapped[str] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    channel: Mapped[str] = mapped_column(String(16))
+    channel_user_id: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class InquiryRow(Base):
+    """A request for a human: who asked, about what, routed to which centre, and its state."""
+
+    __tablename__ = "inquiries"
+    __table_args__ = (Index("ix_inquiries_centre_id_status", "centre_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # No cascade: erasing a contact keeps the anonymous inquiry for the village counts.
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    centre_id: Mapped[str] = mapped_column(ForeignKey("centres.id"))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open|claimed|resolved
+    priority: Mapped[str] = mapped_column(String(8), default="normal")  # normal|urgent
+    asker: Mapped[str | None] = mapped_column(String(16))  # migrant|family|other
+    name: Mapped[str | None] = mapped_column(String(120))
+    village_code: Mapped[str | None] = mapped_column(String(20))
+    village_text: Mapped[str | None] = mapped_column(String(200))
+    destination: Mapped[str | None] = mapped_column(String(80))
+    job: Mapped[str | None] = mapped_column(String(80))
+    recruiter: Mapped[str | None] = mapped_column(String(200))
+    paid_amount: Mapped[int | None] = mapped_column(BigInteger)
+    question: Mapped[str | None] = mapped_column(Text)
+    topic: Mapped[str | None] = mapped_column(String(64))
+    red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    first_response_at: Mapped[datetime | None]
+    officer_last_reply_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    reminded_at: Mapped[datetime | None]
+    escalations: Mapped[int] = mapped_column(Integer, default=0)
+    deadline_at: Mapped[datetime]
+
+
+class InquiryMessageRow(Base):
+    """One message of the thread between a user and the officer holding their inquiry."""
+
+    __tablename__ = "inquiry_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), index=True)
+    sender: Mapped[str] = mapped_column(String(16))  # user | officer
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class InquiryEventRow(Base):
+    """The audit trail: who changed an inquiry, when, and what (no personal data in `detail`)."""
+
+    __tablename__ = "inquiry_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(40))  # user | officer:<id> | system
+    action: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,78 @@
+"""The web service: health, OpenAPI, the web chat page and its JSON endpoint."""
+
+from __future__ import annotations
+
+from bot.composition import Service
+from tests.webapp import running_app
+
+USER = "w-test-user-0001"
+
+
+async def test_health_page_and_schema_with_no_token_at_all(service: Service) -> None:
+    async with running_app(service) as app:
+        health = await app.client.get("/healthz")
+        assert health.status_code == 200
+        assert health.json() == {"status": "ok", "database": True, "migrations": True}
+        page = await app.client.get("/")
+        assert page.status_code == 200
+        assert 'lang="id"' in page.text
+        assert "aria-live" in page.text
+        assert (await app.client.get("/static/chat.js")).status_code == 200
+        paths = (await app.client.get("/openapi.json")).json()["paths"]
+        assert {"/api/chat", "/healthz", "/webhooks/whatsapp", "/webhooks/telegram"} <= set(paths)
+        # Channels without configuration answer 404 instead of accepting anything.
+        assert (await app.client.post("/webhooks/whatsapp", content=b"{}")).status_code == 404
+        assert (await app.client.post("/webhooks/telegram", content=b"{}")).status_code == 404
+
+
+async def test_chat_answers_with_buttons_and_repeats_the_answer_on_retry(service: Service) -> None:
+    async with running_app(service) as app:
+        body = {"user_id": USER, "message_id": "m-1", "text": "halo"}
+        first = await app.client.post("/api/chat", json=body)
+        assert first.status_code == 200
+        replies = first.json()["replies"]
+        assert "Migrasi Aman" in replies[0]["text"]
+        choices = [c for reply in replies for c in reply["buttons"] + reply["options"]]
+        assert choices
+        assert {"label", "payload"} <= set(choices[0])
+        retry = await app.client.post("/api/chat", json=body)
+        assert retry.json() == first.json()
+        menu = await app.client.post(
+            "/api/chat",
+            json={"user_id": USER, "message_id": "m-2", "payload": choices[0]["payload"]},
+        )
+        assert menu.status_code == 200
+        assert menu.json()["replies"]
+    assert await service.outbox.rows() == []  # web replies are answered, never queued
+
+
+async def test_chat_rejects_bad_input(service: Service) -> None:
+    async with running_app(service, max_body_bytes=4096) as app:
+        post = app.client.post
+        assert (
+            await post("/api/chat", json={"user_id": "x", "message_id": "1", "text": "a"})
+        ).status_code == 422
+        assert (
+            await post("/api/chat", json={"user_id": USER, "message_id": "1"})
+        ).status_code == 422
+        big = {"user_id": USER, "message_id": "m-3", "text": "a" * 5000}
+        assert (await post("/api/chat", json=big)).status_code == 413
+
+
+async def test_long_text_is_capped_before_the_engine(service: Service) -> None:
+    async with running_app(service) as app:
+        body = {"user_id": USER, "message_id": "m-long", "text": "paspor " * 2500}
+        response = await app.client.post("/api/chat", json=body)
+        assert response.status_code == 200
+        assert "hanya bagian awalnya" in response.json()["replies"][0]["text"]
+
+
+async def test_chat_rate_limit_answers_once_then_drops(service: Service) -> None:
+    async with running_app(service, rate_limit_per_minute=2) as app:
+        answers = []
+        for number in range(5):
+            body = {"user_id": USER, "message_id": f"r-{number}", "text": "halo"}
+            answers.append((await app.client.post("/api/chat", json=body)).json()["replies"])
+        assert all(answers[:2])
+        assert "terlalu cepat" in answers[2][0]["text"]
+        assert answers[3] == answers[4] == []
