@@ -19,13 +19,18 @@ from handlers.triage import assess
 from knowledge.base import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_FILES = [ROOT.parent / "shared" / "eval" / "dev.jsonl", ROOT / "benchmarks" / "data" / "holdout.jsonl"]
+DEFAULT_FILES = [
+    ROOT.parent / "shared" / "eval" / "dev.jsonl",
+    ROOT / "benchmarks" / "data" / "holdout.jsonl",
+]
 THRESHOLDS = [12, 14, 16, 18, 19, 20, 21, 22, 24, 26, 28, 30]
 
 
 def load(path: Path) -> list[dict]:
     """Read a labelled JSONL file."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def curve(kb: KnowledgeBase, items: list[dict]) -> list[tuple[float, float, float]]:
@@ -43,7 +48,9 @@ def curve(kb: KnowledgeBase, items: list[dict]) -> list[tuple[float, float, floa
             answered = topic if score >= threshold else None
             if item.get("topics"):
                 total += 1
-                right += answered in item["topics"] or (answered is None and item.get("null_ok", False))
+                right += answered in item["topics"] or (
+                    answered is None and item.get("null_ok", False)
+                )
             else:
                 oos += 1
                 abstained += answered is None
@@ -88,8 +95,10 @@ def main() -> None:
     KnowledgeBase.load()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"knowledge load: {load_seconds * 1000:.0f} ms, peak memory {peak / 1e6:.1f} MB, "
-          f"{len(kb.topics)} topics, threshold {kb.retriever.threshold}")
+    print(
+        f"knowledge load: {load_seconds * 1000:.0f} ms, peak memory {peak / 1e6:.1f} MB, "
+        f"{len(kb.topics)} topics, threshold {kb.retriever.threshold}"
+    )
     for path in files:
         items = load(path)
         print(f"\n{path.name}: {len(items)} messages")

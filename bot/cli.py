@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
-from bot.messages import Channel, Inbound
 from bot.evaluation import score
+from bot.messages import Channel, Inbound
 
 IN_MEMORY_DATABASE = "sqlite+aiosqlite://"
 
@@ -23,7 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="migrasi-aman", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    chat = commands.add_parser("chat", help="talk to the bot in the terminal (works from a pipe too)")
+    chat = commands.add_parser(
+        "chat", help="talk to the bot in the terminal (works from a pipe too)"
+    )
     chat.add_argument("--user", default="console-user", help="who is typing (one id per person)")
 
     serve = commands.add_parser("serve", help="run the web service (web chat, webhooks, dashboard)")

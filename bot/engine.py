@@ -73,7 +73,9 @@ class Engine:
 
     async def handle(self, inbound: Inbound) -> list[Outbound]:
         """Handle one inbound message and return the replies to its sender (the rest are queued)."""
-        return [message for message in (await self.handle_turn(inbound)).messages if message.to is None]
+        return [
+            message for message in (await self.handle_turn(inbound)).messages if message.to is None
+        ]
 
     async def handle_turn(self, inbound: Inbound) -> Turn:
         """Handle one inbound message and return the whole turn."""
@@ -95,7 +97,9 @@ class Engine:
         if not await uow.claim_inbound(inbound.channel, inbound.message_id):
             return Turn([], duplicate=True)
         now = self.clock()
-        contact = await uow.contact_for(inbound.channel, inbound.user_id, self.options.default_locale)
+        contact = await uow.contact_for(
+            inbound.channel, inbound.user_id, self.options.default_locale
+        )
         conversation = await uow.load_conversation(contact.id)
         self._expire_stale_dialog(conversation, now)
         inbound = self._resolve_number(inbound, conversation)
@@ -188,7 +192,12 @@ class Engine:
         for message in reply.messages:
             if message.to is None:
                 await uow.log_message(
-                    contact.id, "out", message.text if keep_text else None, handler, reply.topic, now
+                    contact.id,
+                    "out",
+                    message.text if keep_text else None,
+                    handler,
+                    reply.topic,
+                    now,
                 )
 
     async def _failed_turn(self, inbound: Inbound) -> Turn:

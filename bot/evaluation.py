@@ -48,10 +48,14 @@ class EvalReport:
     def lines(self) -> list[str]:
         """Return the figures as printable lines."""
         return [
-            f"top-1 accuracy (in scope):   {self.accuracy:.1%} ({self.in_scope_correct}/{self.in_scope})",
-            f"out-of-scope abstention:     {self.abstention:.1%} ({self.abstained}/{self.out_of_scope})",
-            f"urgent recall:               {self.urgent_recall:.1%} ({self.urgent_found}/{self.urgent})",
-            f"false-urgent rate:           {self.false_urgent_rate:.1%} ({self.false_urgent}/{self.not_urgent})",
+            f"top-1 accuracy (in scope):   {self.accuracy:.1%} "
+            f"({self.in_scope_correct}/{self.in_scope})",
+            f"out-of-scope abstention:     {self.abstention:.1%} "
+            f"({self.abstained}/{self.out_of_scope})",
+            f"urgent recall:               {self.urgent_recall:.1%} "
+            f"({self.urgent_found}/{self.urgent})",
+            f"false-urgent rate:           {self.false_urgent_rate:.1%} "
+            f"({self.false_urgent}/{self.not_urgent})",
         ]
 
     def as_dict(self) -> dict[str, Any]:
@@ -88,14 +92,25 @@ def score(items: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> EvalReport:
         topic = answer.get("topic")
         if expected:
             report.in_scope += 1
-            right = topic in expected or (topic is None and bool(label.get("null_ok")) and not flagged)
+            right = topic in expected or (
+                topic is None and bool(label.get("null_ok")) and not flagged
+            )
             report.in_scope_correct += right
             if not right:
-                report.errors.append({"kind": "wrong topic", **label, "got": topic, "score": answer.get("score")})
+                report.errors.append(
+                    {"kind": "wrong topic", **label, "got": topic, "score": answer.get("score")}
+                )
         else:
             report.out_of_scope += 1
             abstained = topic is None
             report.abstained += abstained
             if not abstained:
-                report.errors.append({"kind": "answered out of scope", **label, "got": topic, "score": answer.get("score")})
+                report.errors.append(
+                    {
+                        "kind": "answered out of scope",
+                        **label,
+                        "got": topic,
+                        "score": answer.get("score"),
+                    }
+                )
     return report

@@ -1,4 +1,4 @@
-"""Gettext translations (Babel catalogues under bot/locale) and locale-aware number and date formatting."""
+"""Gettext translations (Babel catalogues in bot/locale) and locale-aware money and dates."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ class Translator:
 
     @staticmethod
     def _load(locale_dir: Path, code: str) -> Translations:
-        """Load a compiled catalogue, compiling the .po in memory when the .mo is missing or stale."""
+        """Load a compiled catalogue; compile the .po in memory when the .mo is missing or stale."""
         messages = locale_dir / code / "LC_MESSAGES"
         po_path, mo_path = messages / f"{DOMAIN}.po", messages / f"{DOMAIN}.mo"
         if mo_path.exists() and (

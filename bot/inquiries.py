@@ -110,7 +110,12 @@ class InquiryStore(Protocol):
         """Return the active officers of a centre."""
 
     async def file_inquiry(
-        self, contact_id: int | None, draft: InquiryDraft, centre_id: str, priority: str, now: datetime
+        self,
+        contact_id: int | None,
+        draft: InquiryDraft,
+        centre_id: str,
+        priority: str,
+        now: datetime,
     ) -> Inquiry:
         """Store a new inquiry (and its audit event) and return it."""
 
@@ -120,7 +125,9 @@ class InquiryStore(Protocol):
     async def queue(self, centre_id: str) -> list[Inquiry]:
         """Return a centre's unresolved inquiries, urgent and oldest first."""
 
-    async def claim(self, inquiry_id: int, officer: Officer, now: datetime) -> tuple[bool, str | None]:
+    async def claim(
+        self, inquiry_id: int, officer: Officer, now: datetime
+    ) -> tuple[bool, str | None]:
         """Claim an open inquiry atomically; on loss return the holder's name."""
 
     async def add_thread_message(
@@ -137,7 +144,9 @@ class InquiryStore(Protocol):
     async def held_inquiry(self, contact_id: int, since: datetime) -> Inquiry | None:
         """Return the contact's claimed inquiry whose officer wrote since the given time."""
 
-    async def audit(self, inquiry_id: int, actor: str, action: str, detail: dict[str, Any], now: datetime) -> None:
+    async def audit(
+        self, inquiry_id: int, actor: str, action: str, detail: dict[str, Any], now: datetime
+    ) -> None:
         """Record a change in the audit trail."""
 
     async def redact_inquiry(self, inquiry_id: int, now: datetime) -> None:

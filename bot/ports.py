@@ -94,5 +94,3 @@ class Storage(Protocol):
 
     def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """Open one transaction."""
-
-

@@ -50,7 +50,9 @@ def more_message(topic: Topic, i18n: Translations) -> Outbound:
     text = f"*{topic.title_for(i18n.locale)}*\n\n{topic.text(topic.more, i18n.locale)}"
     return Outbound(
         text,
-        buttons=_buttons(i18n, (i18n._("Tanya petugas"), "petugas"), (i18n._("Menu utama"), "menu")),
+        buttons=_buttons(
+            i18n, (i18n._("Tanya petugas"), "petugas"), (i18n._("Menu utama"), "menu")
+        ),
     )
 
 
@@ -66,7 +68,9 @@ def not_sure_message(suggestions: list[Topic], i18n: Translations) -> Outbound:
             "Maaf, saya belum bisa menjawab itu. Saya hanya menjawab soal kerja ke luar negeri "
             "yang aman. Coba tulis dengan kata lain, pilih menu, atau tanyakan ke petugas."
         )
-    options = [Button(topic.title_for(i18n.locale), f"{TOPIC_PREFIX}{topic.id}") for topic in suggestions]
+    options = [
+        Button(topic.title_for(i18n.locale), f"{TOPIC_PREFIX}{topic.id}") for topic in suggestions
+    ]
     options += [Button(i18n._("Tanya petugas"), "petugas"), Button(i18n._("Menu utama"), "menu")]
     return Outbound(text, options=tuple(options), options_title=i18n._("Pilihan"))
 
@@ -107,7 +111,12 @@ class AnswerHandler:
             topic = ctx.knowledge.topic(command.removeprefix(TOPIC_PREFIX))
             if topic is None:
                 return None
-            return Reply([topic_message(topic, ctx.knowledge, ctx.i18n)], state=None, topic=topic.id, score=100.0)
+            return Reply(
+                [topic_message(topic, ctx.knowledge, ctx.i18n)],
+                state=None,
+                topic=topic.id,
+                score=100.0,
+            )
         if command and command.startswith(MORE_PREFIX):
             topic = ctx.knowledge.topic(command.removeprefix(MORE_PREFIX))
             if topic is None or not topic.more:

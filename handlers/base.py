@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any, Final, Protocol
 
 from bot.i18n import Translations
-from bot.messages import Button, Inbound, Outbound
 from bot.inquiries import InquiryStore
+from bot.messages import Button, Inbound, Outbound
 from bot.ports import Contact, ContactStore, Conversation
 from knowledge.base import KnowledgeBase
 
@@ -29,7 +29,7 @@ class Reply:
     """What a handler answers: messages, dialog-state changes and what the answer was about."""
 
     messages: list[Outbound]
-    state: str | None | _Keep = KEEP
+    state: str | _Keep | None = KEEP
     slots: dict[str, Any] | None = None
     topic: str | None = None
     score: float = 0.0

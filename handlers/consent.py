@@ -21,7 +21,10 @@ def consent_question(ctx: HandlerContext) -> Outbound:
             "tentang Pelindungan Data Pribadi). Anda bisa melihat (/dataku) dan menghapusnya "
             "(/hapus) kapan saja. Apakah Anda setuju?"
         ),
-        buttons=(Button(ctx._("Setuju"), "consent:yes"), Button(ctx._("Tidak setuju"), "consent:no")),
+        buttons=(
+            Button(ctx._("Setuju"), "consent:yes"),
+            Button(ctx._("Tidak setuju"), "consent:no"),
+        ),
     )
 
 
@@ -56,7 +59,12 @@ class ConsentHandler:
             if then == "intake":
                 return await self._continue_intake(ctx)
             return Reply(
-                [Outbound(ctx._("Terima kasih. Petugas akan menghubungi Anda lewat chat ini."), buttons=(menu_button(ctx),))],
+                [
+                    Outbound(
+                        ctx._("Terima kasih. Petugas akan menghubungi Anda lewat chat ini."),
+                        buttons=(menu_button(ctx),),
+                    )
+                ],
                 state=None,
                 slots=slots,
             )
@@ -68,8 +76,10 @@ class ConsentHandler:
             national = await ctx.store.centre("nasional")
             contact = national.contact if national and national.contact else ""
             text_out = ctx._(
-                "Baik, data Anda tidak kami simpan. Anda tetap bisa menanyakan apa saja ke bot ini. "
-                "Untuk bicara langsung dengan petugas, datang ke Pusat Layanan Migrasi di balai desa "
+                "Baik, data Anda tidak kami simpan. Anda tetap bisa menanyakan apa saja ke "
+                "bot ini. "
+                "Untuk bicara langsung dengan petugas, datang ke Pusat Layanan Migrasi di "
+                "balai desa "
                 "atau Disnaker, atau hubungi: {contact}"
             ).format(contact=contact)
             return Reply([Outbound(text_out, buttons=(menu_button(ctx),))], state=None, slots=slots)

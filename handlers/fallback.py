@@ -25,6 +25,6 @@ class FallbackHandler:
         else:
             text = ctx._(
                 "Maaf, saya belum mengerti. Coba tulis dengan kata lain, misalnya "
-                "\"syarat kerja ke Taiwan\", atau pilih menu. Anda juga bisa bertanya ke petugas."
+                '"syarat kerja ke Taiwan", atau pilih menu. Anda juga bisa bertanya ke petugas.'
             )
         return Reply([Outbound(text, buttons=(menu_button(ctx), officer_button(ctx)))], state=None)

@@ -31,19 +31,28 @@ class HandoverHandler:
         last_reply = inquiry.officer_last_reply_at
         if released and last_reply and last_reply <= datetime.fromisoformat(released):
             return None  # the user took the bot back after the officer's last message
-        officers = [o for o in await ctx.store.officers_of(inquiry.centre_id) if o.id == inquiry.claimed_by]
+        officers = [
+            o for o in await ctx.store.officers_of(inquiry.centre_id) if o.id == inquiry.claimed_by
+        ]
         if not officers:
             return None
         await ctx.store.add_thread_message(inquiry.id, "user", message.text, None, now)
         forward = Outbound(
-            ctx.i18n_for("id")._("Balasan pengguna untuk #{id}:\n\n{text}\n\nJawab dengan: /balas {id} pesan").format(
-                id=inquiry.id, text=message.text
-            ),
+            ctx.i18n_for("id")
+            ._("Balasan pengguna untuk #{id}:\n\n{text}\n\nJawab dengan: /balas {id} pesan")
+            .format(id=inquiry.id, text=message.text),
             to=officers[0].recipient,
         )
         slots = dict(ctx.conversation.slots)
         messages = [forward]
         if slots.get(ACKED) != inquiry.id:
             slots[ACKED] = inquiry.id
-            messages.insert(0, Outbound(ctx._("Pesan Anda sudah diteruskan ke petugas. Ketik /menu untuk kembali ke bot.")))
+            messages.insert(
+                0,
+                Outbound(
+                    ctx._(
+                        "Pesan Anda sudah diteruskan ke petugas. Ketik /menu untuk kembali ke bot."
+                    )
+                ),
+            )
         return Reply(messages, slots=slots)

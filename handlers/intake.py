@@ -23,8 +23,18 @@ STEPS = ("who", "name", "village", "destination", "job", "recruiter", "paid", "q
 SKIP_WORDS = frozenset({"lewati", "skip", "lewat", "-", "tidak tahu", "gak tahu", "ga tau"})
 CANCEL_WORDS = frozenset({"batal", "batalkan", "cancel", "stop"})
 EDIT_WORDS = frozenset({"ubah", "ganti", "edit", "koreksi"})
-NONE_WORDS = frozenset({"tidak ada", "belum", "belum bayar", "tidak", "nggak", "gak", "ga", "no", "none"})
-DESTINATIONS = ("Malaysia", "Taiwan", "Hong Kong", "Arab Saudi", "Korea Selatan", "Jepang", "Singapura")
+NONE_WORDS = frozenset(
+    {"tidak ada", "belum", "belum bayar", "tidak", "nggak", "gak", "ga", "no", "none"}
+)
+DESTINATIONS = (
+    "Malaysia",
+    "Taiwan",
+    "Hong Kong",
+    "Arab Saudi",
+    "Korea Selatan",
+    "Jepang",
+    "Singapura",
+)
 JOBS = ("PRT / pengasuh", "Perawat lansia", "Pabrik", "Perkebunan", "Kapal / ABK", "Konstruksi")
 MAX_FIELD = 200
 MAX_VILLAGE_TRIES = 2
@@ -80,7 +90,8 @@ def _prompt(step: str, ctx: HandlerContext, draft: dict[str, Any]) -> Outbound:
     if step == "destination":
         return Outbound(
             ctx._("Ke negara mana rencananya? Pilih atau tulis nama negaranya."),
-            options=tuple(Button(name, f"intake:destination:{name}") for name in DESTINATIONS) + controls,
+            options=tuple(Button(name, f"intake:destination:{name}") for name in DESTINATIONS)
+            + controls,
             options_title=ctx._("Negara tujuan"),
         )
     if step == "job":
@@ -115,7 +126,9 @@ def _summary(ctx: HandlerContext, draft: dict[str, Any]) -> Outbound:
         ctx._("- Yang bertanya: {who}").format(who=asker_label(draft.get("asker"), ctx.i18n)),
         ctx._("- Nama: {name}").format(name=draft.get("name") or dash),
         ctx._("- Desa: {village}").format(village=draft.get("village_text") or dash),
-        ctx._("- Negara tujuan: {destination}").format(destination=draft.get("destination") or dash),
+        ctx._("- Negara tujuan: {destination}").format(
+            destination=draft.get("destination") or dash
+        ),
         ctx._("- Pekerjaan: {job}").format(job=draft.get("job") or dash),
         ctx._("- Perekrut: {recruiter}").format(recruiter=draft.get("recruiter") or dash),
         ctx._("- Uang dibayar: {paid}").format(paid=ctx.i18n.rupiah(paid) if paid else dash),
@@ -157,15 +170,23 @@ def _next_step(step: str, draft: dict[str, Any]) -> str:
     return STEPS[STEPS.index(step) + 1]
 
 
-def _ask(step: str, ctx: HandlerContext, draft: dict[str, Any], before: list[Outbound] | None = None) -> Reply:
+def _ask(
+    step: str, ctx: HandlerContext, draft: dict[str, Any], before: list[Outbound] | None = None
+) -> Reply:
     """Move the dialog to a step and ask its question."""
     draft["step"] = step
     if step == "confirm":
         draft.pop("_editing", None)
-    return Reply([*(before or []), _prompt(step, ctx, draft)], state=PREFIX + step, slots=_with_draft(ctx, draft))
+    return Reply(
+        [*(before or []), _prompt(step, ctx, draft)],
+        state=PREFIX + step,
+        slots=_with_draft(ctx, draft),
+    )
 
 
-async def start_intake(ctx: HandlerContext, question: str | None = None, topic: str | None = None) -> Reply:
+async def start_intake(
+    ctx: HandlerContext, question: str | None = None, topic: str | None = None
+) -> Reply:
     """Begin (or resume) the intake, asking for consent first when it is missing."""
     draft = _draft(ctx)
     if question and not draft.get("question"):
@@ -190,7 +211,8 @@ async def continue_intake(ctx: HandlerContext) -> Reply:
             Outbound(
                 ctx._(
                     "Saya akan menanyakan beberapa hal singkat untuk petugas. "
-                    "Setiap pertanyaan boleh dilewati; ketik *ubah* untuk mengoreksi, *batal* untuk berhenti."
+                    "Setiap pertanyaan boleh dilewati; ketik *ubah* untuk mengoreksi, "
+                    "*batal* untuk berhenti."
                 )
             )
         )
@@ -203,7 +225,9 @@ async def _file(ctx: HandlerContext, draft: dict[str, Any]) -> Reply:
     inquiry_draft.red_flags = red_flags(inquiry_draft)
     codes = list(draft.get("_region_codes") or [])
     centre = await ctx.store.route(codes)
-    inquiry = await ctx.store.file_inquiry(ctx.contact.id, inquiry_draft, centre.id, "normal", ctx.clock())
+    inquiry = await ctx.store.file_inquiry(
+        ctx.contact.id, inquiry_draft, centre.id, "normal", ctx.clock()
+    )
     notices = await notify_centre(ctx, inquiry, centre)
     text = ctx._(
         "Pertanyaan Anda sudah kami terima dan simpan dengan nomor {reference}. "
@@ -214,7 +238,9 @@ async def _file(ctx: HandlerContext, draft: dict[str, Any]) -> Reply:
             "Desa Anda belum bisa kami temukan, jadi pertanyaan diteruskan ke {centre}."
         ).format(centre=centre.name)
     if centre.contact:
-        text += "\n\n" + ctx._("Kontak {centre}: {contact}").format(centre=centre.name, contact=centre.contact)
+        text += "\n\n" + ctx._("Kontak {centre}: {contact}").format(
+            centre=centre.name, contact=centre.contact
+        )
     slots = {k: v for k, v in ctx.conversation.slots.items() if k != DRAFT}
     return Reply([Outbound(text, buttons=(menu_button(ctx),)), *notices], state=None, slots=slots)
 
@@ -236,7 +262,10 @@ class IntakeHandler:
         draft = _draft(ctx)
         if command == "intake:cancel" or (command is None and folded in CANCEL_WORDS):
             slots = {k: v for k, v in ctx.conversation.slots.items() if k != DRAFT}
-            done = Outbound(ctx._("Pendaftaran dibatalkan. Data yang Anda isi sudah dihapus."), buttons=(menu_button(ctx),))
+            done = Outbound(
+                ctx._("Pendaftaran dibatalkan. Data yang Anda isi sudah dihapus."),
+                buttons=(menu_button(ctx),),
+            )
             return Reply([done], state=None, slots=slots)
         if command == "intake:edit" or (command is None and folded in EDIT_WORDS):
             draft["step"] = "edit"
@@ -253,7 +282,15 @@ class IntakeHandler:
             return None  # another command or button (menu, topics): not an answer to this step
         skip = command == "intake:skip" or (command is None and folded in SKIP_WORDS)
         if step == "confirm":
-            if command == "intake:send" or folded in {"kirim", "ya", "iya", "ok", "oke", "benar", "send"}:
+            if command == "intake:send" or folded in {
+                "kirim",
+                "ya",
+                "iya",
+                "ok",
+                "oke",
+                "benar",
+                "send",
+            }:
                 return await _file(ctx, draft)
             return _ask("confirm", ctx, draft)
         if not skip:
@@ -269,7 +306,12 @@ class IntakeHandler:
         choice = command.split(":", 2)[2] if command and command.count(":") >= 2 else None
         value = (choice or text)[:MAX_FIELD].strip()
         if not value and command != "intake:none":
-            return _ask(step, ctx, draft, [Outbound(ctx._("Jawaban kosong. Silakan tulis jawabannya, atau tekan Lewati."))])
+            return _ask(
+                step,
+                ctx,
+                draft,
+                [Outbound(ctx._("Jawaban kosong. Silakan tulis jawabannya, atau tekan Lewati."))],
+            )
         if step == "who":
             draft["asker"] = choice or self._asker_from_text(value)
         elif step == "name":
@@ -281,7 +323,9 @@ class IntakeHandler:
         elif step == "job":
             draft["job"] = value
         elif step == "recruiter":
-            draft["recruiter"] = None if command == "intake:none" or fold(value) in NONE_WORDS else value
+            draft["recruiter"] = (
+                None if command == "intake:none" or fold(value) in NONE_WORDS else value
+            )
         elif step == "paid":
             return self._paid(command, value, ctx, draft)
         elif step == "question":
@@ -294,11 +338,26 @@ class IntakeHandler:
         words = normalize(value)
         if any(word in words for word in ("saya", "sendiri", "pmi", "calon")):
             return "migrant"
-        if any(word in words for word in ("anak", "suami", "istri", "ibu", "bapak", "adik", "kakak", "keluarga", "orang tua")):
+        if any(
+            word in words
+            for word in (
+                "anak",
+                "suami",
+                "istri",
+                "ibu",
+                "bapak",
+                "adik",
+                "kakak",
+                "keluarga",
+                "orang tua",
+            )
+        ):
             return "family"
         return "other"
 
-    def _village(self, choice: str | None, value: str, ctx: HandlerContext, draft: dict[str, Any]) -> Reply | None:
+    def _village(
+        self, choice: str | None, value: str, ctx: HandlerContext, draft: dict[str, Any]
+    ) -> Reply | None:
         """Resolve the village, ask which one when ambiguous, or keep the text when not found."""
         regions = ctx.regions
         if regions is None:
@@ -319,7 +378,10 @@ class IntakeHandler:
         draft["_village_tries"] = int(draft.get("_village_tries", 0)) + 1
         if draft["_village_tries"] < MAX_VILLAGE_TRIES:
             retry = Outbound(
-                ctx._("Maaf, desa itu belum saya temukan. Coba tulis lagi dengan nama kecamatan dan kabupaten.")
+                ctx._(
+                    "Maaf, desa itu belum saya temukan. Coba tulis lagi dengan nama "
+                    "kecamatan dan kabupaten."
+                )
             )
             return _ask("village", ctx, draft, [retry])
         # Still not found: keep what was typed, and route by a regency or province it names.
@@ -332,7 +394,6 @@ class IntakeHandler:
     @staticmethod
     def _set_village(code: str, path: str, ctx: HandlerContext, draft: dict[str, Any]) -> None:
         """Keep a resolved village and the codes above it for routing."""
-        assert ctx.regions is not None
         draft["village_code"] = code
         draft["village_text"] = path
         draft["_region_codes"] = ctx.regions.ancestors(code)
@@ -341,14 +402,20 @@ class IntakeHandler:
         return None
 
     @staticmethod
-    def _paid(command: str | None, value: str, ctx: HandlerContext, draft: dict[str, Any]) -> Reply | None:
+    def _paid(
+        command: str | None, value: str, ctx: HandlerContext, draft: dict[str, Any]
+    ) -> Reply | None:
         """Parse an amount ("35 juta", "Rp 35.000.000", "2jtan") or 'not yet'."""
         if command == "intake:none" or fold(value) in NONE_WORDS:
             draft["paid_amount"] = None
             return None
         amount = parse_rupiah(value)
         if amount is None:
-            retry = Outbound(ctx._("Maaf, jumlahnya belum saya pahami. Tulis misalnya: 5 juta, atau Rp 5.000.000."))
+            retry = Outbound(
+                ctx._(
+                    "Maaf, jumlahnya belum saya pahami. Tulis misalnya: 5 juta, atau Rp 5.000.000."
+                )
+            )
             return _ask("paid", ctx, draft, [retry])
         draft["paid_amount"] = amount
         return None

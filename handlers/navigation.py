@@ -7,8 +7,11 @@ from handlers.base import HandlerContext, Reply, command_of, menu_button, office
 from knowledge.normalize import fold
 
 GREETINGS = frozenset(
-    "halo hallo helo hello hai hay hi hy hey p pagi siang sore malam selamat assalamualaikum "
-    "assalamu alaikum salam permisi punten sugeng spada test tes mulai start".split()
+    """
+        halo hallo helo hello hai hay hi hy hey p pagi siang sore malam selamat
+        assalamualaikum assalamu alaikum salam permisi punten sugeng spada test tes
+        mulai start
+    """.split()
 )
 MENU_WORDS = frozenset({"menu", "kembali", "balik", "menu utama", "main menu", "back", "home"})
 HELP_WORDS = frozenset({"bantuan", "help", "tolong bantu cara pakai", "cara pakai", "petunjuk"})
@@ -22,9 +25,14 @@ PAGE_SIZE = 8
 def is_greeting(text: str) -> bool:
     """Return True for a message that is only a greeting ("halo", "P", "assalamualaikum kak")."""
     words = fold(text).split()
-    return 0 < len(words) <= 4 and words[0] in GREETINGS and all(
-        word in GREETINGS or word in {"kak", "min", "admin", "bot", "pak", "bu", "mas", "mbak", "wr", "wb"}
-        for word in words
+    return (
+        0 < len(words) <= 4
+        and words[0] in GREETINGS
+        and all(
+            word in GREETINGS
+            or word in {"kak", "min", "admin", "bot", "pak", "bu", "mas", "mbak", "wr", "wb"}
+            for word in words
+        )
     )
 
 
@@ -83,7 +91,7 @@ class NavigationHandler:
         text = ctx._(
             "Cara memakai layanan ini:\n"
             "- Tulis pertanyaan Anda dengan kata-kata sendiri, misalnya: "
-            "\"berapa umur minimal jadi PMI?\"\n"
+            '"berapa umur minimal jadi PMI?"\n'
             "- Atau pilih topik dari menu.\n"
             "- Ketik *petugas* untuk bicara dengan petugas Pusat Layanan Migrasi.\n\n"
             "Perintah:\n"

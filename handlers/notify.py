@@ -9,7 +9,6 @@ from handlers.base import HandlerContext
 from handlers.red_flags import describe
 
 
-
 def asker_label(code: str | None, i18n: Translations) -> str:
     """Return who asked, in words."""
     labels = {
@@ -47,9 +46,16 @@ async def notify_centre(ctx: HandlerContext, inquiry: Inquiry, centre: Centre) -
     officers: list[Officer] = await ctx.store.officers_of(centre.id)
     i18n = ctx.i18n_for("id")  # officers work in Indonesian
     head = (
-        i18n._("PERTANYAAN MENDESAK BARU") if inquiry.priority == "urgent" else i18n._("Pertanyaan baru")
+        i18n._("PERTANYAAN MENDESAK BARU")
+        if inquiry.priority == "urgent"
+        else i18n._("Pertanyaan baru")
     )
     text = "\n".join(
-        [head, inquiry_card(inquiry, i18n), "", i18n._("Ambil dengan: /ambil {id}").format(id=inquiry.id)]
+        [
+            head,
+            inquiry_card(inquiry, i18n),
+            "",
+            i18n._("Ambil dengan: /ambil {id}").format(id=inquiry.id),
+        ]
     )
     return [Outbound(text, to=officer.recipient) for officer in officers]

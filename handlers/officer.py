@@ -37,4 +37,6 @@ class OfficerRequestHandler:
         ):
             return None
         question = None if command is not None else message.text
-        return await start_intake(ctx, question=question if question and len(question) > 40 else None)
+        return await start_intake(
+            ctx, question=question if question and len(question) > 40 else None
+        )

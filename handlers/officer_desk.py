@@ -47,10 +47,26 @@ class OfficerDeskHandler:
             return Reply([Outbound(_desk_help(i18n))], state=None)
         number_text, _, rest = argument.partition(" ")
         if not number_text.lstrip("#").isdigit():
-            return Reply([Outbound(i18n._("Tulis nomornya, misalnya: {example}").format(example=f"{command} 12"))])
+            return Reply(
+                [
+                    Outbound(
+                        i18n._("Tulis nomornya, misalnya: {example}").format(
+                            example=f"{command} 12"
+                        )
+                    )
+                ]
+            )
         inquiry = await ctx.store.get_inquiry(int(number_text.lstrip("#")))
         if inquiry is None or inquiry.centre_id != officer.centre_id:
-            return Reply([Outbound(i18n._("Pertanyaan #{id} tidak ada di antrian pusat layanan Anda.").format(id=number_text.lstrip("#")))])
+            return Reply(
+                [
+                    Outbound(
+                        i18n._("Pertanyaan #{id} tidak ada di antrian pusat layanan Anda.").format(
+                            id=number_text.lstrip("#")
+                        )
+                    )
+                ]
+            )
         if command == "/ambil":
             return await self._claim(inquiry, officer, ctx)
         if command == "/balas":
@@ -85,40 +101,81 @@ class OfficerDeskHandler:
         won, holder = await ctx.store.claim(inquiry.id, officer, ctx.clock())
         if not won:
             if inquiry.claimed_by == officer.id:
-                return Reply([Outbound(i18n._("Pertanyaan #{id} sudah Anda pegang.").format(id=inquiry.id))])
+                return Reply(
+                    [Outbound(i18n._("Pertanyaan #{id} sudah Anda pegang.").format(id=inquiry.id))]
+                )
             text = (
-                i18n._("Pertanyaan #{id} sudah diambil oleh {name}.").format(id=inquiry.id, name=holder or "-")
+                i18n._("Pertanyaan #{id} sudah diambil oleh {name}.").format(
+                    id=inquiry.id, name=holder or "-"
+                )
                 if holder
                 else i18n._("Pertanyaan #{id} sudah ditutup.").format(id=inquiry.id)
             )
             return Reply([Outbound(text)])
         card = inquiry_card(inquiry, i18n)
         hint = i18n._("Balas dengan: /balas {id} pesan Anda").format(id=inquiry.id)
-        return Reply([Outbound(i18n._("Anda mengambil pertanyaan ini.") + "\n\n" + card + "\n\n" + hint)])
+        return Reply(
+            [Outbound(i18n._("Anda mengambil pertanyaan ini.") + "\n\n" + card + "\n\n" + hint)]
+        )
 
     @staticmethod
     async def _reply(inquiry: Inquiry, officer: Officer, text: str, ctx: HandlerContext) -> Reply:
         """Send the officer's text to the user on their own channel, threaded to the inquiry."""
         i18n = ctx.i18n
         if not text:
-            return Reply([Outbound(i18n._("Tulis pesannya setelah nomor, misalnya: /balas {id} Halo, ...").format(id=inquiry.id))])
+            return Reply(
+                [
+                    Outbound(
+                        i18n._(
+                            "Tulis pesannya setelah nomor, misalnya: /balas {id} Halo, ..."
+                        ).format(id=inquiry.id)
+                    )
+                ]
+            )
         if inquiry.status == "resolved":
-            return Reply([Outbound(i18n._("Pertanyaan #{id} sudah ditutup.").format(id=inquiry.id))])
+            return Reply(
+                [Outbound(i18n._("Pertanyaan #{id} sudah ditutup.").format(id=inquiry.id))]
+            )
         if inquiry.status == "open":
             won, holder = await ctx.store.claim(inquiry.id, officer, ctx.clock())
             if not won:
-                return Reply([Outbound(i18n._("Pertanyaan #{id} sudah diambil oleh {name}.").format(id=inquiry.id, name=holder or "-"))])
+                return Reply(
+                    [
+                        Outbound(
+                            i18n._("Pertanyaan #{id} sudah diambil oleh {name}.").format(
+                                id=inquiry.id, name=holder or "-"
+                            )
+                        )
+                    ]
+                )
         elif inquiry.claimed_by != officer.id:
-            return Reply([Outbound(i18n._("Pertanyaan #{id} sudah diambil oleh {name}.").format(id=inquiry.id, name=inquiry.claimed_by_name or "-"))])
-        recipient = await ctx.store.contact_recipient(inquiry.contact_id) if inquiry.contact_id else None
+            return Reply(
+                [
+                    Outbound(
+                        i18n._("Pertanyaan #{id} sudah diambil oleh {name}.").format(
+                            id=inquiry.id, name=inquiry.claimed_by_name or "-"
+                        )
+                    )
+                ]
+            )
+        recipient = (
+            await ctx.store.contact_recipient(inquiry.contact_id) if inquiry.contact_id else None
+        )
         if recipient is None:
-            return Reply([Outbound(i18n._("Pengguna ini sudah menghapus datanya; balasan tidak bisa dikirim."))])
+            return Reply(
+                [
+                    Outbound(
+                        i18n._("Pengguna ini sudah menghapus datanya; balasan tidak bisa dikirim.")
+                    )
+                ]
+            )
         centre = await ctx.store.centre(officer.centre_id)
         await ctx.store.add_thread_message(inquiry.id, "officer", text, officer.id, ctx.clock())
         to_user = Outbound(
-            i18n._("Pesan dari petugas {centre} ({reference}):\n\n{text}\n\nBalas pesan ini untuk menjawab petugas. Ketik /menu untuk kembali ke bot.").format(
-                centre=centre.name if centre else "", reference=inquiry.reference, text=text
-            ),
+            i18n._(
+                "Pesan dari petugas {centre} ({reference}):\n\n{text}\n\nBalas pesan ini "
+                "untuk menjawab petugas. Ketik /menu untuk kembali ke bot."
+            ).format(centre=centre.name if centre else "", reference=inquiry.reference, text=text),
             to=recipient,
         )
         ack = Outbound(i18n._("Terkirim ke pengguna (#{id}).").format(id=inquiry.id))
@@ -129,16 +186,31 @@ class OfficerDeskHandler:
         """Close the inquiry and tell the user."""
         i18n = ctx.i18n
         if inquiry.status == "resolved":
-            return Reply([Outbound(i18n._("Pertanyaan #{id} sudah ditutup.").format(id=inquiry.id))])
+            return Reply(
+                [Outbound(i18n._("Pertanyaan #{id} sudah ditutup.").format(id=inquiry.id))]
+            )
         if inquiry.claimed_by not in (None, officer.id):
-            return Reply([Outbound(i18n._("Pertanyaan #{id} sudah diambil oleh {name}.").format(id=inquiry.id, name=inquiry.claimed_by_name or "-"))])
+            return Reply(
+                [
+                    Outbound(
+                        i18n._("Pertanyaan #{id} sudah diambil oleh {name}.").format(
+                            id=inquiry.id, name=inquiry.claimed_by_name or "-"
+                        )
+                    )
+                ]
+            )
         await ctx.store.resolve(inquiry.id, officer, note, ctx.clock())
         messages = [Outbound(i18n._("Pertanyaan #{id} ditutup.").format(id=inquiry.id))]
-        recipient = await ctx.store.contact_recipient(inquiry.contact_id) if inquiry.contact_id else None
+        recipient = (
+            await ctx.store.contact_recipient(inquiry.contact_id) if inquiry.contact_id else None
+        )
         if recipient is not None:
             messages.append(
                 Outbound(
-                    i18n._("Petugas sudah menutup pertanyaan {reference}. Terima kasih. Ketik /menu jika ada pertanyaan lain.").format(reference=inquiry.reference),
+                    i18n._(
+                        "Petugas sudah menutup pertanyaan {reference}. Terima kasih. Ketik "
+                        "/menu jika ada pertanyaan lain."
+                    ).format(reference=inquiry.reference),
                     to=recipient,
                 )
             )

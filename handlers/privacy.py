@@ -24,7 +24,9 @@ class PrivacyHandler:
             return await self._confirm(command, text, ctx)
         if command in {"/privasi", "/privacy"}:
             return Reply([self._policy(ctx)], state=None)
-        if command in {"/dataku", "/mydata"} or (command is None and text in {"dataku", "data saya"}):
+        if command in {"/dataku", "/mydata"} or (
+            command is None and text in {"dataku", "data saya"}
+        ):
             return Reply([await self._show(ctx)], state=None)
         if command in {"/hapus", "/delete"} or (command is None and text in DELETE_WORDS):
             return Reply([self._ask_delete(ctx)], state=CONFIRM_DELETE)
@@ -64,7 +66,9 @@ class PrivacyHandler:
         )
         for label, value in data.get("extra", []):
             lines.append(f"- {label}: {value}")
-        return Outbound("\n".join(lines), buttons=(Button(ctx._("Hapus data saya"), "/hapus"), menu_button(ctx)))
+        return Outbound(
+            "\n".join(lines), buttons=(Button(ctx._("Hapus data saya"), "/hapus"), menu_button(ctx))
+        )
 
     @staticmethod
     def _ask_delete(ctx: HandlerContext) -> Outbound:
@@ -82,15 +86,19 @@ class PrivacyHandler:
 
     async def _confirm(self, command: str | None, text: str, ctx: HandlerContext) -> Reply | None:
         """Delete on 'yes', keep on 'no'; anything else repeats the question once."""
-        if command == "hapus:ya" or (command is None and text in {"ya", "iya", "y", "yes", "ya hapus"}):
+        if command == "hapus:ya" or (
+            command is None and text in {"ya", "iya", "y", "yes", "ya hapus"}
+        ):
             await ctx.store.erase_contact(ctx.contact.id)
             done = Outbound(
                 ctx._("Data Anda sudah dihapus. Anda tetap bisa bertanya kapan saja."),
                 buttons=(menu_button(ctx),),
             )
             return Reply([done], state=None, slots={}, forget_contact=True)
-        if command == "hapus:batal" or (command is None and text in {"tidak", "batal", "no", "gak", "ga"}):
+        if command == "hapus:batal" or (
+            command is None and text in {"tidak", "batal", "no", "gak", "ga"}
+        ):
             return Reply([main_menu(ctx, ctx._("Baik, data Anda tidak dihapus."))], state=None)
-        if command and command.startswith("/") or command == "menu":
+        if (command and command.startswith("/")) or command == "menu":
             return None  # another command: let the rest of the pipeline take it
         return Reply([self._ask_delete(ctx)], state=CONFIRM_DELETE)

@@ -9,17 +9,28 @@ from bot.inquiries import InquiryDraft
 from knowledge.normalize import normalize
 
 MIDDLE_EAST = re.compile(
-    r"\b(arab|saudi|dubai|qatar|kuwait|oman|bahrain|yordania|jordan|timur tengah|irak|mesir|lebanon)\b"
+    r"\b(arab|saudi|dubai|qatar|kuwait|oman|bahrain|yordania|jordan|timur "
+    r"tengah|irak|mesir|lebanon)\b"
 )
-DOMESTIC_WORK = re.compile(r"\b(pembantu|prt|art|rumah tangga|pengasuh|babysitter|perawat lansia|sopir)\b")
+DOMESTIC_WORK = re.compile(
+    r"\b(pembantu|prt|art|rumah tangga|pengasuh|babysitter|perawat lansia|sopir)\b"
+)
 SCAM_COUNTRIES = re.compile(r"\b(kamboja|cambodia|myanmar|laos|thailand|filipina)\b")
 SIGNS = {
-    "visa_non_kerja": re.compile(r"\bvisa (turis|wisata|kunjungan|umrah|ziarah|pelancong|holiday)\b"),
-    "dokumen_ditahan": re.compile(r"\b(paspor|dokumen|ktp|ijazah)\w*( saya)? (ditahan|disita|dipegang|diambil)"),
+    "visa_non_kerja": re.compile(
+        r"\bvisa (turis|wisata|kunjungan|umrah|ziarah|pelancong|holiday)\b"
+    ),
+    "dokumen_ditahan": re.compile(
+        r"\b(paspor|dokumen|ktp|ijazah)\w*( saya)? (ditahan|disita|dipegang|diambil)"
+    ),
     "penampungan": re.compile(r"\bpenampungan\b"),
     "utang": re.compile(r"\b(utang|hutang|rentenir|pinjol|pinjam)\w*\b"),
-    "pemalsuan": re.compile(r"\b(palsu|dipalsukan|dituakan|menuakan|ganti umur|ubah umur|beda nama)\b"),
-    "online_scam": re.compile(r"\b(crypto|kripto|scam|judi online|admin online|customer service online)\b"),
+    "pemalsuan": re.compile(
+        r"\b(palsu|dipalsukan|dituakan|menuakan|ganti umur|ubah umur|beda nama)\b"
+    ),
+    "online_scam": re.compile(
+        r"\b(crypto|kripto|scam|judi online|admin online|customer service online)\b"
+    ),
 }
 
 

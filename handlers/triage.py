@@ -33,7 +33,8 @@ DANGER: dict[str, tuple[str, ...]] = {
     ),
     "sexual": (
         r"\bdi ?(perkosa|lecehkan|leceh|cabuli|raba|grepe|gerayangi)\w*",
-        r"\b(memperkosa|melecehkan|mencabuli|meraba|merkosa|ngelecehin) (saya|kami|anak|istri|adik)",
+        r"\b(memperkosa|melecehkan|mencabuli|meraba|merkosa|ngelecehin) "
+        r"(saya|kami|anak|istri|adik)",
         r"\bdipaksa (berhubungan|tidur|melayani|layani|nemenin|menemani|temani|jadi pelacur|"
         r"menjual diri|jual diri)",
         r"\bmasuk (ke )?kamar saya\b.*\b(megang|memegang|pegang|raba|takut|paksa|malam|scared)",
@@ -60,7 +61,8 @@ DANGER: dict[str, tuple[str, ...]] = {
     ),
     "threat": (
         r"\bdiancam (akan )?(dibunuh|bunuh|mati|dipukul|disiksa|pisau|senjata|pistol|dijual)",
-        r"\b(ancam|mengancam|ngancam|ngancem)\w* (saya |kami )?(akan |ingin |bakal )?(bunuh|membunuh|mati)",
+        r"\b(ancam|mengancam|ngancam|ngancem)\w* (saya |kami )?(akan |ingin |bakal "
+        r")?(bunuh|membunuh|mati)",
         r"\b(mau|akan|ingin|bakal) dibunuh\b",
         r"\bthreat\w* to kill\b|\bkill me\b",
     ),
@@ -74,7 +76,8 @@ DANGER: dict[str, tuple[str, ...]] = {
     ),
     "stranded": (
         r"\b(terlantar|ditelantar|terdampar|terlunta)\w*",
-        r"\bditinggal\w* (agen|majikan|sponsor|calo|di jalan|di bandara|di pelabuhan|di perbatasan)",
+        r"\bditinggal\w* (agen|majikan|sponsor|calo|di jalan|di bandara|di pelabuhan|di "
+        r"perbatasan)",
         r"\b(tanpa|tidak punya|tidak ada) (paspor|dokumen|identitas)\b.*\b(tidak bisa|tidak punya "
         r"uang|bingung) pulang",
         r"\b(tidak bisa|tidak punya uang( untuk| buat)?) pulang\b.*\b(paspor|dokumen)",
@@ -83,7 +86,7 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\bstranded\b|\babandoned\b",
     ),
 }
-# Threats are conditional by nature ("kalau lapor, dibunuh"): "kalau" does not make them hypothetical.
+# Threats are conditional by nature ("kalau lapor, dibunuh"): "kalau" is no hypothetical here.
 CONDITIONAL_EXEMPT = frozenset({"threat"})
 # A cry for help in the present overrides hypothetical wording.
 CRY = re.compile(
@@ -200,9 +203,13 @@ class TriageHandler:
         if not triage.urgent:
             return None
         filed, notices = await self._escalate(message.text, triage, ctx)
-        text = urgent_text(ctx, triage.kinds) + "\n\n" + ctx._(
-            "Pesan Anda sudah diteruskan ke petugas sebagai prioritas, nomor {reference}."
-        ).format(reference=filed.reference)
+        text = (
+            urgent_text(ctx, triage.kinds)
+            + "\n\n"
+            + ctx._(
+                "Pesan Anda sudah diteruskan ke petugas sebagai prioritas, nomor {reference}."
+            ).format(reference=filed.reference)
+        )
         reply = Outbound(text, buttons=(officer_button(ctx, urgent=True), menu_button(ctx)))
         if ctx.contact.consent_at is None and not ctx.conversation.state:
             asked = ask_consent(ctx, f"urgent:{filed.id}", [reply])
@@ -212,7 +219,9 @@ class TriageHandler:
         return Reply([reply, *notices], state=None, urgent=True)
 
     @staticmethod
-    async def _escalate(text: str, triage: Triage, ctx: HandlerContext) -> tuple[Inquiry, list[Outbound]]:
+    async def _escalate(
+        text: str, triage: Triage, ctx: HandlerContext
+    ) -> tuple[Inquiry, list[Outbound]]:
         """File a priority inquiry (or add to the open one) and notify its officers now."""
         now = ctx.clock()
         existing = await ctx.store.open_urgent_inquiry(ctx.contact.id)
@@ -230,5 +239,7 @@ class TriageHandler:
             red_flags=["bahaya", *triage.kinds],
         )
         centre = await ctx.store.route(codes)
-        inquiry = await ctx.store.file_inquiry(ctx.contact.id, inquiry_draft, centre.id, "urgent", now)
+        inquiry = await ctx.store.file_inquiry(
+            ctx.contact.id, inquiry_draft, centre.id, "urgent", now
+        )
         return inquiry, await notify_centre(ctx, inquiry, centre)

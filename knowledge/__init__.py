@@ -1,1 +1,1 @@
-"""Curated safe-migration knowledge: content files, loader and validator, normaliser, retriever, regions."""
+"""Curated safe-migration knowledge: content, validator, normaliser, retriever and regions."""

@@ -54,7 +54,9 @@ def spec_topic_ids(spec_path: Path = SPEC_PATH) -> list[str]:
     return [topic_id for topics in spec.values() for topic_id in (topics or {})]
 
 
-def _localised(raw: Any, name: str, file: str, limit: int | None, problems: list[Problem]) -> dict[str, str]:
+def _localised(
+    raw: Any, name: str, file: str, limit: int | None, problems: list[Problem]
+) -> dict[str, str]:
     """Validate an {id, en} text field."""
     if not isinstance(raw, dict):
         problems.append(Problem(file, name, "must map language codes id and en to text"))
@@ -93,7 +95,9 @@ def _sources(raw: Any, file: str, problems: list[Problem]) -> tuple[Source, ...]
     for index, item in enumerate(raw):
         if isinstance(item, str) and item.strip():
             sources.append(Source(item.strip()))
-        elif isinstance(item, dict) and isinstance(item.get("title"), str) and item["title"].strip():
+        elif (
+            isinstance(item, dict) and isinstance(item.get("title"), str) and item["title"].strip()
+        ):
             url = item.get("url")
             sources.append(Source(item["title"].strip(), str(url) if url else None))
         else:
@@ -143,7 +147,8 @@ def parse_topic(raw: Any, file: str, problems: list[Problem]) -> Topic | None:
     sources = _sources(raw.get("sources"), file, problems)
     if len(problems) > before:
         return None
-    assert isinstance(reviewed, dt.date)  # checked above; narrows the type
+    if not isinstance(reviewed, dt.date):  # reported above; this narrows the type
+        return None
     return Topic(
         id=topic_id,
         category=category,
@@ -152,7 +157,9 @@ def parse_topic(raw: Any, file: str, problems: list[Problem]) -> Topic | None:
         more=more,
         examples=examples,
         examples_en=_strings(raw.get("examples_en"), "examples_en", file, problems),
-        keywords=tuple(k.lower() for k in _strings(raw.get("keywords"), "keywords", file, problems)),
+        keywords=tuple(
+            k.lower() for k in _strings(raw.get("keywords"), "keywords", file, problems)
+        ),
         related=_strings(raw.get("related"), "related", file, problems),
         red_flag=bool(red_flag),
         sources=sources,
@@ -167,7 +174,9 @@ def _cross_checks(
     first_file: dict[str, str] = {}
     for file, topic in topics:
         if topic.id in first_file:
-            problems.append(Problem(file, "id", f"duplicate id {topic.id!r} (also {first_file[topic.id]})"))
+            problems.append(
+                Problem(file, "id", f"duplicate id {topic.id!r} (also {first_file[topic.id]})")
+            )
         first_file.setdefault(topic.id, file)
     example_owner: dict[str, str] = {}
     for file, topic in topics:
@@ -207,7 +216,9 @@ def load_topics(content_dir: Path = CONTENT_DIR, spec_path: Path | None = SPEC_P
         topic = parse_topic(raw, name, problems)
         if topic is not None:
             if topic.category != path.parent.name:
-                problems.append(Problem(name, "category", f"file is in folder {path.parent.name!r}"))
+                problems.append(
+                    Problem(name, "category", f"file is in folder {path.parent.name!r}")
+                )
             loaded.append((name, topic))
     required = spec_topic_ids(spec_path) if spec_path is not None else []
     _cross_checks(loaded, required, problems)

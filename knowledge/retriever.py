@@ -40,9 +40,12 @@ OUT_OF_SCOPE = "_out_of_scope"
 
 # Roots that derived forms in questions should reach even if no example uses them bare.
 ROOTS = frozenset(
-    "lapor kerja buat berangkat tampung bayar pinjam kirim tipu potong dagang palsu adu daftar "
-    "latih periksa janji tempat syarat tahan kurung sekap pukul siksa ancam urus ambil simpan "
-    "tanda tangan gaji hubung cari ajak tawar jual beli rekrut".split()
+    """
+        lapor kerja buat berangkat tampung bayar pinjam kirim tipu potong dagang palsu
+        adu daftar latih periksa janji tempat syarat tahan kurung sekap pukul siksa
+        ancam urus ambil simpan tanda tangan gaji hubung cari ajak tawar jual beli
+        rekrut
+    """.split()
 )
 
 
@@ -101,7 +104,9 @@ class _TfIdfIndex:
         for document in documents:
             frequency.update(document.keys())
         total = len(documents)
-        self.idf = {term: math.log((1 + total) / (1 + count)) + 1 for term, count in frequency.items()}
+        self.idf = {
+            term: math.log((1 + total) / (1 + count)) + 1 for term, count in frequency.items()
+        }
         self.max_idf = math.log(1 + total) + 1
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for doc_id, document in enumerate(documents):
@@ -156,7 +161,11 @@ class Retriever:
         char_docs: list[Counter[str]] = []
         for owner, text, weight in documents:
             self._owners.append(owner)
-            word_docs.append(Counter({t: weight for t in self._terms(text)}) if weight != 1.0 else Counter(self._terms(text)))
+            word_docs.append(
+                Counter(dict.fromkeys(self._terms(text), weight))
+                if weight != 1.0
+                else Counter(self._terms(text))
+            )
             char_docs.append(char_ngrams(text))
         self._words = _TfIdfIndex(word_docs)
         self._chars = _TfIdfIndex(char_docs)
@@ -196,14 +205,18 @@ class Retriever:
         char_scores = self._chars.cosine(query_chars)
         best: dict[str, float] = defaultdict(float)
         for doc_id in word_scores.keys() | char_scores.keys():
-            score = WORD_WEIGHT * word_scores.get(doc_id, 0.0) + CHAR_WEIGHT * char_scores.get(doc_id, 0.0)
+            score = WORD_WEIGHT * word_scores.get(doc_id, 0.0) + CHAR_WEIGHT * char_scores.get(
+                doc_id, 0.0
+            )
             owner = self._owners[doc_id]
             best[owner] = max(best[owner], score)
         topic_word_scores = self._topic_words.cosine(query_words)
         topic_char_scores = self._topic_chars.cosine(query_chars)
         scores: dict[str, float] = {}
         for index, topic_id in enumerate(self._topic_ids):
-            whole = WORD_WEIGHT * topic_word_scores.get(index, 0.0) + CHAR_WEIGHT * topic_char_scores.get(index, 0.0)
+            whole = WORD_WEIGHT * topic_word_scores.get(
+                index, 0.0
+            ) + CHAR_WEIGHT * topic_char_scores.get(index, 0.0)
             mixed = BEST_EXAMPLE_WEIGHT * best.get(topic_id, 0.0) + TOPIC_DOC_WEIGHT * whole
             scores[topic_id] = 100 * mixed
         best = scores
@@ -211,8 +224,13 @@ class Retriever:
         if ranked and ranked[0][0] == OUT_OF_SCOPE:
             # Keep the runners-up as suggestions, but nothing is confident.
             return Ranking(
-                tuple(Match(t, round(min(s, self.threshold - 0.01), 2)) for t, s in ranked[1 : limit + 1]),
+                tuple(
+                    Match(t, round(min(s, self.threshold - 0.01), 2))
+                    for t, s in ranked[1 : limit + 1]
+                ),
                 self.threshold,
             )
         ranked = [(t, s) for t, s in ranked if t != OUT_OF_SCOPE][:limit]
-        return Ranking(tuple(Match(topic_id, round(score, 2)) for topic_id, score in ranked), self.threshold)
+        return Ranking(
+            tuple(Match(topic_id, round(score, 2)) for topic_id, score in ranked), self.threshold
+        )

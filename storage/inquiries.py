@@ -1,4 +1,4 @@
-"""SQL implementation of the inquiry port: routing, filing, claiming, threads and the audit trail."""
+"""SQL side of the inquiry port: routing, filing, claiming, threads and the audit trail."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bot.inquiries import (
     deadline_for,
 )
 from bot.messages import Recipient
+from storage import followup as followup_sql
 from storage.inquiry_models import (
     CentreRegionRow,
     CentreRow,
@@ -100,7 +101,12 @@ class SqlInquiryStore:
                 covering = [centre for region, centre in rows if region == code]
                 if covering:
                     # Of several centres on one code, the one lowest on the ladder is closest.
-                    covering.sort(key=lambda c: (CENTRE_KINDS.index(c.kind) if c.kind in CENTRE_KINDS else 9, c.id))
+                    covering.sort(
+                        key=lambda c: (
+                            CENTRE_KINDS.index(c.kind) if c.kind in CENTRE_KINDS else 9,
+                            c.id,
+                        )
+                    )
                     return centre_of(covering[0])
         national = await self.session.get_one(CentreRow, NATIONAL_CENTRE)
         return centre_of(national)
@@ -120,7 +126,12 @@ class SqlInquiryStore:
         return [officer_of(row) for row in rows]
 
     async def file_inquiry(
-        self, contact_id: int | None, draft: InquiryDraft, centre_id: str, priority: str, now: datetime
+        self,
+        contact_id: int | None,
+        draft: InquiryDraft,
+        centre_id: str,
+        priority: str,
+        now: datetime,
     ) -> Inquiry:
         """Store a new inquiry and its audit event."""
         row = InquiryRow(
@@ -145,7 +156,9 @@ class SqlInquiryStore:
         )
         self.session.add(row)
         await self.session.flush()
-        await self.audit(row.id, "user", "created", {"centre": centre_id, "priority": priority}, now)
+        await self.audit(
+            row.id, "user", "created", {"centre": centre_id, "priority": priority}, now
+        )
         return inquiry_of(row)
 
     async def get_inquiry(self, inquiry_id: int) -> Inquiry | None:
@@ -169,7 +182,9 @@ class SqlInquiryStore:
         )
         return [inquiry_of(row) for row in rows]
 
-    async def claim(self, inquiry_id: int, officer: Officer, now: datetime) -> tuple[bool, str | None]:
+    async def claim(
+        self, inquiry_id: int, officer: Officer, now: datetime
+    ) -> tuple[bool, str | None]:
         """Claim an open inquiry with one conditional UPDATE: exactly one concurrent claim wins."""
         result = await self.session.execute(
             update(InquiryRow)
@@ -193,7 +208,11 @@ class SqlInquiryStore:
         """Add a thread message; an officer's message also counts as an answer."""
         self.session.add(
             InquiryMessageRow(
-                inquiry_id=inquiry_id, sender=sender, officer_id=officer_id, text=text, created_at=now
+                inquiry_id=inquiry_id,
+                sender=sender,
+                officer_id=officer_id,
+                text=text,
+                created_at=now,
             )
         )
         if sender == "officer":
@@ -236,7 +255,11 @@ class SqlInquiryStore:
         self, inquiry_id: int, actor: str, action: str, detail: dict[str, Any], now: datetime
     ) -> None:
         """Record a change in the audit trail."""
-        self.session.add(InquiryEventRow(inquiry_id=inquiry_id, at=now, actor=actor, action=action, detail=detail))
+        self.session.add(
+            InquiryEventRow(
+                inquiry_id=inquiry_id, at=now, actor=actor, action=action, detail=detail
+            )
+        )
         await self.session.flush()
 
     async def redact_inquiry(self, inquiry_id: int, now: datetime) -> None:
@@ -262,14 +285,46 @@ class SqlInquiryStore:
 
     async def anonymise_inquiries(self, contact_id: int, now: datetime) -> None:
         """Remove the personal fields and threads of a contact's inquiries, keeping the counts."""
-        rows = (await self.session.scalars(select(InquiryRow).where(InquiryRow.contact_id == contact_id))).all()
+        rows = (
+            await self.session.scalars(
+                select(InquiryRow).where(InquiryRow.contact_id == contact_id)
+            )
+        ).all()
         for row in rows:
             for name in PERSONAL_FIELDS:
                 setattr(row, name, None)
             row.contact_id = None
             for message in (
-                await self.session.scalars(select(InquiryMessageRow).where(InquiryMessageRow.inquiry_id == row.id))
+                await self.session.scalars(
+                    select(InquiryMessageRow).where(InquiryMessageRow.inquiry_id == row.id)
+                )
             ).all():
                 await self.session.delete(message)
             await self.audit(row.id, "user", "erased", {}, now)
         await self.session.flush()
+
+    # --- follow-up round (bot/followup.py); statements in storage/followup.py ---
+
+    async def overdue_inquiry_ids(self, now: datetime) -> list[int]:
+        """Return the ids of open inquiries past their deadline."""
+        return await followup_sql.overdue_ids(self.session, now)
+
+    async def lock_overdue(self, inquiry_id: int, now: datetime) -> tuple[Inquiry, bool] | None:
+        """Lock an open overdue inquiry; return it and whether it was already reminded."""
+        row = await followup_sql.lock_overdue(self.session, inquiry_id, now)
+        return (inquiry_of(row), row.reminded_at is not None) if row else None
+
+    async def route_above(self, region_codes: list[str], kind: str) -> Centre:
+        """Return the nearest centre above ``kind`` covering any code; the national centre otherwise."""
+        row = await followup_sql.centre_above(self.session, region_codes, kind)
+        return centre_of(row or await self.session.get_one(CentreRow, NATIONAL_CENTRE))
+
+    async def mark_reminded(self, inquiry_id: int, now: datetime, deadline: datetime) -> bool:
+        """Record a reminder and push the deadline; False when it was claimed meanwhile."""
+        return await followup_sql.mark_reminded(self.session, inquiry_id, now, deadline)
+
+    async def move_to_centre(
+        self, inquiry_id: int, centre_id: str, now: datetime, deadline: datetime
+    ) -> bool:
+        """Escalate an inquiry to another centre; False when it was claimed meanwhile."""
+        return await followup_sql.move_to_centre(self.session, inquiry_id, centre_id, now, deadline)

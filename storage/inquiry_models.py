@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base
@@ -95,7 +105,9 @@ class InquiryMessageRow(Base):
     __tablename__ = "inquiry_messages"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), index=True)
+    inquiry_id: Mapped[int] = mapped_column(
+        ForeignKey("inquiries.id", ondelete="CASCADE"), index=True
+    )
     sender: Mapped[str] = mapped_column(String(16))  # user | officer
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
@@ -108,7 +120,9 @@ class InquiryEventRow(Base):
     __tablename__ = "inquiry_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), index=True)
+    inquiry_id: Mapped[int] = mapped_column(
+        ForeignKey("inquiries.id", ondelete="CASCADE"), index=True
+    )
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(40))  # user | officer:<id> | system
     action: Mapped[str] = mapped_column(String(24))

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.types import UTCDateTime
@@ -24,7 +34,7 @@ class Base(DeclarativeBase):
     """Declarative base with the naming convention."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+    type_annotation_map: ClassVar = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
 
 
 class ContactRow(Base):
@@ -115,9 +125,7 @@ class OutboxReceiptRow(Base):
     __tablename__ = "outbox_receipts"
 
     platform_message_id: Mapped[str] = mapped_column(String(255), primary_key=True)
-    outbox_id: Mapped[int] = mapped_column(
-        ForeignKey("outbox.id", ondelete="CASCADE"), index=True
-    )
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="accepted")
     error_code: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime]

@@ -158,11 +158,17 @@ class SqlUnitOfWork(SqlInquiryStore):
         )
         inquiries = (
             await self.session.scalars(
-                select(InquiryRow).where(InquiryRow.contact_id == contact_id).order_by(InquiryRow.id)
+                select(InquiryRow)
+                .where(InquiryRow.contact_id == contact_id)
+                .order_by(InquiryRow.id)
             )
         ).all()
         extra = [
-            (f"MA-{inquiry.id:05d}", ", ".join(filter(None, [inquiry.name, inquiry.village_text, inquiry.question])) or "-")
+            (
+                f"MA-{inquiry.id:05d}",
+                ", ".join(filter(None, [inquiry.name, inquiry.village_text, inquiry.question]))
+                or "-",
+            )
             for inquiry in inquiries
         ]
         return {

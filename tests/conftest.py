@@ -56,7 +56,9 @@ async def service(
     database_url: str, knowledge: KnowledgeBase, clock: FakeClock
 ) -> AsyncIterator[Service]:
     """Build the whole service (migrated database, engine) on each backend."""
-    built = await build_service(Settings(database_url=database_url), knowledge=knowledge, clock=clock)
+    built = await build_service(
+        Settings(database_url=database_url), knowledge=knowledge, clock=clock
+    )
     try:
         yield built
     finally:

@@ -51,14 +51,20 @@ def rendered(replies: list[Outbound]) -> str:
     return "\n\n".join(numbered_text(reply) for reply in replies)
 
 
-async def say(engine: Engine, text: str = "", *, user_id: str = "user-1", payload: str | None = None) -> str:
+async def say(
+    engine: Engine, text: str = "", *, user_id: str = "user-1", payload: str | None = None
+) -> str:
     """Send one message and return the rendered replies."""
     return rendered(await engine.handle(make_inbound(text, user_id=user_id, payload=payload)))
 
 
-async def verify_dialog(engine: Engine, transcript: list[tuple[str, str | list[str]]], user_id: str = "user-1") -> None:
-    """Run (user says, bot answer must contain) pairs through the engine, like Zulip's verify_dialog."""
+async def verify_dialog(
+    engine: Engine, transcript: list[tuple[str, str | list[str]]], user_id: str = "user-1"
+) -> None:
+    """Run (user says, answer contains) pairs through the engine, like Zulip's verify_dialog."""
     for said, expected in transcript:
         answer = await say(engine, said, user_id=user_id)
         for fragment in [expected] if isinstance(expected, str) else expected:
-            assert fragment.lower() in answer.lower(), f"after {said!r} expected {fragment!r} in:\n{answer}"
+            assert fragment.lower() in answer.lower(), (
+                f"after {said!r} expected {fragment!r} in:\n{answer}"
+            )

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-VENDORS = {"telegram", "fastapi", "httpx", "sqlalchemy", "starlette", "uvicorn", "alembic", "asyncpg"}
+VENDORS = {
+    "telegram",
+    "fastapi",
+    "httpx",
+    "sqlalchemy",
+    "starlette",
+    "uvicorn",
+    "alembic",
+    "asyncpg",
+}
 CORE = [
     path
     for folder in ("bot", "handlers", "knowledge")

@@ -107,7 +107,9 @@ async def test_media_is_answered_politely(service: Service) -> None:
     assert "belum bisa membaca gambar" in replies[0].text
 
 
-async def test_half_finished_dialog_after_a_week_is_not_stuck(service: Service, clock: FakeClock) -> None:
+async def test_half_finished_dialog_after_a_week_is_not_stuck(
+    service: Service, clock: FakeClock
+) -> None:
     await say(service.engine, "/hapus")
     clock.advance(days=7)
     answer = await say(service.engine, "ya")

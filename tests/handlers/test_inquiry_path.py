@@ -1,4 +1,4 @@
-"""The whole inquiry path as transcripts: intake, routing, officer desk, handover, urgent, consent."""
+"""The inquiry path as transcripts: intake, routing, officer desk, handover, urgent, consent."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ from sqlalchemy import select
 
 from bot.composition import Service
 from bot.messages import Outbound
-from storage.inquiry_models import CentreRegionRow, CentreRow, InquiryEventRow, InquiryMessageRow, InquiryRow, OfficerRow
+from storage.inquiry_models import (
+    CentreRegionRow,
+    CentreRow,
+    InquiryEventRow,
+    InquiryMessageRow,
+    InquiryRow,
+    OfficerRow,
+)
 from storage.models import ContactRow, OutboxRow
 from storage.outbox import outbound_from_json
 from tests.helpers import say
@@ -27,9 +34,27 @@ async def _directory(service: Service) -> None:
     async with service.storage.sessions.begin() as session:
         session.add_all(
             [
-                CentreRow(id="plm-jogosimo", name="Pusat Layanan Migrasi Jogosimo", kind="village", example=True, updated_at=now),
-                CentreRow(id="disnaker-kebumen", name="Disnaker Kebumen", kind="regency", example=True, updated_at=now),
-                CentreRow(id="plm-lain", name="Pusat Layanan Desa Lain", kind="village", example=True, updated_at=now),
+                CentreRow(
+                    id="plm-jogosimo",
+                    name="Pusat Layanan Migrasi Jogosimo",
+                    kind="village",
+                    example=True,
+                    updated_at=now,
+                ),
+                CentreRow(
+                    id="disnaker-kebumen",
+                    name="Disnaker Kebumen",
+                    kind="regency",
+                    example=True,
+                    updated_at=now,
+                ),
+                CentreRow(
+                    id="plm-lain",
+                    name="Pusat Layanan Desa Lain",
+                    kind="village",
+                    example=True,
+                    updated_at=now,
+                ),
             ]
         )
         await session.flush()
@@ -37,9 +62,30 @@ async def _directory(service: Service) -> None:
             [
                 CentreRegionRow(centre_id="plm-jogosimo", region_code=JOGOSIMO),
                 CentreRegionRow(centre_id="disnaker-kebumen", region_code=KEBUMEN),
-                OfficerRow(centre_id="plm-jogosimo", name="Bu Sri", channel="telegram", channel_user_id=OFFICER, active=True, created_at=now),
-                OfficerRow(centre_id="plm-jogosimo", name="Pak Budi", channel="telegram", channel_user_id=OTHER_OFFICER, active=True, created_at=now),
-                OfficerRow(centre_id="plm-lain", name="Pak Lain", channel="telegram", channel_user_id=FOREIGN_OFFICER, active=True, created_at=now),
+                OfficerRow(
+                    centre_id="plm-jogosimo",
+                    name="Bu Sri",
+                    channel="telegram",
+                    channel_user_id=OFFICER,
+                    active=True,
+                    created_at=now,
+                ),
+                OfficerRow(
+                    centre_id="plm-jogosimo",
+                    name="Pak Budi",
+                    channel="telegram",
+                    channel_user_id=OTHER_OFFICER,
+                    active=True,
+                    created_at=now,
+                ),
+                OfficerRow(
+                    centre_id="plm-lain",
+                    name="Pak Lain",
+                    channel="telegram",
+                    channel_user_id=FOREIGN_OFFICER,
+                    active=True,
+                    created_at=now,
+                ),
             ]
         )
 
@@ -47,7 +93,9 @@ async def _directory(service: Service) -> None:
 async def _outbox_for(service: Service, user_id: str) -> list[Outbound]:
     """Return the messages queued for a user, oldest first."""
     async with service.storage.sessions() as session:
-        rows = await session.scalars(select(OutboxRow).where(OutboxRow.channel_user_id == user_id).order_by(OutboxRow.id))
+        rows = await session.scalars(
+            select(OutboxRow).where(OutboxRow.channel_user_id == user_id).order_by(OutboxRow.id)
+        )
         return [outbound_from_json(row.body) for row in rows]
 
 
@@ -81,18 +129,28 @@ async def test_full_path_from_intake_to_resolution(service: Service) -> None:
 
     async with service.storage.sessions() as session:
         inquiry = await session.scalar(select(InquiryRow))
-    assert inquiry is not None and inquiry.centre_id == "plm-jogosimo" and inquiry.village_code == JOGOSIMO
+    assert (
+        inquiry is not None
+        and inquiry.centre_id == "plm-jogosimo"
+        and inquiry.village_code == JOGOSIMO
+    )
     assert inquiry.paid_amount == 2_000_000 and {"biaya", "perekrut"} <= set(inquiry.red_flags)
 
     [notice] = await _outbox_for(service, OFFICER)
-    assert "Pertanyaan baru" in notice.text and "sudah membayar Rp2.000.000" in notice.text and "/ambil 1" in notice.text
+    assert (
+        "Pertanyaan baru" in notice.text
+        and "sudah membayar Rp2.000.000" in notice.text
+        and "/ambil 1" in notice.text
+    )
     assert len(await _outbox_for(service, OTHER_OFFICER)) == 1
 
     assert "#1" in await _officer(service, "/antrian")
     assert "Anda mengambil" in await _officer(service, "/ambil 1")
     assert "sudah diambil oleh Bu Sri" in await _officer(service, "/ambil 1", OTHER_OFFICER)
 
-    assert "Terkirim" in await _officer(service, "/balas 1 Halo Bu, jangan bayar lagi. Datang ke balai desa ya.")
+    assert "Terkirim" in await _officer(
+        service, "/balas 1 Halo Bu, jangan bayar lagi. Datang ke balai desa ya."
+    )
     to_user = (await _outbox_for(service, "warga-1"))[-1]
     assert "jangan bayar lagi" in to_user.text and "MA-00001" in to_user.text
 
@@ -100,7 +158,7 @@ async def test_full_path_from_intake_to_resolution(service: Service) -> None:
     assert "diteruskan ke petugas" in ack
     forwarded = (await _outbox_for(service, OFFICER))[-1]
     assert "besok saya datang" in forwarded.text and "#1" in forwarded.text
-    # Acknowledged once: the next message is forwarded silently, the bot does not answer over the officer.
+    # Acknowledged once: the next message is forwarded silently; the bot does not talk over.
     assert await say(service.engine, "jam berapa bu?", user_id="warga-1") == ""
     assert "jam berapa" in (await _outbox_for(service, OFFICER))[-1].text
 
@@ -108,8 +166,12 @@ async def test_full_path_from_intake_to_resolution(service: Service) -> None:
     assert "menutup pertanyaan MA-00001" in (await _outbox_for(service, "warga-1"))[-1].text
     async with service.storage.sessions() as session:
         done = await session.get_one(InquiryRow, 1)
-        actions = list(await session.scalars(select(InquiryEventRow.action).order_by(InquiryEventRow.id)))
-        thread = list(await session.scalars(select(InquiryMessageRow.sender).order_by(InquiryMessageRow.id)))
+        actions = list(
+            await session.scalars(select(InquiryEventRow.action).order_by(InquiryEventRow.id))
+        )
+        thread = list(
+            await session.scalars(select(InquiryMessageRow.sender).order_by(InquiryMessageRow.id))
+        )
     assert done.status == "resolved" and done.first_response_at is not None
     assert actions == ["created", "claimed", "replied", "resolved"]
     assert thread == ["officer", "user", "user"]
@@ -128,7 +190,9 @@ async def test_cross_centre_access_is_refused(service: Service) -> None:
     await _directory(service)
     await _intake(service)
     for command in ("/ambil 1", "/balas 1 halo", "/selesai 1"):
-        assert "tidak ada di antrian pusat layanan Anda" in await _officer(service, command, FOREIGN_OFFICER)
+        assert "tidak ada di antrian pusat layanan Anda" in await _officer(
+            service, command, FOREIGN_OFFICER
+        )
     assert "Tidak ada pertanyaan terbuka" in await _officer(service, "/antrian", FOREIGN_OFFICER)
 
 
@@ -144,14 +208,18 @@ async def test_consent_refused_stores_nothing_personal(service: Service) -> None
     assert "tidak kami simpan" in refused and "0800-1000" in refused
     assert "Sumber:" in await say(service.engine, "cara cek pt resmi", user_id="warga-2")
     async with service.storage.sessions() as session:
-        contact = await session.scalar(select(ContactRow).where(ContactRow.channel_user_id == "warga-2"))
+        contact = await session.scalar(
+            select(ContactRow).where(ContactRow.channel_user_id == "warga-2")
+        )
         assert contact is not None and contact.consent_at is None
         assert await session.scalar(select(InquiryRow)) is None
 
 
 async def test_urgent_message_files_priority_inquiry_and_notifies_at_once(service: Service) -> None:
     await _directory(service)
-    answer = await say(service.engine, "tolong saya dikurung majikan tidak boleh keluar", user_id="korban")
+    answer = await say(
+        service.engine, "tolong saya dikurung majikan tidak boleh keluar", user_id="korban"
+    )
     assert "110" in answer and "prioritas" in answer and "Apakah Anda setuju" in answer
     async with service.storage.sessions() as session:
         inquiry = await session.scalar(select(InquiryRow))

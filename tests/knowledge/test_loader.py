@@ -65,7 +65,8 @@ def test_answer_over_the_limit_is_reported(tmp_path: Path) -> None:
     long_answer = {"id": "x" * (ANSWER_MAX_CHARS + 1), "en": "ok"}
     problems = _problems(tmp_path, _entry(answer=long_answer))
     assert (
-        f"content/tppo/calo.yaml: answer.id: {ANSWER_MAX_CHARS + 1} characters, limit is {ANSWER_MAX_CHARS}"
+        f"content/tppo/calo.yaml: answer.id: {ANSWER_MAX_CHARS + 1} characters, limit is "
+        f"{ANSWER_MAX_CHARS}"
         in problems
     )
 

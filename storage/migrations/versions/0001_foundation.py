@@ -65,9 +65,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_messages")),
     )
-    op.create_index(
-        "ix_messages_contact_id_created_at", "messages", ["contact_id", "created_at"]
-    )
+    op.create_index("ix_messages_contact_id_created_at", "messages", ["contact_id", "created_at"])
     op.create_table(
         "processed_messages",
         sa.Column("key", sa.String(64), nullable=False),

@@ -20,7 +20,10 @@ depends_on: str | Sequence[str] | None = None
 
 # Every inquiry gets a centre: this national fallback exists from the first migration on.
 # Its contact lines are KP2MI's public channels as verified in the project's fact sheet.
-NATIONAL_CONTACT = "KP2MI: telepon 0800-1000 (bebas pulsa), +62 21 2924 4800 (dari luar negeri), WhatsApp 0811-8080-141"
+NATIONAL_CONTACT = (
+    "KP2MI: telepon 0800-1000 (bebas pulsa), +62 21 2924 4800 (dari luar negeri), "
+    "WhatsApp 0811-8080-141"
+)
 
 
 def upgrade() -> None:
@@ -41,7 +44,10 @@ def upgrade() -> None:
         sa.Column("centre_id", sa.String(64), nullable=False),
         sa.Column("region_code", sa.String(20), nullable=False),
         sa.ForeignKeyConstraint(
-            ["centre_id"], ["centres.id"], name=op.f("fk_centre_regions_centre_id_centres"), ondelete="CASCADE"
+            ["centre_id"],
+            ["centres.id"],
+            name=op.f("fk_centre_regions_centre_id_centres"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("centre_id", "region_code", name=op.f("pk_centre_regions")),
     )
@@ -56,7 +62,10 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["centre_id"], ["centres.id"], name=op.f("fk_officers_centre_id_centres"), ondelete="CASCADE"
+            ["centre_id"],
+            ["centres.id"],
+            name=op.f("fk_officers_centre_id_centres"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_officers")),
         sa.UniqueConstraint("channel", "channel_user_id", name=op.f("uq_officers_channel")),
@@ -91,11 +100,19 @@ def upgrade() -> None:
         sa.Column("escalations", sa.Integer(), nullable=False),
         sa.Column("deadline_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["contact_id"], ["contacts.id"], name=op.f("fk_inquiries_contact_id_contacts"), ondelete="SET NULL"
+            ["contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_inquiries_contact_id_contacts"),
+            ondelete="SET NULL",
         ),
-        sa.ForeignKeyConstraint(["centre_id"], ["centres.id"], name=op.f("fk_inquiries_centre_id_centres")),
         sa.ForeignKeyConstraint(
-            ["claimed_by"], ["officers.id"], name=op.f("fk_inquiries_claimed_by_officers"), ondelete="SET NULL"
+            ["centre_id"], ["centres.id"], name=op.f("fk_inquiries_centre_id_centres")
+        ),
+        sa.ForeignKeyConstraint(
+            ["claimed_by"],
+            ["officers.id"],
+            name=op.f("fk_inquiries_claimed_by_officers"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inquiries")),
     )
@@ -110,10 +127,16 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["inquiry_id"], ["inquiries.id"], name=op.f("fk_inquiry_messages_inquiry_id_inquiries"), ondelete="CASCADE"
+            ["inquiry_id"],
+            ["inquiries.id"],
+            name=op.f("fk_inquiry_messages_inquiry_id_inquiries"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["officer_id"], ["officers.id"], name=op.f("fk_inquiry_messages_officer_id_officers"), ondelete="SET NULL"
+            ["officer_id"],
+            ["officers.id"],
+            name=op.f("fk_inquiry_messages_officer_id_officers"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inquiry_messages")),
     )
@@ -127,7 +150,10 @@ def upgrade() -> None:
         sa.Column("action", sa.String(24), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["inquiry_id"], ["inquiries.id"], name=op.f("fk_inquiry_events_inquiry_id_inquiries"), ondelete="CASCADE"
+            ["inquiry_id"],
+            ["inquiries.id"],
+            name=op.f("fk_inquiry_events_inquiry_id_inquiries"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inquiry_events")),
     )
@@ -150,5 +176,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop the service-centre tables."""
-    for table in ("inquiry_events", "inquiry_messages", "inquiries", "officers", "centre_regions", "centres"):
+    for table in (
+        "inquiry_events",
+        "inquiry_messages",
+        "inquiries",
+        "officers",
+        "centre_regions",
+        "centres",
+    ):
         op.drop_table(table)

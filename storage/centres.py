@@ -1,0 +1,368 @@
+"""The service-centre directory: importing centres from YAML, listing them, managing officers.
+
+A directory file lists centres under one key, ``centres``::
+
+    centres:
+      - id: plm-jogosimo                     # lower-case letters, digits and "-"; the upsert key
+        name: Pusat Layanan Migrasi Desa Jogosimo
+        kind: village                        # village | district | regency | province | national
+        regions: ["33.05.05.2001"]           # Kemendagri codes at any level (desa .. provinsi)
+        contact: "Balai Desa Jogosimo"       # public contact text, optional
+        hours: "Senin-Jumat 08.00-14.00"     # optional
+        example: true                        # optional; marks made-up or unverified entries
+
+Importing is idempotent: a centre is created or updated by ``id``, its region codes are replaced
+by the file's, and centres absent from the file are left alone (officers and inquiries hang on
+them). A bad row is reported as ``FILE:LINE: field: problem`` and skipped; good rows are still
+imported. With a region index, unknown region codes are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.inquiries import CENTRE_KINDS, NATIONAL_CENTRE, Centre, Officer
+from storage.inquiries import centre_of, officer_of
+from storage.inquiry_models import CentreRegionRow, CentreRow, OfficerRow
+
+if TYPE_CHECKING:
+    from knowledge.regions import RegionIndex
+    from storage.repository import SqlStorage
+
+CENTRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+# Lokal's dotted Kemendagri codes: provinsi, kabupaten/kota, kecamatan, desa/kelurahan.
+REGION_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+FIELDS = {"id", "name", "kind", "regions", "contact", "hours", "example"}
+CHANNELS = ("telegram", "whatsapp", "console")
+
+
+class DirectoryError(Exception):
+    """A directory change that cannot be made (unknown centre, officer already registered)."""
+
+
+@dataclass
+class ImportResult:
+    """What an import did: centre ids created, updated and unchanged, and the rows refused."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class CentreSpec:
+    """One valid row of a directory file."""
+
+    id: str
+    name: str
+    kind: str
+    regions: tuple[str, ...]
+    contact: str | None
+    hours: str | None
+    example: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CentreListing:
+    """A centre with its region codes and number of active officers, for `centres list`."""
+
+    centre: Centre
+    regions: tuple[str, ...]
+    officers: int
+    example: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerListing:
+    """An officer and whether they still receive inquiries, for `officers list`."""
+
+    officer: Officer
+    active: bool
+
+
+def _sessions(target: AsyncEngine | SqlStorage) -> async_sessionmaker[AsyncSession]:
+    """Return a session factory on an engine or on a SqlStorage's engine."""
+    engine = target if isinstance(target, AsyncEngine) else target.engine
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+
+class _RowProblem(Exception):
+    """A field of one row is wrong; the row is skipped."""
+
+    def __init__(self, node: yaml.Node, field_name: str, problem: str) -> None:
+        super().__init__(problem)
+        self.line = node.start_mark.line + 1
+        self.field_name = field_name
+        self.problem = problem
+
+
+def _text(node: yaml.Node, name: str, *, max_length: int, required: bool) -> str | None:
+    """Return a string field, stripped; None for a missing optional one."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+        if required:
+            raise _RowProblem(node, name, "is required")
+        return None
+    if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+        raise _RowProblem(node, name, "must be text")
+    value = node.value.strip()
+    if required and not value:
+        raise _RowProblem(node, name, "must not be empty")
+    if len(value) > max_length:
+        raise _RowProblem(node, name, f"longer than {max_length} characters")
+    return value or None
+
+
+def _region_codes(
+    node: yaml.Node, regions: RegionIndex | None, kind: str
+) -> tuple[str, ...]:
+    """Return the row's region codes, checked against the index when there is one."""
+    if not isinstance(node, yaml.SequenceNode):
+        raise _RowProblem(node, "regions", 'must be a list of codes, e.g. ["33.05.05.2001"]')
+    codes: list[str] = []
+    for number, item in enumerate(node.value):
+        name = f"regions[{number}]"
+        if not isinstance(item, yaml.ScalarNode) or item.tag == "tag:yaml.org,2002:null":
+            raise _RowProblem(item, name, "must be a code")
+        # Quoting is easy to forget, and YAML then reads "33" or "33.05" as a number.
+        code = item.value.strip()
+        if not REGION_CODE.match(code):
+            raise _RowProblem(item, name, f"{code!r} is not a Kemendagri code like 33.05.05.2001")
+        if regions is not None and regions.get(code) is None:
+            raise _RowProblem(item, name, f"unknown region code {code}")
+        if code not in codes:
+            codes.append(code)
+    if not codes and kind != "national":
+        raise _RowProblem(node, "regions", "must list at least one region code")
+    return tuple(codes)
+
+
+def _spec(node: yaml.Node, regions: RegionIndex | None) -> CentreSpec:
+    """Validate one row of the centres list."""
+    if not isinstance(node, yaml.MappingNode):
+        raise _RowProblem(node, "centres", "each entry must be a mapping with id, name, kind, regions")
+    values: dict[str, yaml.Node] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        if key not in FIELDS:
+            raise _RowProblem(key_node, key, f"unknown field (known: {', '.join(sorted(FIELDS))})")
+        if key in values:
+            raise _RowProblem(key_node, key, "given twice")
+        values[key] = value_node
+    for required in ("id", "name", "kind", "regions"):
+        if required not in values:
+            raise _RowProblem(node, required, "is required")
+    centre_id = _text(values["id"], "id", max_length=64, required=True) or ""
+    if not CENTRE_ID.match(centre_id):
+        raise _RowProblem(values["id"], "id", "use lower-case letters, digits and '-' only")
+    kind = _text(values["kind"], "kind", max_length=16, required=True) or ""
+    if kind not in CENTRE_KINDS:
+        raise _RowProblem(values["kind"], "kind", f"{kind!r} is not one of {' | '.join(CENTRE_KINDS)}")
+    if (centre_id == NATIONAL_CENTRE) != (kind == "national"):
+        # Escalation ends at the one national centre; a second one would never be reached.
+        raise _RowProblem(values["kind"], "kind", f"only {NATIONAL_CENTRE!r} may be national")
+    example = False
+    if "example" in values:
+        flag = values["example"]
+        if not isinstance(flag, yaml.ScalarNode) or flag.tag != "tag:yaml.org,2002:bool":
+            raise _RowProblem(flag, "example", "must be true or false")
+        example = flag.value.lower() in ("true", "yes", "on")
+    return CentreSpec(
+        id=centre_id,
+        name=_text(values["name"], "name", max_length=200, required=True) or "",
+        kind=kind,
+        regions=_region_codes(values["regions"], regions, kind),
+        contact=_text(values["contact"], "contact", max_length=1000, required=False)
+        if "contact" in values
+        else None,
+        hours=_text(values["hours"], "hours", max_length=200, required=False)
+        if "hours" in values
+        else None,
+        example=example,
+    )
+
+
+def parse_directory(path: Path, regions: RegionIndex | None = None) -> tuple[list[CentreSpec], list[str]]:
+    """Read a directory file into valid rows and `FILE:LINE: field: problem` lines."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        return [], [f"{path}:{line}: yaml: {error.problem or error}"]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        return [], [f"{path}:1: file: {error}"]
+    centres = None
+    if isinstance(root, yaml.MappingNode):
+        centres = next((v for k, v in root.value if k.value == "centres"), None)
+    if not isinstance(centres, yaml.SequenceNode):
+        line = root.start_mark.line + 1 if root is not None else 1
+        return [], [f"{path}:{line}: centres: the file must hold a list under 'centres:'"]
+    specs: list[CentreSpec] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for row in centres.value:
+        try:
+            spec = _spec(row, regions)
+        except _RowProblem as problem:
+            problems.append(f"{path}:{problem.line}: {problem.field_name}: {problem.problem}")
+            continue
+        line = row.start_mark.line + 1
+        if spec.id in seen:
+            problems.append(f"{path}:{line}: id: {spec.id!r} already listed on line {seen[spec.id]}")
+            continue
+        seen[spec.id] = line
+        specs.append(spec)
+    return specs, problems
+
+
+# --- importing --------------------------------------------------------------------------------
+
+
+async def _upsert(session: AsyncSession, spec: CentreSpec, now: datetime) -> str:
+    """Create or update one centre and replace its region codes; return what happened."""
+    row = await session.get(CentreRow, spec.id)
+    stored = set(
+        await session.scalars(
+            select(CentreRegionRow.region_code).where(CentreRegionRow.centre_id == spec.id)
+        )
+    )
+    fields = {
+        "name": spec.name,
+        "kind": spec.kind,
+        "contact": spec.contact,
+        "hours": spec.hours,
+        "example": spec.example,
+    }
+    if row is None:
+        session.add(CentreRow(id=spec.id, updated_at=now, **fields))
+        outcome = "created"
+    elif any(getattr(row, name) != value for name, value in fields.items()) or stored != set(
+        spec.regions
+    ):
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.updated_at = now
+        outcome = "updated"
+    else:
+        return "unchanged"
+    await session.flush()
+    await session.execute(delete(CentreRegionRow).where(CentreRegionRow.centre_id == spec.id))
+    session.add_all(CentreRegionRow(centre_id=spec.id, region_code=code) for code in spec.regions)
+    await session.flush()
+    return outcome
+
+
+async def import_centres(
+    target: AsyncEngine | SqlStorage,
+    path: Path,
+    regions: RegionIndex | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> ImportResult:
+    """Import a directory file: upsert its valid rows in one transaction, report the others."""
+    specs, problems = parse_directory(path, regions)
+    result = ImportResult(problems=problems)
+    now = (clock or (lambda: datetime.now(UTC)))()
+    async with _sessions(target)() as session:
+        for spec in specs:
+            outcome = await _upsert(session, spec, now)
+            getattr(result, outcome).append(spec.id)
+        await session.commit()
+    return result
+
+
+# --- listing and officers ---------------------------------------------------------------------
+
+
+async def list_centres(target: AsyncEngine | SqlStorage) -> list[CentreListing]:
+    """Return every centre, national last, each with its codes and active officer count."""
+    async with _sessions(target)() as session:
+        centres = (await session.scalars(select(CentreRow).order_by(CentreRow.id))).all()
+        codes: dict[str, list[str]] = {}
+        for centre_id, code in await session.execute(
+            select(CentreRegionRow.centre_id, CentreRegionRow.region_code).order_by(
+                CentreRegionRow.region_code
+            )
+        ):
+            codes.setdefault(centre_id, []).append(code)
+        counts = dict(
+            (
+                await session.execute(
+                    select(OfficerRow.centre_id, func.count())
+                    .where(OfficerRow.active.is_(True))
+                    .group_by(OfficerRow.centre_id)
+                )
+            ).tuples().all()
+        )
+    ladder = {kind: rank for rank, kind in enumerate(CENTRE_KINDS)}
+    centres = sorted(centres, key=lambda row: (ladder.get(row.kind, len(ladder)), row.id))
+    return [
+        CentreListing(centre_of(row), tuple(codes.get(row.id, ())), counts.get(row.id, 0), row.example)
+        for row in centres
+    ]
+
+
+async def add_officer(
+    target: AsyncEngine | SqlStorage,
+    centre_id: str,
+    name: str,
+    channel: str,
+    user_id: str,
+    now: datetime,
+) -> Officer:
+    """Register an officer (or reactivate a removed one on the same account)."""
+    if channel not in CHANNELS:
+        raise DirectoryError(f"unknown channel {channel!r}")
+    async with _sessions(target)() as session:
+        if await session.get(CentreRow, centre_id) is None:
+            raise DirectoryError(f"unknown centre {centre_id!r} (see `centres list`)")
+        row = await session.scalar(
+            select(OfficerRow).where(OfficerRow.channel == channel, OfficerRow.channel_user_id == user_id)
+        )
+        if row is not None and row.active:
+            raise DirectoryError(
+                f"this {channel} account is already officer #{row.id} of {row.centre_id}"
+            )
+        if row is None:
+            row = OfficerRow(channel=channel, channel_user_id=user_id, created_at=now)
+            session.add(row)
+        row.centre_id, row.name, row.active = centre_id, name, True
+        await session.commit()
+        return officer_of(row)
+
+
+async def list_officers(
+    target: AsyncEngine | SqlStorage, centre_id: str | None = None, include_inactive: bool = False
+) -> list[OfficerListing]:
+    """Return officers by centre and id, only active ones unless asked."""
+    query = select(OfficerRow).order_by(OfficerRow.centre_id, OfficerRow.id)
+    if centre_id is not None:
+        query = query.where(OfficerRow.centre_id == centre_id)
+    if not include_inactive:
+        query = query.where(OfficerRow.active.is_(True))
+    async with _sessions(target)() as session:
+        rows = (await session.scalars(query)).all()
+    return [OfficerListing(officer_of(row), row.active) for row in rows]
+
+
+async def deactivate_officer(target: AsyncEngine | SqlStorage, officer_id: int) -> Officer:
+    """Stop sending inquiries to an officer; their past claims and answers stay attributed."""
+    async with _sessions(target)() as session:
+        row = await session.get(OfficerRow, officer_id)
+        if row is None:
+            raise DirectoryError(f"no officer #{officer_id}")
+        row.active = False
+        await session.commit()
+        return officer_of(row)
