@@ -52,7 +52,10 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"kontak|pegang handphone|pakai handphone)",
         r"\btidak (dikasih|diberi|dipasihan) (makan|tuang|dahar)\b|\bkelaparan\b",
         r"\b(dipaksa|disuruh|paksa) (menipu|nipu|jadi penipu|kerja paksa|jadi scammer|scam)",
-        r"\bdijual (ke|kepada|sama)\b|\b(saya|kami|anak saya|adik saya|istri saya) dijual\b",
+        # "dijual" alone is also data or land being sold: only people sold to someone.
+        r"\bdijual (ke|kepada|sama) (majikan|tempat|orang|bos|agen|calo|karaoke|pub|kapal|mucikari)",
+        r"(?<!data )(?<!tanah )(?<!rumah )(?<!motor )(?<!handphone )"
+        r"\b(saya|kami|anak|adik|istri|kakak|dia|perempuan|cewek) (saya )?dijual\b",
         r"\bdiperjualbelikan\b",
         r"\bkabur dari (majikan|penampungan|asrama|agen|bos|perusahaan|kapal)",
         r"\b(ingin|mau|harus|bisa) kabur\b|\bsembunyi di\b",
@@ -109,7 +112,7 @@ PAST = re.compile(
 # Questions about the law or signs in general, not about a person now.
 GENERAL = re.compile(
     r"\b(hukuman|hukumnya|sanksi|pasal|undang|dipidana|apa itu|artinya|definisi|termasuk|"
-    r"mencegah|cegah|ciri|tanda|contoh|dituntut)\b"
+    r"mencegah|cegah|ciri|tanda|contoh|dituntut|nuntut|menuntut|tuntut|apakah|bolehkah)\b"
 )
 VICTIM = re.compile(
     r"\b(saya|kami|anak|adik|adi|kakak|istri|suami|ibu|bapak|ayah|keluarga|teman|tetangga)\b"

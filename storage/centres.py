@@ -136,7 +136,7 @@ def _region_codes(
         name = f"regions[{number}]"
         if not isinstance(item, yaml.ScalarNode) or item.tag == "tag:yaml.org,2002:null":
             raise _RowProblem(item, name, "must be a code")
-        # Quoting is easy to forget, and YAML then reads "33" or "33.05" as a number.
+        # The source text, not the YAML value: an unquoted 33.10 would otherwise become 33.1.
         code = item.value.strip()
         if not REGION_CODE.match(code):
             raise _RowProblem(item, name, f"{code!r} is not a Kemendagri code like 33.05.05.2001")
@@ -297,15 +297,12 @@ async def list_centres(target: AsyncEngine | SqlStorage) -> list[CentreListing]:
             )
         ):
             codes.setdefault(centre_id, []).append(code)
-        counts = dict(
-            (
-                await session.execute(
-                    select(OfficerRow.centre_id, func.count())
-                    .where(OfficerRow.active.is_(True))
-                    .group_by(OfficerRow.centre_id)
-                )
-            ).tuples().all()
+        counted = await session.execute(
+            select(OfficerRow.centre_id, func.count())
+            .where(OfficerRow.active.is_(True))
+            .group_by(OfficerRow.centre_id)
         )
+        counts: dict[str, int] = {centre_id: count for centre_id, count in counted}
     ladder = {kind: rank for rank, kind in enumerate(CENTRE_KINDS)}
     centres = sorted(centres, key=lambda row: (ladder.get(row.kind, len(ladder)), row.id))
     return [

@@ -36,6 +36,7 @@ def test_danger_now_is_urgent(message: str) -> None:
         "gaji saya tidak dibayar 3 bulan",
         "kabur aja dulu ke luar negeri",
         "berapa biaya ke taiwan",
+        "data saya dijual ke pihak lain gak",
         "kemarin sempat dikunci di kamar, sekarang sudah aman di kantor agen",
         "lihat berita tki disiksa di malaysia, gimana biar anak saya tidak begitu",
     ],
