@@ -1,4 +1,4 @@
-"""Service-centre commands of the CLI: centres import|list, officers add|list|remove, report, followup.
+"""Service-centre commands: centres import|list, officers add|list|remove, report, followup.
 
 bot/cli.py calls ``register(commands)`` on its subparsers and ``run(args)`` before its own
 dispatch; ``run`` returns None for commands that are not these. Every command works on the
@@ -43,8 +43,8 @@ def register(subparsers: Any) -> None:
     """Add the service-centre commands to the CLI's subparsers."""
     centres = subparsers.add_parser("centres", help="the directory of service centres")
     centre_commands = centres.add_subparsers(dest="centres_command", required=True)
-    importing = centre_commands.add_parser("import", help="create or update centres from a YAML file")
-    importing.add_argument("file", type=Path, help="directory file, e.g. knowledge/centres.example.yaml")
+    importing = centre_commands.add_parser("import", help="create or update centres from YAML")
+    importing.add_argument("file", type=Path, help="e.g. knowledge/centres.example.yaml")
     centre_commands.add_parser("list", help="list centres, their regions and officer counts")
 
     officers = subparsers.add_parser("officers", help="officers who answer inquiries")
@@ -64,8 +64,12 @@ def register(subparsers: Any) -> None:
 
     report = subparsers.add_parser("report", help="anonymous inquiry counts of a centre")
     report.add_argument("--centre", required=True, help="centre id")
-    report.add_argument("--from", dest="start", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
-    report.add_argument("--to", dest="end", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    report.add_argument(
+        "--from", dest="start", required=True, type=date.fromisoformat, help="YYYY-MM-DD"
+    )
+    report.add_argument(
+        "--to", dest="end", required=True, type=date.fromisoformat, help="YYYY-MM-DD"
+    )
     report.add_argument("--format", choices=("json", "csv"), default="json")
 
     subparsers.add_parser("followup", help="remind and escalate unclaimed inquiries once, now")
@@ -100,7 +104,7 @@ async def _on_database(action: Callable[[SqlStorage], Awaitable[int]]) -> int:
 
 
 def normalise_phone(text: str) -> str:
-    """Return a WhatsApp number as digits with country code 62 ("0812-3456-7890" -> "6281234567890")."""
+    """Return a WhatsApp number as digits with country code 62: 0812-3456-7890 -> 6281234567890."""
     digits = re.sub(r"\D", "", text)
     if digits.startswith("00"):
         digits = digits[2:]  # international call prefix
@@ -151,7 +155,8 @@ async def _officers(args: argparse.Namespace, storage: SqlStorage) -> int:
             channel, user_id = "console", args.console.strip()
         name = " ".join(args.name.split())
         officer = await add_officer(storage, args.centre, name, channel, user_id, datetime.now(UTC))
-        print(f"officer #{officer.id} {officer.name} ({officer.channel}) added to {officer.centre_id}")
+        where = officer.centre_id
+        print(f"officer #{officer.id} {officer.name} ({officer.channel}) added to {where}")
         return 0
     if args.officers_command == "remove":
         officer = await deactivate_officer(storage, args.id)
@@ -161,7 +166,8 @@ async def _officers(args: argparse.Namespace, storage: SqlStorage) -> int:
     for listing in listings:
         officer = listing.officer
         state = "" if listing.active else "  (removed)"
-        print(f"#{officer.id}  {officer.centre_id}  {officer.name}  {officer.channel}:{officer.user_id}{state}")
+        account = f"{officer.channel}:{officer.user_id}"
+        print(f"#{officer.id}  {officer.centre_id}  {officer.name}  {account}{state}")
     if not listings:
         print("no officers")
     return 0
@@ -173,8 +179,10 @@ async def _officers(args: argparse.Namespace, storage: SqlStorage) -> int:
 def report_as_dict(report: CentreReport) -> dict[str, Any]:
     """Return the report as one JSON-able object."""
     body = asdict(report)
-    body["start"], body["end"] = report.start.isoformat(), report.end.isoformat()
-    return {"centre": body.pop("centre_id"), "from": body.pop("start"), "to": body.pop("end"), **body}
+    for name in ("centre_id", "start", "end"):
+        del body[name]
+    period = {"from": report.start.isoformat(), "to": report.end.isoformat()}
+    return {"centre": report.centre_id, **period, **body}
 
 
 def report_json(report: CentreReport) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bot import admin_cli
 from bot.config import Settings
 from bot.evaluation import score
 from bot.messages import Channel, Inbound
@@ -45,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="score a labelled JSONL file")
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--errors", action="store_true", help="list every miss")
+
+    admin_cli.register(commands)
 
     kb = commands.add_parser("kb", help="knowledge-base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
@@ -191,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handled = admin_cli.run(args)
+    if handled is not None:
+        return handled
     if args.command == "chat":
         return _chat(args)
     if args.command == "serve":

@@ -34,7 +34,7 @@ class FollowUpStore(Protocol):
         """Return a centre by id."""
 
     async def route_above(self, region_codes: list[str], kind: str) -> Centre:
-        """Return the nearest centre above ``kind`` covering any code; the national one otherwise."""
+        """Return the nearest centre above ``kind`` covering a code; else the national one."""
 
     async def officers_of(self, centre_id: str) -> list[Officer]:
         """Return the active officers of a centre."""
@@ -84,13 +84,17 @@ def region_ancestors(code: str | None) -> list[str]:
 
 
 async def _notify(
-    uow: FollowUpStore, centre_id: str, head: str, inquiry: Inquiry, i18n: Translations, now: datetime
+    uow: FollowUpStore,
+    centre_id: str,
+    head: str,
+    inquiry: Inquiry,
+    i18n: Translations,
+    now: datetime,
 ) -> int:
     """Queue one message per active officer of the centre; return how many."""
     officers = await uow.officers_of(centre_id)
-    text = "\n".join(
-        [head, inquiry_card(inquiry, i18n), "", i18n._("Ambil dengan: /ambil {id}").format(id=inquiry.id)]
-    )
+    take_it = i18n._("Ambil dengan: /ambil {id}").format(id=inquiry.id)
+    text = "\n".join([head, inquiry_card(inquiry, i18n), "", take_it])
     for officer in officers:
         await uow.enqueue(Outbound(text, to=officer.recipient), officer.recipient, now)
     return len(officers)
@@ -109,7 +113,12 @@ async def _remind(
 
 
 async def _escalate(
-    uow: FollowUpStore, inquiry: Inquiry, target: Centre, i18n: Translations, now: datetime, result: FollowUpResult
+    uow: FollowUpStore,
+    inquiry: Inquiry,
+    target: Centre,
+    i18n: Translations,
+    now: datetime,
+    result: FollowUpResult,
 ) -> None:
     """Move the inquiry to the centre above and tell that centre's officers."""
     deadline = deadline_for(inquiry.priority, now)

@@ -53,7 +53,8 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\btidak (dikasih|diberi|dipasihan) (makan|tuang|dahar)\b|\bkelaparan\b",
         r"\b(dipaksa|disuruh|paksa) (menipu|nipu|jadi penipu|kerja paksa|jadi scammer|scam)",
         # "dijual" alone is also data or land being sold: only people sold to someone.
-        r"\bdijual (ke|kepada|sama) (majikan|tempat|orang|bos|agen|calo|karaoke|pub|kapal|mucikari)",
+        r"\bdijual (ke|kepada|sama) "
+        r"(majikan|tempat|orang|bos|agen|calo|karaoke|pub|kapal|mucikari)",
         r"(?<!data )(?<!tanah )(?<!rumah )(?<!motor )(?<!handphone )"
         r"\b(saya|kami|anak|adik|istri|kakak|dia|perempuan|cewek) (saya )?dijual\b",
         r"\bdiperjualbelikan\b",

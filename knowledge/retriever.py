@@ -32,6 +32,7 @@ BEST_EXAMPLE_WEIGHT = 0.2
 TOPIC_DOC_WEIGHT = 0.8
 
 KEYWORD_WEIGHT = 3.0  # a title/keyword pseudo-example counts its terms three times
+UNKNOWN_WORD_FACTOR = 1.0  # weight of a word the knowledge base never uses, relative to the rarest
 TYPO_CUTOFF = 84.0  # rapidfuzz ratio needed to read an unknown word as a known one
 NGRAM_SIZES = (3, 4)
 
@@ -128,7 +129,7 @@ class _TfIdfIndex:
         """Return the cosine similarity of a query to every document sharing a term with it."""
         # Unknown terms keep their weight in the query norm: a message full of words the
         # knowledge base never uses should score low, which is what abstention needs.
-        query = self._weigh(counts, unknown_idf=self.max_idf)
+        query = self._weigh(counts, unknown_idf=self.max_idf * UNKNOWN_WORD_FACTOR)
         scores: dict[int, float] = defaultdict(float)
         for term, weight in query.items():
             for doc_id, doc_weight in self.postings.get(term, ()):

@@ -99,7 +99,7 @@ def _sessions(target: AsyncEngine | SqlStorage) -> async_sessionmaker[AsyncSessi
 # --- parsing --------------------------------------------------------------------------------
 
 
-class _RowProblem(Exception):
+class _RowError(Exception):
     """A field of one row is wrong; the row is skipped."""
 
     def __init__(self, node: yaml.Node, field_name: str, problem: str) -> None:
@@ -113,71 +113,71 @@ def _text(node: yaml.Node, name: str, *, max_length: int, required: bool) -> str
     """Return a string field, stripped; None for a missing optional one."""
     if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
         if required:
-            raise _RowProblem(node, name, "is required")
+            raise _RowError(node, name, "is required")
         return None
     if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
-        raise _RowProblem(node, name, "must be text")
+        raise _RowError(node, name, "must be text")
     value = node.value.strip()
     if required and not value:
-        raise _RowProblem(node, name, "must not be empty")
+        raise _RowError(node, name, "must not be empty")
     if len(value) > max_length:
-        raise _RowProblem(node, name, f"longer than {max_length} characters")
+        raise _RowError(node, name, f"longer than {max_length} characters")
     return value or None
 
 
-def _region_codes(
-    node: yaml.Node, regions: RegionIndex | None, kind: str
-) -> tuple[str, ...]:
+def _region_codes(node: yaml.Node, regions: RegionIndex | None, kind: str) -> tuple[str, ...]:
     """Return the row's region codes, checked against the index when there is one."""
     if not isinstance(node, yaml.SequenceNode):
-        raise _RowProblem(node, "regions", 'must be a list of codes, e.g. ["33.05.05.2001"]')
+        raise _RowError(node, "regions", 'must be a list of codes, e.g. ["33.05.05.2001"]')
     codes: list[str] = []
     for number, item in enumerate(node.value):
         name = f"regions[{number}]"
         if not isinstance(item, yaml.ScalarNode) or item.tag == "tag:yaml.org,2002:null":
-            raise _RowProblem(item, name, "must be a code")
+            raise _RowError(item, name, "must be a code")
         # The source text, not the YAML value: an unquoted 33.10 would otherwise become 33.1.
         code = item.value.strip()
         if not REGION_CODE.match(code):
-            raise _RowProblem(item, name, f"{code!r} is not a Kemendagri code like 33.05.05.2001")
+            raise _RowError(item, name, f"{code!r} is not a Kemendagri code like 33.05.05.2001")
         if regions is not None and regions.get(code) is None:
-            raise _RowProblem(item, name, f"unknown region code {code}")
+            raise _RowError(item, name, f"unknown region code {code}")
         if code not in codes:
             codes.append(code)
     if not codes and kind != "national":
-        raise _RowProblem(node, "regions", "must list at least one region code")
+        raise _RowError(node, "regions", "must list at least one region code")
     return tuple(codes)
 
 
 def _spec(node: yaml.Node, regions: RegionIndex | None) -> CentreSpec:
     """Validate one row of the centres list."""
     if not isinstance(node, yaml.MappingNode):
-        raise _RowProblem(node, "centres", "each entry must be a mapping with id, name, kind, regions")
+        raise _RowError(node, "centres", "each entry must map id, name, kind, regions")
     values: dict[str, yaml.Node] = {}
     for key_node, value_node in node.value:
         key = str(key_node.value)
         if key not in FIELDS:
-            raise _RowProblem(key_node, key, f"unknown field (known: {', '.join(sorted(FIELDS))})")
+            raise _RowError(key_node, key, f"unknown field (known: {', '.join(sorted(FIELDS))})")
         if key in values:
-            raise _RowProblem(key_node, key, "given twice")
+            raise _RowError(key_node, key, "given twice")
         values[key] = value_node
     for required in ("id", "name", "kind", "regions"):
         if required not in values:
-            raise _RowProblem(node, required, "is required")
+            raise _RowError(node, required, "is required")
     centre_id = _text(values["id"], "id", max_length=64, required=True) or ""
     if not CENTRE_ID.match(centre_id):
-        raise _RowProblem(values["id"], "id", "use lower-case letters, digits and '-' only")
+        raise _RowError(values["id"], "id", "use lower-case letters, digits and '-' only")
     kind = _text(values["kind"], "kind", max_length=16, required=True) or ""
     if kind not in CENTRE_KINDS:
-        raise _RowProblem(values["kind"], "kind", f"{kind!r} is not one of {' | '.join(CENTRE_KINDS)}")
+        raise _RowError(
+            values["kind"], "kind", f"{kind!r} is not one of " + " | ".join(CENTRE_KINDS)
+        )
     if (centre_id == NATIONAL_CENTRE) != (kind == "national"):
         # Escalation ends at the one national centre; a second one would never be reached.
-        raise _RowProblem(values["kind"], "kind", f"only {NATIONAL_CENTRE!r} may be national")
+        raise _RowError(values["kind"], "kind", f"only {NATIONAL_CENTRE!r} may be national")
     example = False
     if "example" in values:
         flag = values["example"]
         if not isinstance(flag, yaml.ScalarNode) or flag.tag != "tag:yaml.org,2002:bool":
-            raise _RowProblem(flag, "example", "must be true or false")
+            raise _RowError(flag, "example", "must be true or false")
         example = flag.value.lower() in ("true", "yes", "on")
     return CentreSpec(
         id=centre_id,
@@ -194,7 +194,9 @@ def _spec(node: yaml.Node, regions: RegionIndex | None) -> CentreSpec:
     )
 
 
-def parse_directory(path: Path, regions: RegionIndex | None = None) -> tuple[list[CentreSpec], list[str]]:
+def parse_directory(
+    path: Path, regions: RegionIndex | None = None
+) -> tuple[list[CentreSpec], list[str]]:
     """Read a directory file into valid rows and `FILE:LINE: field: problem` lines."""
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"))
@@ -216,12 +218,13 @@ def parse_directory(path: Path, regions: RegionIndex | None = None) -> tuple[lis
     for row in centres.value:
         try:
             spec = _spec(row, regions)
-        except _RowProblem as problem:
+        except _RowError as problem:
             problems.append(f"{path}:{problem.line}: {problem.field_name}: {problem.problem}")
             continue
         line = row.start_mark.line + 1
         if spec.id in seen:
-            problems.append(f"{path}:{line}: id: {spec.id!r} already listed on line {seen[spec.id]}")
+            first = seen[spec.id]
+            problems.append(f"{path}:{line}: id: {spec.id!r} already listed on line {first}")
             continue
         seen[spec.id] = line
         specs.append(spec)
@@ -302,11 +305,13 @@ async def list_centres(target: AsyncEngine | SqlStorage) -> list[CentreListing]:
             .where(OfficerRow.active.is_(True))
             .group_by(OfficerRow.centre_id)
         )
-        counts: dict[str, int] = {centre_id: count for centre_id, count in counted}
+        counts: dict[str, int] = dict(counted.all())
     ladder = {kind: rank for rank, kind in enumerate(CENTRE_KINDS)}
     centres = sorted(centres, key=lambda row: (ladder.get(row.kind, len(ladder)), row.id))
     return [
-        CentreListing(centre_of(row), tuple(codes.get(row.id, ())), counts.get(row.id, 0), row.example)
+        CentreListing(
+            centre_of(row), tuple(codes.get(row.id, ())), counts.get(row.id, 0), row.example
+        )
         for row in centres
     ]
 
@@ -326,7 +331,9 @@ async def add_officer(
         if await session.get(CentreRow, centre_id) is None:
             raise DirectoryError(f"unknown centre {centre_id!r} (see `centres list`)")
         row = await session.scalar(
-            select(OfficerRow).where(OfficerRow.channel == channel, OfficerRow.channel_user_id == user_id)
+            select(OfficerRow).where(
+                OfficerRow.channel == channel, OfficerRow.channel_user_id == user_id
+            )
         )
         if row is not None and row.active:
             raise DirectoryError(

@@ -42,8 +42,10 @@ async def lock_overdue(session: AsyncSession, inquiry_id: int, now: datetime) ->
     )
 
 
-async def centre_above(session: AsyncSession, region_codes: list[str], kind: str) -> CentreRow | None:
-    """Return the next centre up the ladder from ``kind`` covering any code, most specific code first."""
+async def centre_above(
+    session: AsyncSession, region_codes: list[str], kind: str
+) -> CentreRow | None:
+    """Return the nearest centre above ``kind`` on the ladder covering any of the codes."""
     if not region_codes:
         return None
     rank = CENTRE_KINDS.index(kind) if kind in CENTRE_KINDS else len(CENTRE_KINDS)
@@ -60,12 +62,18 @@ async def centre_above(session: AsyncSession, region_codes: list[str], kind: str
     # The nearest level up wins (a regency office before the province), then the most specific code.
     best = min(
         rows,
-        key=lambda pair: (CENTRE_KINDS.index(pair[1].kind), region_codes.index(pair[0]), pair[1].id),
+        key=lambda pair: (
+            CENTRE_KINDS.index(pair[1].kind),
+            region_codes.index(pair[0]),
+            pair[1].id,
+        ),
     )
     return best[1]
 
 
-async def mark_reminded(session: AsyncSession, inquiry_id: int, now: datetime, deadline: datetime) -> bool:
+async def mark_reminded(
+    session: AsyncSession, inquiry_id: int, now: datetime, deadline: datetime
+) -> bool:
     """Record a reminder and push the deadline; False when the inquiry was claimed meanwhile."""
     result = await session.execute(
         update(InquiryRow)

@@ -315,7 +315,7 @@ class SqlInquiryStore:
         return (inquiry_of(row), row.reminded_at is not None) if row else None
 
     async def route_above(self, region_codes: list[str], kind: str) -> Centre:
-        """Return the nearest centre above ``kind`` covering any code; the national centre otherwise."""
+        """Return the nearest centre above ``kind`` covering a code; else the national one."""
         row = await followup_sql.centre_above(self.session, region_codes, kind)
         return centre_of(row or await self.session.get_one(CentreRow, NATIONAL_CENTRE))
 

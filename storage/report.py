@@ -81,7 +81,7 @@ def _week(moment: datetime, zone: tzinfo) -> str:
 async def centre_report(
     target: AsyncEngine | SqlStorage, centre_id: str, start: date, end: date, zone: tzinfo = WIB
 ) -> CentreReport:
-    """Count a centre's inquiries created from ``start`` to ``end`` inclusive (dates in ``zone``)."""
+    """Count a centre's inquiries created from ``start`` to ``end`` inclusive, dates in ``zone``."""
     engine = target if isinstance(target, AsyncEngine) else target.engine
     since = datetime.combine(start, time.min, zone)
     until = datetime.combine(end + timedelta(days=1), time.min, zone)

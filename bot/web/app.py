@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -21,6 +23,7 @@ from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_api import WhatsAppSender
 from bot.composition import Service, build_service
 from bot.config import Settings
+from bot.followup import follow_up
 from bot.web.limits import BodySizeLimit
 from bot.web.routes import STATIC_DIR, router
 
@@ -130,6 +133,10 @@ def create_app(
         sender.transports = {transport.channel: transport for transport in transports}
         if run_sender:
             sender.start()
+            followups = asyncio.create_task(
+                _follow_up_forever(service, sender.wake), name="inquiry-follow-up"
+            )
+            runtime.closers.append(lambda: _cancel(followups))
         app.state.runtime = runtime
         try:
             yield
@@ -151,6 +158,28 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
+
+
+FOLLOW_UP_EVERY_SECONDS = 60.0
+
+
+async def _follow_up_forever(service: Service, wake: Callable[[], None]) -> None:
+    """Remind and escalate unclaimed inquiries every minute; a failing round is logged."""
+    while True:
+        try:
+            result = await follow_up(service.storage, service.storage.clock(), service.translator)
+            if result.reminded or result.escalated:
+                wake()  # notices were queued: deliver them now
+        except Exception:
+            log.exception("follow-up round failed")
+        await asyncio.sleep(FOLLOW_UP_EVERY_SECONDS)
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    """Cancel a background task and wait for it."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:

@@ -41,16 +41,22 @@ async def officers(service: Service, clock: FakeClock, tmp_path: Path) -> dict[s
     }
     return {
         centre: [
-            await add_officer(service.storage, centre, name, "console", f"petugas-{name}", clock.now)
+            await add_officer(
+                service.storage, centre, name, "console", f"petugas-{name}", clock.now
+            )
             for name in names
         ]
         for centre, names in staff.items()
     }
 
 
-async def _file(service: Service, clock: FakeClock, centre: str, village: str | None, priority: str = "normal") -> Inquiry:
+async def _file(
+    service: Service, clock: FakeClock, centre: str, village: str | None, priority: str = "normal"
+) -> Inquiry:
     """File an inquiry at a centre now."""
-    draft = InquiryDraft(name="Sri", village_code=village, question="Apakah agen ini resmi?", topic="cek_p3mi")
+    draft = InquiryDraft(
+        name="Sri", village_code=village, question="Apakah agen ini resmi?", topic="cek_p3mi"
+    )
     async with service.storage.unit_of_work() as uow:
         inquiry = await uow.file_inquiry(None, draft, centre, priority, clock.now)
         await uow.commit()
@@ -67,7 +73,9 @@ async def _events(service: Service, inquiry_id: int) -> list[tuple[str, str, dic
     """Return the inquiry's audit trail as (actor, action, detail)."""
     async with service.storage.sessions() as session:
         rows = await session.scalars(
-            select(InquiryEventRow).where(InquiryEventRow.inquiry_id == inquiry_id).order_by(InquiryEventRow.id)
+            select(InquiryEventRow)
+            .where(InquiryEventRow.inquiry_id == inquiry_id)
+            .order_by(InquiryEventRow.id)
         )
         return [(row.actor, row.action, row.detail) for row in rows]
 
@@ -117,7 +125,11 @@ async def test_unclaimed_inquiry_is_reminded_after_a_day_then_escalated_after_an
     row = await _row(service, inquiry.id)
     assert (row.centre_id, row.escalations, row.reminded_at) == ("disnaker-kebumen", 1, None)
     assert row.deadline_at == clock.now + timedelta(hours=24)
-    assert [action for _, action, _ in await _events(service, inquiry.id)] == ["created", "reminded", "escalated"]
+    assert [action for _, action, _ in await _events(service, inquiry.id)] == [
+        "created",
+        "reminded",
+        "escalated",
+    ]
     assert (await _events(service, inquiry.id))[-1] == (
         "system",
         "escalated",
@@ -205,5 +217,7 @@ async def test_two_officers_claiming_at_once_exactly_one_wins(
     assert [holder for won, holder in outcomes if not won] == [winner.name]
     row = await _row(service, inquiry.id)
     assert (row.status, row.claimed_by) == ("claimed", winner.id)
-    claims = [actor for actor, action, _ in await _events(service, inquiry.id) if action == "claimed"]
+    claims = [
+        actor for actor, action, _ in await _events(service, inquiry.id) if action == "claimed"
+    ]
     assert claims == [f"officer:{winner.id}"]

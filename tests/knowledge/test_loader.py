@@ -66,8 +66,7 @@ def test_answer_over_the_limit_is_reported(tmp_path: Path) -> None:
     problems = _problems(tmp_path, _entry(answer=long_answer))
     assert (
         f"content/tppo/calo.yaml: answer.id: {ANSWER_MAX_CHARS + 1} characters, limit is "
-        f"{ANSWER_MAX_CHARS}"
-        in problems
+        f"{ANSWER_MAX_CHARS}" in problems
     )
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.composition import Service
+from bot.inquiries import CENTRE_KINDS
 from knowledge.regions import RegionIndex
-from storage.centres import import_centres, list_centres
+from storage.centres import FIELDS, import_centres, list_centres
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "centres.example.yaml"
 
@@ -33,13 +34,19 @@ async def test_example_import_is_idempotent(service: Service, regions: RegionInd
     second = await import_centres(service.storage, EXAMPLE, regions)
 
     assert first.problems == [] and first.updated == [] and len(first.created) == 12
-    assert second.created == [] and second.updated == [] and sorted(second.unchanged) == sorted(first.created)
+    assert (
+        second.created == []
+        and second.updated == []
+        and sorted(second.unchanged) == sorted(first.created)
+    )
     assert await _snapshot(service) == rows
     assert len(rows) == 13  # the twelve examples and the national centre from the migration
     assert all(example for centre_id, *_, example in rows if centre_id != "nasional")
 
 
-async def test_reimport_replaces_region_codes_and_keeps_absent_centres(service: Service, tmp_path: Path) -> None:
+async def test_reimport_replaces_region_codes_and_keeps_absent_centres(
+    service: Service, tmp_path: Path
+) -> None:
     before = tmp_path / "before.yaml"
     before.write_text(
         "centres:\n"
@@ -49,7 +56,8 @@ async def test_reimport_replaces_region_codes_and_keeps_absent_centres(service: 
     )
     after = tmp_path / "after.yaml"
     after.write_text(
-        "centres:\n  - {id: a, name: A baru, kind: village, regions: ['33.05.05.2003'], hours: pagi}\n",
+        "centres:\n"
+        "  - {id: a, name: A baru, kind: village, regions: ['33.05.05.2003'], hours: pagi}\n",
         encoding="utf-8",
     )
     await import_centres(service.storage, before, None)
@@ -106,18 +114,20 @@ async def test_bad_rows_are_reported_with_file_and_line_and_skipped(
 
     assert result.created == ["good"]
     assert result.problems == [
-        f"{path}:8: kind: 'kampung' is not one of village | district | regency | province | national",
+        f"{path}:8: kind: 'kampung' is not one of " + " | ".join(CENTRE_KINDS),
         f"{path}:13: regions[1]: unknown region code 99.99.99.9999",
         f"{path}:14: name: is required",
         f"{path}:20: regions[0]: '3305' is not a Kemendagri code like 33.05.05.2001",
         f"{path}:21: id: 'good' already listed on line 2",
-        f"{path}:28: region: unknown field (known: contact, example, hours, id, kind, name, regions)",
+        f"{path}:28: region: unknown field (known: {', '.join(sorted(FIELDS))})",
         f"{path}:29: id: use lower-case letters, digits and '-' only",
     ]
     assert [item.centre.id for item in await list_centres(service.storage)] == ["good", "nasional"]
 
 
-async def test_broken_yaml_is_one_problem_and_imports_nothing(service: Service, tmp_path: Path) -> None:
+async def test_broken_yaml_is_one_problem_and_imports_nothing(
+    service: Service, tmp_path: Path
+) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("centres:\n  - id: a\n    name: [unclosed\n", encoding="utf-8")
 

@@ -15,7 +15,14 @@ from storage.centres import add_officer, import_centres
 from storage.report import centre_report
 from tests.helpers import FakeClock
 
-PERSONAL = ("Siti Rahayu", "PT Maju Jaya", "Dusun Krajan RT 02", "paspor saya ditahan", "628123", "user-")
+PERSONAL = (
+    "Siti Rahayu",
+    "PT Maju Jaya",
+    "Dusun Krajan RT 02",
+    "paspor saya ditahan",
+    "628123",
+    "user-",
+)
 
 
 async def _seed(service: Service, clock: FakeClock, tmp_path: Path) -> None:
@@ -28,11 +35,21 @@ async def _seed(service: Service, clock: FakeClock, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     await import_centres(service.storage, path, None)
-    officer = await add_officer(service.storage, "plm-jogosimo", "Budi", "console", "petugas-1", clock.now)
+    officer = await add_officer(
+        service.storage, "plm-jogosimo", "Budi", "console", "petugas-1", clock.now
+    )
     start = clock.now  # Monday 23 November 2026, 15:00 WIB: ISO week 48
     # (days after start, hours to first answer or None, priority, topic, destination, job, flags)
     cases = [
-        (0, 2, "urgent", "dokumen_ditahan", "Arab Saudi", "PRT / pengasuh", ["dokumen_ditahan", "biaya"]),
+        (
+            0,
+            2,
+            "urgent",
+            "dokumen_ditahan",
+            "Arab Saudi",
+            "PRT / pengasuh",
+            ["dokumen_ditahan", "biaya"],
+        ),
         (1, 5, "normal", "cek_p3mi", "Taiwan", "Pabrik", ["biaya"]),
         (2, 10, "normal", "cek_p3mi", " taiwan ", "pabrik", []),
         (8, None, "normal", None, None, None, ["perekrut"]),  # week 49, unanswered
@@ -58,7 +75,9 @@ async def _seed(service: Service, clock: FakeClock, tmp_path: Path) -> None:
             inquiry = await uow.file_inquiry(contact.id, draft, "plm-jogosimo", priority, created)
             if answer_after is not None:
                 answered = created + timedelta(hours=answer_after)
-                await uow.add_thread_message(inquiry.id, "officer", "Halo, saya bantu", officer.id, answered)
+                await uow.add_thread_message(
+                    inquiry.id, "officer", "Halo, saya bantu", officer.id, answered
+                )
         other = InquiryDraft(name="Siti Rahayu", question="paspor saya ditahan", topic="gaji")
         await uow.file_inquiry(contact.id, other, "plm-brongkal", "urgent", start)
         await uow.commit()
@@ -69,7 +88,9 @@ async def test_report_counts_one_centre_over_an_inclusive_range(
 ) -> None:
     await _seed(service, clock, tmp_path)
 
-    report = await centre_report(service.storage, "plm-jogosimo", date(2026, 11, 23), date(2026, 12, 1))
+    report = await centre_report(
+        service.storage, "plm-jogosimo", date(2026, 11, 23), date(2026, 12, 1)
+    )
 
     assert (report.total, report.urgent) == (4, 1)
     assert report.by_week == {"2026-W48": 3, "2026-W49": 1}
@@ -82,19 +103,27 @@ async def test_report_counts_one_centre_over_an_inclusive_range(
     assert report.first_answer.p90_hours == 10.0
 
 
-async def test_report_range_ends_are_whole_days(service: Service, clock: FakeClock, tmp_path: Path) -> None:
+async def test_report_range_ends_are_whole_days(
+    service: Service, clock: FakeClock, tmp_path: Path
+) -> None:
     await _seed(service, clock, tmp_path)
 
-    one_day = await centre_report(service.storage, "plm-jogosimo", date(2026, 11, 24), date(2026, 11, 24))
+    one_day = await centre_report(
+        service.storage, "plm-jogosimo", date(2026, 11, 24), date(2026, 11, 24)
+    )
     none = await centre_report(service.storage, "plm-jogosimo", date(2026, 1, 1), date(2026, 1, 31))
 
     assert one_day.total == 1
     assert none.total == 0 and none.first_answer.median_hours is None
 
 
-async def test_report_output_holds_no_personal_data(service: Service, clock: FakeClock, tmp_path: Path) -> None:
+async def test_report_output_holds_no_personal_data(
+    service: Service, clock: FakeClock, tmp_path: Path
+) -> None:
     await _seed(service, clock, tmp_path)
-    report = await centre_report(service.storage, "plm-jogosimo", date(2026, 11, 1), date(2026, 12, 1))
+    report = await centre_report(
+        service.storage, "plm-jogosimo", date(2026, 11, 1), date(2026, 12, 1)
+    )
 
     as_json = report_json(report)
     as_csv = report_csv(report)

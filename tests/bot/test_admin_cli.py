@@ -1,0 +1,165 @@
+"""The service-centre commands, run as the CLI runs them, on a temporary SQLite database."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from bot import admin_cli
+from storage.centres import DirectoryError
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "centres.example.yaml"
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point MIGRASI_DATABASE_URL at a fresh SQLite file."""
+    path = tmp_path / "admin.db"
+    monkeypatch.setenv("MIGRASI_DATABASE_URL", f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+def cli(*argv: str) -> int | None:
+    """Parse and run one command the way bot/cli.py does."""
+    parser = argparse.ArgumentParser(prog="migrasi-aman")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("chat")
+    admin_cli.register(commands)
+    return admin_cli.run(parser.parse_args(list(argv)))
+
+
+def add(centre: str, name: str, *account: str) -> int | None:
+    """Run `officers add` for one account (e.g. "--whatsapp", "0812...")."""
+    return cli("officers", "add", "--centre", centre, "--name", name, *account)
+
+
+def report(centre: str, start: str, end: str, *extra: str) -> int | None:
+    """Run `report` for a centre and date range."""
+    return cli("report", "--centre", centre, "--from", start, "--to", end, *extra)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("0812-3456-7890", "6281234567890"),
+        ("+62 812 3456 7890", "6281234567890"),
+        ("62812-3456-7890", "6281234567890"),
+        ("812 3456 7890", "6281234567890"),
+        ("0062 812 3456 7890", "6281234567890"),
+    ],
+)
+def test_whatsapp_numbers_are_stored_with_country_code(typed: str, stored: str) -> None:
+    assert admin_cli.normalise_phone(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["12345", "+1 415 555 0100", "nomor saya", ""])
+def test_what_is_no_indonesian_number_is_refused(typed: str) -> None:
+    with pytest.raises(DirectoryError):
+        admin_cli.normalise_phone(typed)
+
+
+def test_other_commands_are_left_to_the_main_cli() -> None:
+    assert cli("chat") is None
+
+
+def test_centres_import_is_idempotent_and_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("centres", "import", str(EXAMPLE)) == 0
+    assert "created 12, updated 0, unchanged 0, problems 0" in capsys.readouterr().out
+    assert cli("centres", "import", str(EXAMPLE)) == 0
+    assert "created 0, updated 0, unchanged 12, problems 0" in capsys.readouterr().out
+
+    assert cli("centres", "list") == 0
+    listed = capsys.readouterr().out
+    assert "plm-jlamprang  village  Pusat Layanan Migrasi Desa Jlamprang [example]" in listed
+    assert "regions: 33.07.05.2007; officers: 0" in listed
+    assert listed.rstrip().splitlines()[-2].startswith("nasional  national")
+
+
+def test_centres_import_prints_each_problem_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "centres.yaml"
+    path.write_text(
+        "centres:\n"
+        "  - {id: ok, name: OK, kind: village, regions: ['33.05.05.2001']}\n"
+        "  - {id: bad, name: Bad, kind: village, regions: ['33.05.05.9999']}\n",
+        encoding="utf-8",
+    )
+
+    assert cli("centres", "import", str(path)) == 1
+
+    out = capsys.readouterr().out
+    assert f"{path}:3: regions[0]: unknown region code 33.05.05.9999" in out
+    assert "created 1, updated 0, unchanged 0, problems 1" in out
+
+
+def test_officers_add_list_remove(capsys: pytest.CaptureFixture[str]) -> None:
+    cli("centres", "import", str(EXAMPLE))
+    capsys.readouterr()
+
+    assert add("plm-jogosimo", "Siti", "--whatsapp", "0812-3456-7890") == 0
+    assert add("disnaker-kebumen", "Budi", "--telegram-id", "5551234") == 0
+    assert add("plm-jogosimo", "Uji", "--console", "uji") == 0
+    assert "officer #1 Siti (whatsapp) added to plm-jogosimo" in capsys.readouterr().out
+
+    assert cli("officers", "list", "--centre", "plm-jogosimo") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "#1  plm-jogosimo  Siti  whatsapp:6281234567890",
+        "#3  plm-jogosimo  Uji  console:uji",
+    ]
+
+    assert cli("officers", "remove", "1") == 0
+    capsys.readouterr()
+    assert cli("officers", "list") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "#2  disnaker-kebumen  Budi  telegram:5551234",
+        "#3  plm-jogosimo  Uji  console:uji",
+    ]
+    assert cli("officers", "list", "--all", "--centre", "plm-jogosimo") == 0
+    assert "#1  plm-jogosimo  Siti  whatsapp:6281234567890  (removed)" in capsys.readouterr().out
+
+    # The same account can come back, at another centre.
+    assert add("plm-tanggulangin", "Siti", "--whatsapp", "+6281234567890") == 0
+    assert "officer #1 Siti (whatsapp) added to plm-tanggulangin" in capsys.readouterr().out
+
+
+def test_officers_add_refuses_unknown_centre_and_taken_account(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cli("centres", "import", str(EXAMPLE))
+    add("plm-jogosimo", "Siti", "--telegram-id", "42")
+    capsys.readouterr()
+
+    assert add("plm-entah", "X", "--telegram-id", "7") == 1
+    assert "unknown centre 'plm-entah'" in capsys.readouterr().err
+    assert add("plm-brongkal", "Y", "--telegram-id", "42") == 1
+    assert "already officer #1 of plm-jogosimo" in capsys.readouterr().err
+    assert add("plm-brongkal", "Z", "--whatsapp", "12") == 1
+    assert cli("officers", "remove", "99") == 1
+    assert "no officer #99" in capsys.readouterr().err
+
+
+def test_officers_add_needs_exactly_one_account() -> None:
+    with pytest.raises(SystemExit):
+        add("plm-jogosimo", "X")
+    with pytest.raises(SystemExit):
+        add("c", "X", "--telegram-id", "1", "--console", "x")
+
+
+def test_report_and_followup_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    cli("centres", "import", str(EXAMPLE))
+    capsys.readouterr()
+
+    assert report("plm-jogosimo", "2026-01-01", "2026-12-31") == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["centre"] == "plm-jogosimo" and body["total"] == 0
+    assert report("plm-jogosimo", "2026-01-01", "2026-01-31", "--format", "csv") == 0
+    assert capsys.readouterr().out.startswith("section,key,value\nsummary,centre,plm-jogosimo\n")
+    assert report("plm-entah", "2026-01-01", "2026-01-31") == 1
+    assert report("plm-jogosimo", "2026-02-01", "2026-01-31") == 1
+
+    assert cli("followup") == 0
+    assert "reminded 0, escalated 0, messages queued 0" in capsys.readouterr().out
