@@ -29,6 +29,10 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"mukul|mukulin|nyiksa|nampar|nendang|gebukin|nyekik|ngehajar|hajar) (saya|kami|anak|"
         r"istri|adik|kakak|suami|ibu)",
         r"\b(nyekik|mencekik|nyiksa)\b",
+        r"\b(pukul|pokol|tampar|tendang|hajar|siksa|setrum)\w* (kepala|muka|badan|perut|punggung)",
+        r"\be (pukul|tampar|tendang|siksa|kunci|kurung)\b",  # Madurese passive: "e pokol"
+        r"\b(berdarah|babak belur|memar|lebam)\b",
+        r"\b(beat|beats|beating|hit|hits|hurt|hurts) (me|us)\b",
         r"\bbeaten\b|\bbeat me\b|\bhit me\b|\babused\b",
     ),
     "sexual": (
@@ -46,12 +50,17 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\b(tidak|dilarang) (boleh|bisa|diizinkan|dikasih|diberi) (keluar|pulang|kabur|turun|"
         r"pergi|kemana|ke mana)",
         r"\bdilarang keluar\b|\btidak bisa kemana\b",
+        r"\btidak (diizinkan|boleh|bisa) (ke )?(keluar|pulang|masuk)\b",
+        r"\b(mengunci|kunci) (saya|kami|aku|kamar|pintu)\b|\bdi ?gembok\b",
+        r"\b(take|took|takes) (our|my) (phone|passport)s?\b",
         r"\b(handphone|telepon|telpon|paspor|dokumen)( saya)? (diambil|disita|dirampas|ditahan)\b"
         r".*\b(tidak|dilarang) (boleh|bisa)",
         r"\b(tidak|dilarang) (boleh|bisa|diizinkan) (telepon|menelepon|nelepon|menghubungi|hubungi|"
         r"kontak|pegang handphone|pakai handphone)",
         r"\btidak (dikasih|diberi|dipasihan) (makan|tuang|dahar)\b|\bkelaparan\b",
-        r"\b(dipaksa|disuruh|paksa) (menipu|nipu|jadi penipu|kerja paksa|jadi scammer|scam)",
+        r"\b(dipaksa|disuruh|paksa) (menipu|nipu|jadi penipu|kerja paksa|jadi scammer|scam|kerja scam|"
+        r"kerja penipuan|jadi penipuan)",
+        r"\b(compound|kompon)\b.*\b(beat|pukul|siksa|setrum|tidak boleh|tidak bisa)",
         # "dijual" alone is also data or land being sold: only people sold to someone.
         r"\bdijual (ke|kepada|sama) "
         r"(majikan|tempat|orang|bos|agen|calo|karaoke|pub|kapal|mucikari)",
@@ -76,6 +85,8 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\bmengakhiri hidup\b|\bgantung diri\b|\bminum racun\b|\bmati saja\b",
         r"\btidak (kuat|sanggup) (lagi )?(hidup|menjalani hidup)\b|\bcapek hidup\b|\blelah hidup\b",
         r"\b(ingin|mau) (loncat|lompat|terjun)\b|\bingin mati saja\b",
+        r"\b(tidak ada|tidak) (gunanya|artinya) (hidup|lagi hidup)\b|\bnyiapin tali\b",
+        r"\bsiapkan tali\b|\bpergi (untuk )?selamanya\b",
         r"\bsuicid\w*|\bkill myself\b|\bend my life\b|\bwant to die\b",
     ),
     "stranded": (
@@ -87,6 +98,8 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\b(tidak bisa|tidak punya uang( untuk| buat)?) pulang\b.*\b(paspor|dokumen)",
         r"\b(tidur|terjebak|tertahan) di (bandara|pelabuhan|perbatasan|jalan)",
         r"\btidak ada yang (jemput|menjemput|bantu|nolong|menolong)\b",
+        r"\bkabur\b.*\b(di jalan|tidak ada paspor|tidak punya paspor|tidak ada uang)",
+        r"\btidak tahu (ini )?(dimana|di mana)\b",
         r"\bstranded\b|\babandoned\b",
     ),
 }
@@ -107,17 +120,20 @@ CONDITIONAL = re.compile(
 PAST = re.compile(
     r"\b(pernah|dulu|dahulu|tahun lalu|bulan lalu|minggu lalu|waktu itu|sudah pulang|"
     r"sudah di rumah|sudah selamat|sudah aman|sekarang aman|sudah boleh pulang|sudah bisa pulang|"
-    r"berita|baca berita|lihat berita|liat berita|nonton|film|video|viral|jenazah|almarhum)\b"
+    r"berita|baca berita|lihat berita|liat berita|nonton|film|video|viral|jenazah|almarhum|"
+    r"seminggu lalu|sudah pindah|mimpi|bermimpi)\b"
     r"|\b(sekarang|sudah)( \w+){0,5} (?<!tidak )(?<!belum )(aman|selamat)\b"
 )
 # Questions about the law or signs in general, not about a person now.
 GENERAL = re.compile(
     r"\b(hukuman|hukumnya|sanksi|pasal|undang|dipidana|apa itu|artinya|definisi|termasuk|"
-    r"mencegah|cegah|ciri|tanda|contoh|dituntut|nuntut|menuntut|tuntut|apakah|bolehkah)\b"
+    r"mencegah|cegah|ciri|tanda|contoh|dituntut|nuntut|menuntut|tuntut|apakah|bolehkah|"
+    r"apa benar|apa bener|benarkah)\b"
 )
 VICTIM = re.compile(
     r"\b(saya|kami|anak|adik|adi|kakak|istri|suami|ibu|bapak|ayah|keluarga|teman|tetangga)\b"
 )
+OBJECT = re.compile(r"\b(saya|kami|kita|dia)\b")  # "memukul saya": the victim after the verb
 SUICIDE_KIND = "suicide"
 
 
@@ -132,32 +148,38 @@ class Triage:
 _COMPILED = {kind: tuple(re.compile(p) for p in patterns) for kind, patterns in DANGER.items()}
 
 
-def _dangers(normalised: str) -> tuple[str, ...]:
-    """Return the kinds of danger mentioned outside an 'if' clause."""
-    kinds = []
+def _dangers(normalised: str) -> tuple[tuple[str, ...], bool]:
+    """Return the kinds of danger mentioned outside an 'if' clause, and whether one names a victim.
+
+    A victim is named when a person word stands right before the danger ("anak saya disekap")
+    or right after it ("memukul saya"); "orang-orang di kamboja disiksa?" names nobody.
+    """
+    kinds: list[str] = []
+    victim = False
     for kind, patterns in _COMPILED.items():
         for pattern in patterns:
             for match in pattern.finditer(normalised):
                 before = normalised[: match.start()]
                 if kind in CONDITIONAL_EXEMPT or not CONDITIONAL.search(before):
-                    kinds.append(kind)
-                    break
-            if kinds and kinds[-1] == kind:
-                break
-    return tuple(kinds)
+                    if kind not in kinds:
+                        kinds.append(kind)
+                    near = " ".join(before.split()[-3:]) + " " + match.group(0)
+                    after = " ".join(normalised[match.end() :].split()[:1])
+                    victim = victim or bool(VICTIM.search(near) or OBJECT.search(after))
+    return tuple(kinds), victim
 
 
 def assess(text: str) -> Triage:
     """Decide whether a message says someone is in danger now."""
     normalised = normalize(text)
-    kinds = _dangers(normalised)
+    kinds, victim_named = _dangers(normalised)
     if not kinds:
         return Triage(False)
     if CRY.search(normalised):
         return Triage(True, kinds)
     if PAST.search(normalised):
         return Triage(False, kinds)
-    if GENERAL.search(normalised) and not VICTIM.search(normalised):
+    if GENERAL.search(normalised) and not victim_named:
         return Triage(False, kinds)
     return Triage(True, kinds)
 
