@@ -58,8 +58,8 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\b(tidak|dilarang) (boleh|bisa|diizinkan) (telepon|menelepon|nelepon|menghubungi|hubungi|"
         r"kontak|pegang handphone|pakai handphone)",
         r"\btidak (dikasih|diberi|dipasihan) (makan|tuang|dahar)\b|\bkelaparan\b",
-        r"\b(dipaksa|disuruh|paksa) (menipu|nipu|jadi penipu|kerja paksa|jadi scammer|scam|kerja scam|"
-        r"kerja penipuan|jadi penipuan)",
+        r"\b(dipaksa|disuruh|paksa) (menipu|nipu|jadi penipu|kerja paksa|jadi scammer|scam|"
+        r"kerja scam|kerja penipuan|jadi penipuan)",
         r"\b(compound|kompon)\b.*\b(beat|pukul|siksa|setrum|tidak boleh|tidak bisa)",
         # "dijual" alone is also data or land being sold: only people sold to someone.
         r"\bdijual (ke|kepada|sama) "
