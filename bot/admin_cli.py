@@ -34,7 +34,7 @@ from storage.database import create_engine, migrate
 from storage.report import CentreReport, centre_report
 from storage.repository import SqlStorage
 
-COMMANDS = frozenset({"centres", "officers", "report", "followup"})
+COMMANDS = frozenset({"centres", "officers", "report", "followup", "purge"})
 # E.164 allows 15 digits; Indonesian mobile numbers are 62 + 9 to 12 digits.
 PHONE_DIGITS = re.compile(r"^62\d{8,13}$")
 
@@ -73,6 +73,7 @@ def register(subparsers: Any) -> None:
     report.add_argument("--format", choices=("json", "csv"), default="json")
 
     subparsers.add_parser("followup", help="remind and escalate unclaimed inquiries once, now")
+    subparsers.add_parser("purge", help="delete personal data older than MIGRASI_RETENTION_DAYS")
 
 
 def run(args: argparse.Namespace) -> int | None:
@@ -85,6 +86,7 @@ def run(args: argparse.Namespace) -> int | None:
         "officers": _officers,
         "report": _report,
         "followup": _followup,
+        "purge": _purge,
     }
     try:
         return asyncio.run(_on_database(lambda storage: actions[command](args, storage)))
@@ -101,6 +103,19 @@ async def _on_database(action: Callable[[SqlStorage], Awaitable[int]]) -> int:
         return await action(SqlStorage(engine))
     finally:
         await engine.dispose()
+
+
+async def _purge(args: argparse.Namespace, storage: SqlStorage) -> int:
+    """Run `purge`."""
+    from storage.retention import purge_expired
+
+    days = Settings().retention_days
+    result = await purge_expired(storage, storage.clock(), days)
+    print(
+        f"retention {days} days: erased {result.contacts} contacts, {result.threads} thread "
+        f"messages, {result.inbound_ids} old inbound ids, {result.outbox} delivered messages"
+    )
+    return 0
 
 
 def normalise_phone(text: str) -> str:

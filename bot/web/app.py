@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import httpx
 import uvicorn
@@ -26,6 +27,7 @@ from bot.config import Settings
 from bot.followup import follow_up
 from bot.web.limits import BodySizeLimit
 from bot.web.routes import STATIC_DIR, router
+from storage.retention import purge_expired
 
 log = logging.getLogger(__name__)
 
@@ -163,13 +165,21 @@ def create_app(
 FOLLOW_UP_EVERY_SECONDS = 60.0
 
 
+PURGE_EVERY = timedelta(days=1)
+
+
 async def _follow_up_forever(service: Service, wake: Callable[[], None]) -> None:
-    """Remind and escalate unclaimed inquiries every minute; a failing round is logged."""
+    """Remind and escalate unclaimed inquiries every minute, and purge expired data daily."""
+    last_purge: datetime | None = None
     while True:
+        now = service.storage.clock()
         try:
-            result = await follow_up(service.storage, service.storage.clock(), service.translator)
+            result = await follow_up(service.storage, now, service.translator)
             if result.reminded or result.escalated:
                 wake()  # notices were queued: deliver them now
+            if last_purge is None or now - last_purge >= PURGE_EVERY:
+                await purge_expired(service.storage, now, service.settings.retention_days)
+                last_purge = now
         except Exception:
             log.exception("follow-up round failed")
         await asyncio.sleep(FOLLOW_UP_EVERY_SECONDS)
