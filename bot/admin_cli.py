@@ -61,6 +61,8 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--all", action="store_true", help="include removed officers")
     removing = officer_commands.add_parser("remove", help="stop sending inquiries to an officer")
     removing.add_argument("id", type=int, help="officer id (see `officers list`)")
+    code = officer_commands.add_parser("code", help="issue a new web dashboard access code")
+    code.add_argument("id", type=int, help="officer id (see `officers list`)")
 
     report = subparsers.add_parser("report", help="anonymous inquiry counts of a centre")
     report.add_argument("--centre", required=True, help="centre id")
@@ -173,6 +175,8 @@ async def _officers(args: argparse.Namespace, storage: SqlStorage) -> int:
         where = officer.centre_id
         print(f"officer #{officer.id} {officer.name} ({officer.channel}) added to {where}")
         return 0
+    if args.officers_command == "code":
+        return await _dashboard_code(args.id, storage)
     if args.officers_command == "remove":
         officer = await deactivate_officer(storage, args.id)
         print(f"officer #{officer.id} {officer.name} removed from {officer.centre_id}")
@@ -185,6 +189,19 @@ async def _officers(args: argparse.Namespace, storage: SqlStorage) -> int:
         print(f"#{officer.id}  {officer.centre_id}  {officer.name}  {account}{state}")
     if not listings:
         print("no officers")
+    return 0
+
+
+async def _dashboard_code(officer_id: int, storage: SqlStorage) -> int:
+    """Issue a new access code for the /petugas dashboard; only its hash is stored."""
+    from bot.web.dashboard import code_hash, new_code
+
+    code = new_code()
+    async with storage.unit_of_work() as uow:
+        if not await uow.set_dashboard_code(officer_id, code_hash(code)):
+            raise DirectoryError(f"no officer #{officer_id}")
+        await uow.commit()
+    print(f"dashboard access code for officer #{officer_id} (shown once): {code}")
     return 0
 
 

@@ -11,6 +11,8 @@ from bot.messages import Recipient
 # Escalation climbs this ladder; a centre's kind says where it stands.
 CENTRE_KINDS = ("village", "district", "regency", "province", "national")
 NATIONAL_CENTRE = "nasional"
+# Officers using the web dashboard talk to the engine on this channel as "officer-<id>".
+DASHBOARD_CHANNEL = "petugas-web"
 ANSWER_WITHIN = {"normal": timedelta(hours=24), "urgent": timedelta(hours=1)}
 
 

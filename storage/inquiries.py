@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inquiries import (
     CENTRE_KINDS,
+    DASHBOARD_CHANNEL,
     NATIONAL_CENTRE,
     Centre,
     Inquiry,
@@ -77,7 +78,11 @@ class SqlInquiryStore:
     session: AsyncSession
 
     async def officer_for(self, channel: str, user_id: str) -> Officer | None:
-        """Return the active officer using this channel account, if any."""
+        """Return the active officer using this channel account (or the dashboard), if any."""
+        if channel == DASHBOARD_CHANNEL:
+            number = user_id.removeprefix("officer-")
+            row = await self.session.get(OfficerRow, int(number)) if number.isdigit() else None
+            return officer_of(row) if row and row.active else None
         row = await self.session.scalar(
             select(OfficerRow).where(
                 OfficerRow.channel == channel,
@@ -250,6 +255,33 @@ class SqlInquiryStore:
             .limit(1)
         )
         return inquiry_of(row) if row else None
+
+    async def thread(self, inquiry_id: int) -> list[tuple[str, str, datetime]]:
+        """Return the (sender, text, time) messages of an inquiry's thread, oldest first."""
+        rows = await self.session.scalars(
+            select(InquiryMessageRow)
+            .where(InquiryMessageRow.inquiry_id == inquiry_id)
+            .order_by(InquiryMessageRow.id)
+        )
+        return [(row.sender, row.text, row.created_at) for row in rows]
+
+    async def officer_by_code(self, code_hash: str) -> Officer | None:
+        """Return the active officer whose dashboard access code has this hash."""
+        row = await self.session.scalar(
+            select(OfficerRow).where(
+                OfficerRow.dashboard_code_hash == code_hash, OfficerRow.active.is_(True)
+            )
+        )
+        return officer_of(row) if row else None
+
+    async def set_dashboard_code(self, officer_id: int, code_hash: str) -> bool:
+        """Store a new access-code hash for an officer; False when there is no such officer."""
+        row = await self.session.get(OfficerRow, officer_id)
+        if row is None:
+            return False
+        row.dashboard_code_hash = code_hash
+        await self.session.flush()
+        return True
 
     async def audit(
         self, inquiry_id: int, actor: str, action: str, detail: dict[str, Any], now: datetime

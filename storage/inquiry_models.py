@@ -60,6 +60,8 @@ class OfficerRow(Base):
     channel_user_id: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    # The web dashboard's access code, as a SHA-256 hash: the code itself is shown once.
+    dashboard_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class InquiryRow(Base):

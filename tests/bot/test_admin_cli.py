@@ -163,3 +163,25 @@ def test_report_and_followup_commands(capsys: pytest.CaptureFixture[str]) -> Non
 
     assert cli("followup") == 0
     assert "reminded 0, escalated 0, messages queued 0" in capsys.readouterr().out
+
+
+def test_dashboard_code_is_shown_once_and_stored_as_a_hash(
+    capsys: pytest.CaptureFixture[str], database: Path
+) -> None:
+    import sqlite3
+
+    from bot.web.dashboard import code_hash
+
+    assert cli("centres", "import", str(EXAMPLE)) == 0
+    assert add("nasional", "Petugas Nasional", "--console", "nas") == 0
+    capsys.readouterr()
+    assert cli("officers", "code", "1") == 0
+    code = capsys.readouterr().out.strip().rsplit(" ", 1)[-1]
+    with sqlite3.connect(database) as connection:
+        [(stored,)] = connection.execute("SELECT dashboard_code_hash FROM officers").fetchall()
+    assert stored == code_hash(code) and code not in stored
+
+
+def test_purge_reports_what_it_removed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("purge") == 0
+    assert "retention 365 days: erased 0 contacts" in capsys.readouterr().out
