@@ -1,7 +1,8 @@
 """Retrieval benchmark: accuracy and the abstention-threshold curve, latency, load time and memory.
 
 Run: .venv/bin/python benchmarks/retrieval.py [FILE.jsonl ...]
-Defaults to ../shared/eval/dev.jsonl (when present) and benchmarks/data/holdout.jsonl.
+Defaults to ../shared/eval/dev.jsonl (when present) and the sets in benchmarks/data/
+(holdout, blind, blind2: topic-labelled; triage_blind: urgent-labelled only).
 Accuracy here runs triage and the retriever directly (no database); `migrasi-aman eval`
 runs the whole engine and gives the contract figures.
 """
@@ -37,7 +38,7 @@ def curve(kb: KnowledgeBase, items: list[dict]) -> list[tuple[float, float, floa
     """Return (threshold, in-scope accuracy, out-of-scope abstention) for each threshold."""
     ranked = []
     for item in items:
-        if item.get("urgent") or assess(item["text"]).urgent:
+        if "topics" not in item or item.get("urgent") or assess(item["text"]).urgent:
             continue
         best = kb.rank(item["text"]).best
         ranked.append((item, best.topic_id if best else None, best.score if best else 0.0))
@@ -54,7 +55,8 @@ def curve(kb: KnowledgeBase, items: list[dict]) -> list[tuple[float, float, floa
             else:
                 oos += 1
                 abstained += answered is None
-        rows.append((threshold, right / max(total, 1), abstained / max(oos, 1)))
+        if total or oos:
+            rows.append((threshold, right / max(total, 1), abstained / max(oos, 1)))
     return rows
 
 

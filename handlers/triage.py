@@ -30,9 +30,11 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"istri|adik|kakak|suami|ibu)",
         r"\b(nyekik|mencekik|nyiksa)\b",
         r"\b(pukul|pokol|tampar|tendang|hajar|siksa|setrum)\w* (kepala|muka|badan|perut|punggung)",
+        r"\b(pegang pegang|megang megang|raba raba|grepe grepe)\b",
         r"\be (pukul|tampar|tendang|siksa|kunci|kurung)\b",  # Madurese passive: "e pokol"
         r"\b(berdarah|babak belur|memar|lebam)\b",
-        r"\b(beat|beats|beating|hit|hits|hurt|hurts) (me|us)\b",
+        r"\b(beat|beats|beating|hit|hits|hurt|hurts) (me|us|her|him|them)\b|\bblood\b",
+        r"\bdibenturkan\b|\bdisundut\b",
         r"\bbeaten\b|\bbeat me\b|\bhit me\b|\babused\b",
     ),
     "sexual": (
@@ -52,18 +54,24 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\bdilarang keluar\b|\btidak bisa kemana\b",
         r"\btidak (diizinkan|boleh|bisa) (ke )?(keluar|pulang|masuk)\b",
         r"\b(mengunci|kunci) (saya|kami|aku|kamar|pintu)\b|\bdi ?gembok\b",
+        r"\b(mengurung|menyekap|mengurungnya|menyekapnya)\b",
+        r"\b(dijaga|diawasi) (orang|penjaga|satpam|preman)|\bpenjaga bersenjata\b",
+        r"\bdon t let (us|me)\b|\bguards?\b|\blocked\b",
+        r"\btebusan\b|\bransom\b",
+        r"\btidak (dikasih|diberi|boleh|diizinkan) (berobat|ke dokter|ke rumah sakit)",
         r"\b(take|took|takes) (our|my) (phone|passport)s?\b",
         r"\b(handphone|telepon|telpon|paspor|dokumen)( saya)? (diambil|disita|dirampas|ditahan)\b"
         r".*\b(tidak|dilarang) (boleh|bisa)",
         r"\b(tidak|dilarang) (boleh|bisa|diizinkan) (telepon|menelepon|nelepon|menghubungi|hubungi|"
         r"kontak|pegang handphone|pakai handphone)",
         r"\btidak (dikasih|diberi|dipasihan) (makan|tuang|dahar)\b|\bkelaparan\b",
-        r"\b(dipaksa|disuruh|paksa) (menipu|nipu|jadi penipu|kerja paksa|jadi scammer|scam|"
-        r"kerja scam|kerja penipuan|jadi penipuan)",
+        r"\b(dipaksa|disuruh|paksa) (melakukan )?(menipu|nipu|jadi penipu|kerja paksa|"
+        r"jadi scammer|scam|kerja scam|kerja penipuan|jadi penipuan|penipuan)",
+        r"\b(tidak mau|tidak ingin|menolak|nolak)\b.*\bdipaksa\b|\bdipaksa\b.*\b(malam ini|sekarang|barusan)",
         r"\b(compound|kompon)\b.*\b(beat|pukul|siksa|setrum|tidak boleh|tidak bisa)",
         # "dijual" alone is also data or land being sold: only people sold to someone.
         r"\bdijual (ke|kepada|sama) "
-        r"(majikan|tempat|orang|bos|agen|calo|karaoke|pub|kapal|mucikari)",
+        r"(majikan|tempat|orang|bos|agen|calo|karaoke|pub|kapal|mucikari|compound|perusahaan)",
         r"(?<!data )(?<!tanah )(?<!rumah )(?<!motor )(?<!handphone )"
         r"\b(saya|kami|anak|adik|istri|kakak|dia|perempuan|cewek) (saya )?dijual\b",
         r"\bdiperjualbelikan\b",
@@ -77,6 +85,8 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\b(ancam|mengancam|ngancam|ngancem)\w* (saya |kami )?(akan |ingin |bakal "
         r")?(bunuh|membunuh|mati)",
         r"\b(mau|akan|ingin|bakal) dibunuh\b",
+        r"\b(akan|bakal|ingin|mau) (bunuh|membunuh) (saya|kami|kamu|keluarga|anak)",
+        r"\bdijual ke (compound|perusahaan|tempat|majikan) lain\b|\bbayar (denda|tebusan)\b",
         r"\bthreat\w* to kill\b|\bkill me\b",
     ),
     "suicide": (
@@ -85,6 +95,8 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\bmengakhiri hidup\b|\bgantung diri\b|\bminum racun\b|\bmati saja\b",
         r"\btidak (kuat|sanggup) (lagi )?(hidup|menjalani hidup)\b|\bcapek hidup\b|\blelah hidup\b",
         r"\b(ingin|mau) (loncat|lompat|terjun)\b|\bingin mati saja\b",
+        r"\bminum (obat serangga|racun|baygon|pestisida|obat nyamuk|cairan pembersih)\b",
+        r"\b(siapkan|menyiapkan) tali\b",
         r"\b(tidak ada|tidak) (gunanya|artinya) (hidup|lagi hidup)\b|\bnyiapin tali\b",
         r"\bsiapkan tali\b|\bpergi (untuk )?selamanya\b",
         r"\bsuicid\w*|\bkill myself\b|\bend my life\b|\bwant to die\b",
@@ -97,14 +109,17 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"uang|bingung) pulang",
         r"\b(tidak bisa|tidak punya uang( untuk| buat)?) pulang\b.*\b(paspor|dokumen)",
         r"\b(tidur|terjebak|tertahan) di (bandara|pelabuhan|perbatasan|jalan)",
-        r"\btidak ada yang (jemput|menjemput|bantu|nolong|menolong)\b",
+        r"\btidak ada yang (jemput|menjemput|bantu|nolong|menolong|datang)\b",
+        r"\b(diturunin|diturunkan|dibuang)\b.*\b(calo|agen|sponsor|tekong)",
+        r"\b(calo|agen|sponsor|tekong)\b.*\b(diturunin|diturunkan|dibuang)\b",
         r"\bkabur\b.*\b(di jalan|tidak ada paspor|tidak punya paspor|tidak ada uang)",
         r"\btidak tahu (ini )?(dimana|di mana)\b",
         r"\bstranded\b|\babandoned\b",
     ),
 }
 # Threats are conditional by nature ("kalau lapor, dibunuh"): "kalau" is no hypothetical here.
-CONDITIONAL_EXEMPT = frozenset({"threat"})
+# Suicidal thoughts are urgent however they are phrased ("kalau besok saya sudah tidak ada").
+CONDITIONAL_EXEMPT = frozenset({"threat", "suicide"})
 # A cry for help in the present overrides hypothetical wording.
 CRY = re.compile(
     r"\b(tolong|help|sos|darurat|selamatkan|bantu saya|bantu kami|cepat bantu|minta tolong)\b"
@@ -121,15 +136,18 @@ PAST = re.compile(
     r"\b(pernah|dulu|dahulu|tahun lalu|bulan lalu|minggu lalu|waktu itu|sudah pulang|"
     r"sudah di rumah|sudah selamat|sudah aman|sekarang aman|sudah boleh pulang|sudah bisa pulang|"
     r"berita|baca berita|lihat berita|liat berita|nonton|film|video|viral|jenazah|almarhum|"
-    r"seminggu lalu|sudah pindah|mimpi|bermimpi)\b"
+    r"seminggu lalu|sudah pindah|mimpi|bermimpi|dibebaskan|sudah bebas|diselamatkan|"
+    r"baik baik saja|sudah dibukakan)\b"
     r"|\b(sekarang|sudah)( \w+){0,5} (?<!tidak )(?<!belum )(aman|selamat)\b"
 )
 # Questions about the law or signs in general, not about a person now.
 GENERAL = re.compile(
     r"\b(hukuman|hukumnya|sanksi|pasal|undang|dipidana|apa itu|artinya|definisi|termasuk|"
     r"mencegah|cegah|ciri|tanda|contoh|dituntut|nuntut|menuntut|tuntut|apakah|bolehkah|"
-    r"apa benar|apa bener|benarkah)\b"
+    r"apa benar|apa bener|benarkah|benar tidak|kenapa|mengapa)\b"
 )
+# "sejak minggu lalu ... masih dikunci": a present marker beats a past one.
+PRESENT = re.compile(r"\b(masih (di|ter)\w+|sampai sekarang|barusan|baru saja|malam ini)\b")
 VICTIM = re.compile(
     r"\b(saya|kami|anak|adik|adi|kakak|istri|suami|ibu|bapak|ayah|keluarga|teman|tetangga)\b"
 )
@@ -177,7 +195,7 @@ def assess(text: str) -> Triage:
         return Triage(False)
     if CRY.search(normalised):
         return Triage(True, kinds)
-    if PAST.search(normalised):
+    if PAST.search(normalised) and not PRESENT.search(normalised):
         return Triage(False, kinds)
     if GENERAL.search(normalised) and not victim_named:
         return Triage(False, kinds)

@@ -162,10 +162,9 @@ class Retriever:
         char_docs: list[Counter[str]] = []
         for owner, text, weight in documents:
             self._owners.append(owner)
+            features = Counter(self._terms(text))
             word_docs.append(
-                Counter(dict.fromkeys(self._terms(text), weight))
-                if weight != 1.0
-                else Counter(self._terms(text))
+                Counter(dict.fromkeys(features, weight)) if weight != 1.0 else features
             )
             char_docs.append(char_ngrams(text))
         self._words = _TfIdfIndex(word_docs)

@@ -20,6 +20,12 @@ from handlers.triage import assess
         "help me, I am locked in the house",
         "saya dikurung majikan, sekarang tidak aman",
         "pasporku dijupuk, aku ra oleh metu",
+        "anak kula dipun kunci wonten griya majikan",  # Javanese, polite
+        "sodaraku na kunci ki di rumah majikannya",  # Bugis-flavoured
+        "engkok epokol majikan saben are",  # Madurese
+        "employer beat her with a belt, there is blood",
+        "udah siapin tali. maaf bu",
+        "kalau besok saya sudah tidak ada, saya sudah tidak sanggup hidup",
     ],
 )
 def test_danger_now_is_urgent(message: str) -> None:
@@ -37,6 +43,9 @@ def test_danger_now_is_urgent(message: str) -> None:
         "kabur aja dulu ke luar negeri",
         "berapa biaya ke taiwan",
         "data saya dijual ke pihak lain gak",
+        "yen misale bojoku mengko dikunci majikan, lapor nang endi?",
+        "semalam mimpi anak saya dipukuli majikan, pertanda apa?",
+        "teman saya sempat disekap, tapi tadi polisi datang dan semua dibebaskan",
         "kemarin sempat dikunci di kamar, sekarang sudah aman di kantor agen",
         "lihat berita tki disiksa di malaysia, gimana biar anak saya tidak begitu",
     ],
