@@ -67,7 +67,8 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\btidak (dikasih|diberi|dipasihan) (makan|tuang|dahar)\b|\bkelaparan\b",
         r"\b(dipaksa|disuruh|paksa) (melakukan )?(menipu|nipu|jadi penipu|kerja paksa|"
         r"jadi scammer|scam|kerja scam|kerja penipuan|jadi penipuan|penipuan)",
-        r"\b(tidak mau|tidak ingin|menolak|nolak)\b.*\bdipaksa\b|\bdipaksa\b.*\b(malam ini|sekarang|barusan)",
+        r"\b(tidak mau|tidak ingin|menolak|nolak)\b.*\bdipaksa\b",
+        r"\bdipaksa\b.*\b(malam ini|sekarang|barusan)",
         r"\b(compound|kompon)\b.*\b(beat|pukul|siksa|setrum|tidak boleh|tidak bisa)",
         # "dijual" alone is also data or land being sold: only people sold to someone.
         r"\bdijual (ke|kepada|sama) "
