@@ -23,7 +23,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ChatType
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.warnings import PTBDeprecationWarning
@@ -31,6 +31,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.channels.common import hashed
 from bot.channels.gateway import ChannelGateway
 from bot.channels.sender import Failed, Retry, SendResult, Sent
+from bot.channels.markup import to_html
 from bot.channels.split import split_text
 from bot.messages import Button, Channel, Inbound, InboundKind, Outbound, Recipient
 from storage.outbox import SqlOutbox
@@ -269,7 +270,8 @@ class TelegramSender:
             try:
                 sent = await self.bot.send_message(
                     chat_id=int(recipient.user_id),
-                    text=chunk,
+                    text=to_html(chunk),
+                    parse_mode=ParseMode.HTML,
                     reply_markup=markup if last else None,
                 )
             except RetryAfter as error:

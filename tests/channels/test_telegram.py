@@ -182,6 +182,9 @@ async def test_message_is_answered_through_the_outbox_with_a_keyboard(
     assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
     rows = await service.outbox.rows()
     assert all(row.status == "sent" and row.platform_message_id for row in rows)
+    # The core's *bold* goes out as Telegram HTML.
+    assert all(body["parse_mode"] == "HTML" for body in bot_api.sent)
+    assert any("<b>Migrasi Aman</b>" in body["text"] for body in bot_api.sent)
 
 
 async def test_callback_query_is_answered_and_handled(

@@ -27,10 +27,23 @@
     return id;
   }
 
+  // The bot marks emphasis as *bold*; build it from text nodes so nothing is parsed as HTML.
+  function fill(element, text) {
+    var pattern = /\*([^*\n]+)\*/g, last = 0, match;
+    while ((match = pattern.exec(text)) !== null) {
+      element.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var strong = document.createElement("strong");
+      strong.textContent = match[1];
+      element.appendChild(strong);
+      last = pattern.lastIndex;
+    }
+    element.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   function bubble(text, who) {
     var p = document.createElement("p");
     p.className = "msg " + who;
-    p.textContent = text;
+    fill(p, text);
     log.appendChild(p);
     log.scrollTop = log.scrollHeight;
     return p;
