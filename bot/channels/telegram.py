@@ -30,8 +30,8 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels.common import hashed
 from bot.channels.gateway import ChannelGateway
-from bot.channels.sender import Failed, Retry, SendResult, Sent
 from bot.channels.markup import to_html
+from bot.channels.sender import Failed, Retry, SendResult, Sent
 from bot.channels.split import split_text
 from bot.messages import Button, Channel, Inbound, InboundKind, Outbound, Recipient
 from storage.outbox import SqlOutbox
