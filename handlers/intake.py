@@ -223,6 +223,9 @@ async def _file(ctx: HandlerContext, draft: dict[str, Any]) -> Reply:
     """Store the inquiry, notify the centre's officers, then tell the user it was received."""
     inquiry_draft = InquiryDraft.from_slots(draft)
     inquiry_draft.red_flags = red_flags(inquiry_draft)
+    if inquiry_draft.topic is None and inquiry_draft.question:
+        # The village report counts inquiries by topic: classify the question when it is sure.
+        inquiry_draft.topic = ctx.knowledge.rank(inquiry_draft.question).topic_id
     codes = list(draft.get("_region_codes") or [])
     centre = await ctx.store.route(codes)
     inquiry = await ctx.store.file_inquiry(

@@ -135,6 +135,7 @@ async def test_full_path_from_intake_to_resolution(service: Service) -> None:
         and inquiry.village_code == JOGOSIMO
     )
     assert inquiry.paid_amount == 2_000_000 and {"biaya", "perekrut"} <= set(inquiry.red_flags)
+    assert inquiry.topic is not None  # the question is classified for the village report
 
     [notice] = await _outbox_for(service, OFFICER)
     assert (
