@@ -20,9 +20,13 @@ from handlers.triage import assess
 from knowledge.base import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / "data"
 DEFAULT_FILES = [
     ROOT.parent / "shared" / "eval" / "dev.jsonl",
-    ROOT / "benchmarks" / "data" / "holdout.jsonl",
+    DATA / "holdout.jsonl",
+    DATA / "blind.jsonl",
+    DATA / "blind2.jsonl",
+    DATA / "triage_blind.jsonl",
 ]
 THRESHOLDS = [12, 14, 16, 18, 19, 20, 21, 22, 24, 26, 28, 30]
 

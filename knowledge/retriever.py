@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.model import Topic
@@ -98,22 +99,27 @@ def char_ngrams(normalised: str) -> Counter[str]:
 
 
 class _TfIdfIndex:
-    """A TF-IDF cosine index over small documents with an inverted index for fast queries."""
+    """A TF-IDF cosine index over small documents; postings are numpy arrays for fast queries."""
 
     def __init__(self, documents: Sequence[Counter[str]]) -> None:
         frequency: Counter[str] = Counter()
         for document in documents:
             frequency.update(document.keys())
-        total = len(documents)
+        self.size = total = len(documents)
         self.idf = {
             term: math.log((1 + total) / (1 + count)) + 1 for term, count in frequency.items()
         }
         self.max_idf = math.log(1 + total) + 1
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        collected: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
         for doc_id, document in enumerate(documents):
-            vector = self._weigh(document)
-            for term, weight in vector.items():
-                self.postings[term].append((doc_id, weight))
+            for term, weight in self._weigh(document).items():
+                ids, weights = collected[term]
+                ids.append(doc_id)
+                weights.append(weight)
+        self.postings = {
+            term: (np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32))
+            for term, (ids, weights) in collected.items()
+        }
 
     def _weigh(self, counts: Counter[str], unknown_idf: float | None = None) -> Vector:
         """Return the L2-normalised sublinear TF-IDF vector of term counts."""
@@ -125,15 +131,18 @@ class _TfIdfIndex:
         norm = math.sqrt(sum(weight * weight for weight in vector.values()))
         return {term: weight / norm for term, weight in vector.items()} if norm else {}
 
-    def cosine(self, counts: Counter[str]) -> dict[int, float]:
-        """Return the cosine similarity of a query to every document sharing a term with it."""
+    def cosine(self, counts: Counter[str]) -> np.ndarray:
+        """Return the cosine similarity of a query to every document (0 where nothing is shared)."""
         # Unknown terms keep their weight in the query norm: a message full of words the
         # knowledge base never uses should score low, which is what abstention needs.
         query = self._weigh(counts, unknown_idf=self.max_idf * UNKNOWN_WORD_FACTOR)
-        scores: dict[int, float] = defaultdict(float)
+        scores = np.zeros(self.size, dtype=np.float32)
         for term, weight in query.items():
-            for doc_id, doc_weight in self.postings.get(term, ()):
-                scores[doc_id] += weight * doc_weight
+            posting = self.postings.get(term)
+            if posting is not None:
+                ids, weights = posting
+                # A term occurs once per document, so plain fancy-index addition is exact.
+                scores[ids] += weight * weights
         return scores
 
 
@@ -170,6 +179,8 @@ class Retriever:
         self._words = _TfIdfIndex(word_docs)
         self._chars = _TfIdfIndex(char_docs)
         self._topic_ids = list(dict.fromkeys(self._owners))
+        # Documents are grouped by owner: each owner's examples form one contiguous slice.
+        self._starts = np.array([self._owners.index(t) for t in self._topic_ids], dtype=np.int64)
         topic_words: dict[str, Counter[str]] = defaultdict(Counter)
         topic_chars: dict[str, Counter[str]] = defaultdict(Counter)
         for owner, word_doc, char_doc in zip(self._owners, word_docs, char_docs, strict=True):
@@ -201,25 +212,17 @@ class Retriever:
         normalised = normalize(text)
         query_words = Counter(self._correct(self._terms(normalised)))
         query_chars = char_ngrams(normalised)
-        word_scores = self._words.cosine(query_words)
-        char_scores = self._chars.cosine(query_chars)
-        best: dict[str, float] = defaultdict(float)
-        for doc_id in word_scores.keys() | char_scores.keys():
-            score = WORD_WEIGHT * word_scores.get(doc_id, 0.0) + CHAR_WEIGHT * char_scores.get(
-                doc_id, 0.0
-            )
-            owner = self._owners[doc_id]
-            best[owner] = max(best[owner], score)
-        topic_word_scores = self._topic_words.cosine(query_words)
-        topic_char_scores = self._topic_chars.cosine(query_chars)
-        scores: dict[str, float] = {}
-        for index, topic_id in enumerate(self._topic_ids):
-            whole = WORD_WEIGHT * topic_word_scores.get(
-                index, 0.0
-            ) + CHAR_WEIGHT * topic_char_scores.get(index, 0.0)
-            mixed = BEST_EXAMPLE_WEIGHT * best.get(topic_id, 0.0) + TOPIC_DOC_WEIGHT * whole
-            scores[topic_id] = 100 * mixed
-        best = scores
+        examples = WORD_WEIGHT * self._words.cosine(query_words) + CHAR_WEIGHT * self._chars.cosine(
+            query_chars
+        )
+        best_example = np.maximum.reduceat(examples, self._starts)
+        whole_topic = WORD_WEIGHT * self._topic_words.cosine(
+            query_words
+        ) + CHAR_WEIGHT * self._topic_chars.cosine(query_chars)
+        mixed = 100 * (BEST_EXAMPLE_WEIGHT * best_example + TOPIC_DOC_WEIGHT * whole_topic)
+        best = {
+            topic_id: float(score) for topic_id, score in zip(self._topic_ids, mixed, strict=True)
+        }
         ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)
         if ranked and ranked[0][0] == OUT_OF_SCOPE:
             # Keep the runners-up as suggestions, but nothing is confident.
