@@ -221,7 +221,7 @@ def urgent_text(ctx_translate: HandlerContext, kinds: tuple[str, ...]) -> str:
             _(
                 "Keselamatan Anda yang utama.\n"
                 "- Jika bisa, pergi ke tempat aman atau dekati orang yang Anda percaya.\n"
-                "- Di Indonesia: telepon Polisi 110 atau 112 (gratis).\n"
+                "- Di Indonesia: telepon Polisi 110 (gratis, 24 jam) atau 112.\n"
                 "- Di luar negeri: hubungi KBRI/KJRI terdekat, atau lapor lewat "
                 "peduliwni.kemlu.go.id / aplikasi Safe Travel.\n"
                 "- KP2MI: WhatsApp 0811-8080-141, telepon 0800-1000 (bebas pulsa di Indonesia) "
@@ -229,9 +229,6 @@ def urgent_text(ctx_translate: HandlerContext, kinds: tuple[str, ...]) -> str:
                 "- Jika aman, simpan bukti: foto, pesan, alamat atau lokasi."
             )
         )
-    parts.append(
-        _("Tekan *Hubungi petugas* agar petugas Pusat Layanan Migrasi segera menindaklanjuti.")
-    )
     return "\n\n".join(parts)
 
 
@@ -252,7 +249,9 @@ class TriageHandler:
             urgent_text(ctx, triage.kinds)
             + "\n\n"
             + ctx._(
-                "Pesan Anda sudah diteruskan ke petugas sebagai prioritas, nomor {reference}."
+                "Pesan Anda sudah kami teruskan ke petugas Pusat Layanan Migrasi sebagai "
+                "prioritas, nomor {reference}. Tekan *Hubungi petugas* untuk menambahkan "
+                "nama dan lokasi Anda."
             ).format(reference=filed.reference)
         )
         reply = Outbound(text, buttons=(officer_button(ctx, urgent=True), menu_button(ctx)))
