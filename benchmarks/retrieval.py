@@ -28,7 +28,7 @@ DEFAULT_FILES = [
     DATA / "blind2.jsonl",
     DATA / "triage_blind.jsonl",
 ]
-THRESHOLDS = [12, 14, 16, 18, 19, 20, 21, 22, 24, 26, 28, 30]
+THRESHOLDS = [10, 12, 13, 14, 15, 16, 18, 20, 22, 24]
 
 
 def load(path: Path) -> list[dict]:

@@ -565,7 +565,7 @@ class Stemmer:
                     if not base.startswith(prefix):
                         continue
                     root = restore + base[len(prefix) :]
-                    if len(root) >= 3 and root in self.lexicon and len(root) < len(best):
+                    if len(root) >= 4 and root in self.lexicon and len(root) < len(best):
                         best = root
         if len(self._cache) < 100_000:
             self._cache[word] = best

@@ -24,7 +24,7 @@ from knowledge.model import Topic
 from knowledge.normalize import STOPWORDS, Stemmer, normalize
 
 # Tuned on benchmarks (see benchmarks/retrieval.py for the threshold curve).
-DEFAULT_THRESHOLD = 20.0
+DEFAULT_THRESHOLD = 14.0
 WORD_WEIGHT = 0.6
 CHAR_WEIGHT = 0.4
 # A topic's score mixes its single best example with its whole vocabulary (all examples as
@@ -39,6 +39,7 @@ NGRAM_SIZES = (3, 4)
 
 Vector = dict[str, float]
 OUT_OF_SCOPE = "_out_of_scope"
+OUT_OF_SCOPE_FACTOR = 0.55
 
 # Roots that derived forms in questions should reach even if no example uses them bare.
 ROOTS = frozenset(
@@ -181,6 +182,9 @@ class Retriever:
         self._topic_ids = list(dict.fromkeys(self._owners))
         # Documents are grouped by owner: each owner's examples form one contiguous slice.
         self._starts = np.array([self._owners.index(t) for t in self._topic_ids], dtype=np.int64)
+        self._out_of_scope_index = (
+            self._topic_ids.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in self._topic_ids else None
+        )
         topic_words: dict[str, Counter[str]] = defaultdict(Counter)
         topic_chars: dict[str, Counter[str]] = defaultdict(Counter)
         for owner, word_doc, char_doc in zip(self._owners, word_docs, char_docs, strict=True):
@@ -220,6 +224,11 @@ class Retriever:
             query_words
         ) + CHAR_WEIGHT * self._topic_chars.cosine(query_chars)
         mixed = 100 * (BEST_EXAMPLE_WEIGHT * best_example + TOPIC_DOC_WEIGHT * whole_topic)
+        if self._out_of_scope_index is not None:
+            # The out-of-scope group spans unrelated subjects, so its pooled vocabulary says
+            # little: it competes with its single closest example instead.
+            index = self._out_of_scope_index
+            mixed[index] = 100 * OUT_OF_SCOPE_FACTOR * best_example[index]
         best = {
             topic_id: float(score) for topic_id, score in zip(self._topic_ids, mixed, strict=True)
         }

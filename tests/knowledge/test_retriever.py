@@ -38,3 +38,21 @@ def test_ranking_offers_three_suggestions(knowledge: KnowledgeBase) -> None:
     ranking = knowledge.rank("kerja ke luar negeri")
     assert len(ranking.suggestions(3)) == 3
     assert ranking.candidates == tuple(sorted(ranking.candidates, key=lambda m: -m.score))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["kurs dolar hari ini brp", "paket umroh murah bulan depan", "cara bikin ktp baru"],
+)
+def test_near_misses_lose_to_the_out_of_scope_group(
+    knowledge: KnowledgeBase, question: str
+) -> None:
+    # These share words with in-scope topics (kurs, umrah, bikin); the out-of-scope
+    # examples must win so the bot abstains instead of answering the wrong question.
+    assert knowledge.rank(question).topic_id is None
+
+
+def test_stemmer_does_not_cut_short_words_into_other_words(knowledge: KnowledgeBase) -> None:
+    stem = knowledge.retriever._stem
+    assert stem("makan") == "makan"
+    assert stem("kelas") == "kelas"
