@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8080)")
 
+    commands.add_parser("migrate", help="upgrade the database to the newest migration")
+
     village = commands.add_parser("village", help="resolve a typed village to a Kemendagri code")
     village.add_argument("text", nargs="?", help="what the user typed")
     village.add_argument("--json", action="store_true", help="print one JSON object")
@@ -141,6 +143,22 @@ def _kb_check() -> int:
     return 0
 
 
+def _migrate() -> int:
+    """Run `migrate`."""
+    from storage.database import create_engine, migrate
+
+    async def main() -> None:
+        engine = create_engine(Settings().database_url)
+        try:
+            await migrate(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+    print("database is at the newest migration")
+    return 0
+
+
 def _village(args: argparse.Namespace) -> int:
     """Run `village`: resolve typed villages to Kemendagri codes."""
     from knowledge.regions import RegionIndex
@@ -206,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "village":
         return _village(args)
+    if args.command == "migrate":
+        return _migrate()
     if args.command == "ask":
         return _ask(args)
     if args.command == "eval":

@@ -59,3 +59,17 @@ def test_eval_prints_the_four_figures(capsys: pytest.CaptureFixture[str], tmp_pa
 
 def test_kb_check_passes_on_the_shipped_content(capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(capsys, "kb", "check").startswith("ok: ")
+
+
+def test_migrate_upgrades_an_empty_database(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MIGRASI_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
+    assert "newest migration" in _run(capsys, "migrate")
+    assert (tmp_path / "m.db").exists()
+
+
+def test_village_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    answer = json.loads(_run(capsys, "village", "ds jogosimo kec klirong kebumen", "--json"))
+    assert answer["resolved"] == "33.05.05.2001"
+    assert answer["candidates"][0]["path"] == "Jogosimo, Klirong, Kabupaten Kebumen, Jawa Tengah"
