@@ -9,6 +9,7 @@ from bot.channels.common import RateLimiter, cap_inbound, hashed, slow_down_mess
 from bot.engine import Engine
 from bot.i18n import Translator
 from bot.messages import Inbound, Outbound
+from handlers.triage import assess
 from storage.outbox import SqlOutbox
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,8 @@ class ChannelGateway:
         """Run one inbound through the engine and return its replies (already queued if outbox)."""
         inbound = cap_inbound(inbound, self.max_input_chars)
         verdict = self.limiter.check(f"{inbound.channel}:{inbound.user_id}")
-        if verdict != "ok":
+        # Someone in danger is never told to slow down: the urgent message goes through.
+        if verdict != "ok" and not assess(inbound.text).urgent:
             log.info(
                 "rate limit (%s) for %s on %s", verdict, hashed(inbound.user_id), inbound.channel
             )

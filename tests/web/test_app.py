@@ -76,3 +76,13 @@ async def test_chat_rate_limit_answers_once_then_drops(service: Service) -> None
         assert all(answers[:2])
         assert "terlalu cepat" in answers[2][0]["text"]
         assert answers[3] == answers[4] == []
+
+
+async def test_rate_limit_never_drops_a_message_from_someone_in_danger(service: Service) -> None:
+    async with running_app(service, rate_limit_per_minute=1) as app:
+        for number in range(3):
+            body = {"user_id": USER, "message_id": f"d-{number}", "text": "halo"}
+            await app.client.post("/api/chat", json=body)
+        body = {"user_id": USER, "message_id": "d-urgent", "text": "tolong saya dikurung majikan"}
+        replies = (await app.client.post("/api/chat", json=body)).json()["replies"]
+        assert "110" in replies[0]["text"]
