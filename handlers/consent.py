@@ -83,6 +83,7 @@ class ConsentHandler:
                 "atau Disnaker, atau hubungi: {contact}"
             ).format(contact=contact)
             return Reply([Outbound(text_out, buttons=(menu_button(ctx),))], state=None, slots=slots)
-        if command is not None:
-            return None  # another command or button: let the pipeline take it
+        if command is not None or len(text.split()) > 2:
+            # Another command, or a real question: answer it instead (that closes the question).
+            return None
         return Reply([consent_question(ctx)], state=ASK)

@@ -273,3 +273,11 @@ async def test_intake_skip_and_edit(service: Service) -> None:
     assert "nama Anda" in await say(engine, "", payload="intake:goto:name", user_id="e")
     summary = await say(engine, "Wati", user_id="e")
     assert "Mohon periksa" in summary and "Nama: Wati" in summary
+
+
+async def test_a_question_while_consent_is_pending_is_still_answered(service: Service) -> None:
+    await say(service.engine, "petugas", user_id="q")
+    answer = await say(service.engine, "berapa umur minimal jadi pmi", user_id="q")
+    assert "Sumber:" in answer
+    # The answer closes the open consent question; asking for an officer asks again.
+    assert "Apakah Anda setuju" in await say(service.engine, "petugas", user_id="q")
