@@ -7,15 +7,17 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from sqlalchemy import text
 
 from bot.channels.telegram import SECRET_HEADER, secret_matches
-from bot.channels.web import ChatRequest, ChatResponse
+from bot.channels.web import USER_ID_PATTERN, ChatRequest, ChatResponse, reply_out
 from bot.channels.whatsapp import SIGNATURE_HEADER, SignatureCheck, check_signature
 from bot.channels.whatsapp import handshake_challenge as whatsapp_challenge
+from bot.messages import Channel, Recipient
 from storage.database import migrations_current
+from storage.outbox import take_pending
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +106,18 @@ async def telegram_webhook(request: Request) -> dict[str, bool]:
 async def chat(message: ChatRequest, request: Request) -> ChatResponse:
     """Answer one web chat message; repeating a message_id repeats the answer."""
     return await _runtime(request).web.handle(message)
+
+
+@router.get("/api/chat/inbox", tags=["web chat"])
+async def chat_inbox(
+    request: Request, user_id: str = Query(pattern=USER_ID_PATTERN)
+) -> ChatResponse:
+    """Return (once) the messages queued for a web chat user, such as an officer's answer."""
+    service = _runtime(request).service
+    pending = await take_pending(
+        service.database, Recipient(Channel.WEB, user_id), service.storage.clock()
+    )
+    return ChatResponse(replies=[reply_out(message) for message in pending])
 
 
 @router.get("/", include_in_schema=False)

@@ -86,3 +86,16 @@ async def test_rate_limit_never_drops_a_message_from_someone_in_danger(service: 
         body = {"user_id": USER, "message_id": "d-urgent", "text": "tolong saya dikurung majikan"}
         replies = (await app.client.post("/api/chat", json=body)).json()["replies"]
         assert "110" in replies[0]["text"]
+
+
+async def test_officer_messages_reach_the_web_chat_through_its_inbox(service: Service) -> None:
+    from bot.messages import Outbound, Recipient
+
+    async with running_app(service) as app:
+        await service.outbox.enqueue(Outbound("Pesan dari petugas"), Recipient("web", USER))
+        first = await app.client.get("/api/chat/inbox", params={"user_id": USER})
+        again = await app.client.get("/api/chat/inbox", params={"user_id": USER})
+        refused = await app.client.get("/api/chat/inbox", params={"user_id": "x"})
+    assert [reply["text"] for reply in first.json()["replies"]] == ["Pesan dari petugas"]
+    assert again.json()["replies"] == []  # delivered once
+    assert refused.status_code == 422

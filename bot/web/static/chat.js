@@ -110,10 +110,7 @@
       if (data.rejected) {
         bubble("Maaf, pesan itu tidak bisa diproses. Coba tulis lebih singkat.", "bot error");
       }
-      (data.replies || []).forEach(function (reply) {
-        bubble(reply.text, "bot");
-        choices((reply.buttons || []).concat(reply.options || []), reply.options_title);
-      });
+      showReplies(data.replies);
     }).catch(function () {
       bubble("Pesan belum terkirim. Periksa koneksi Anda, lalu coba lagi.", "bot error");
     }).then(function () {
@@ -136,6 +133,25 @@
       form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
     }
   });
+
+  // Messages from an officer arrive later: fetch them now and then, and when the tab returns.
+  function showReplies(replies) {
+    (replies || []).forEach(function (reply) {
+      bubble(reply.text, "bot");
+      choices((reply.buttons || []).concat(reply.options || []), reply.options_title);
+    });
+  }
+
+  function checkInbox() {
+    if (busy || document.hidden) { return; }
+    fetch("/api/chat/inbox?user_id=" + encodeURIComponent(userId()))
+      .then(function (response) { return response.ok ? response.json() : { replies: [] }; })
+      .then(function (data) { showReplies(data.replies); })
+      .catch(function () { /* offline: try again at the next tick */ });
+  }
+
+  setInterval(checkInbox, 20000);
+  document.addEventListener("visibilitychange", checkInbox);
 
   send("halo", null, false);
 }());
