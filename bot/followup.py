@@ -52,6 +52,9 @@ class FollowUpStore(Protocol):
     ) -> None:
         """Record a change in the audit trail."""
 
+    async def contact_recipient(self, contact_id: int) -> Recipient | None:
+        """Return where messages to a contact go, if the contact still exists."""
+
     async def enqueue(self, message: Outbound, recipient: Recipient, at: datetime) -> None:
         """Queue a message in the outbox, in this same transaction."""
 
@@ -131,6 +134,14 @@ async def _escalate(
     ).format(centre=target.name, id=inquiry.id)
     result.messages += await _notify(uow, target.id, head, inquiry, i18n, now)
     result.escalated.append((inquiry.id, inquiry.centre_id, target.id))
+    user = await uow.contact_recipient(inquiry.contact_id) if inquiry.contact_id else None
+    if user is not None:
+        # The user should know their question was not forgotten, and who has it now.
+        note = i18n._(
+            "Pertanyaan {reference} Anda kami teruskan ke {centre} agar segera ditangani."
+        ).format(reference=inquiry.reference, centre=target.name)
+        await uow.enqueue(Outbound(note, to=user), user, now)
+        result.messages += 1
 
 
 async def _follow_up_one(

@@ -221,3 +221,19 @@ async def test_two_officers_claiming_at_once_exactly_one_wins(
         actor for actor, action, _ in await _events(service, inquiry.id) if action == "claimed"
     ]
     assert claims == [f"officer:{winner.id}"]
+
+
+async def test_the_user_is_told_when_their_inquiry_moves_up(
+    service: Service, clock: FakeClock, officers: dict[str, list[Officer]]
+) -> None:
+    async with service.storage.unit_of_work() as uow:
+        contact = await uow.contact_for("whatsapp", "6281200000009", "id")
+        draft = InquiryDraft(village_code=JOGOSIMO, question="Apakah agen ini resmi?")
+        inquiry = await uow.file_inquiry(contact.id, draft, "plm-jogosimo", "normal", clock.now)
+        await uow.commit()
+    clock.advance(hours=24)
+    await follow_up(service.storage, clock.now)
+    clock.advance(hours=24)
+    await follow_up(service.storage, clock.now)
+    told = [text for user, text in await _outbox(service) if user == "6281200000009"]
+    assert told and inquiry.reference in told[-1] and "Kebumen" in told[-1]
