@@ -43,7 +43,8 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"(saya|kami|anak|istri|adik)",
         r"\bdipaksa (berhubungan|tidur|melayani|layani|nemenin|menemani|temani|jadi pelacur|"
         r"menjual diri|jual diri)",
-        r"\bmasuk (ke )?kamar saya\b.*\b(megang|memegang|pegang|raba|takut|paksa|malam|scared)",
+        r"\bmasuk (ke )?kamar( saya|ku)\b.*\b(megang|memegang|pegang|raba|takut|paksa|maksa|malam|scared)",
+        r"\b(maksa|memaksa)\w* (saya|aku|kami)\b",
         r"\b(comes|come) into my room\b|\btouch(es|ed)? me\b",
         r"\b(raped|rape me|sexually|harass)",
     ),
@@ -77,7 +78,7 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\b(saya|kami|anak|adik|istri|kakak|dia|perempuan|cewek) (saya )?dijual\b",
         r"\bdiperjualbelikan\b",
         r"\bkabur dari (majikan|penampungan|asrama|agen|bos|perusahaan|kapal)",
-        r"\b(ingin|mau|harus|bisa) kabur\b|\bsembunyi di\b",
+        r"\b(sembunyi|ngumpet|bersembunyi) di\b",
         r"\block(ed|s)? (in|up|the door|me)\b|\btrapped\b|\bheld against\b",
         r"\b(not allowed|cannot|can not|can t) (to )?(leave|go out|get out|go home)\b",
     ),
@@ -88,6 +89,7 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\b(mau|akan|ingin|bakal) dibunuh\b",
         r"\b(akan|bakal|ingin|mau) (bunuh|membunuh) (saya|kami|kamu|keluarga|anak)",
         r"\bdijual ke (compound|perusahaan|tempat|majikan) lain\b|\bbayar (denda|tebusan)\b",
+        r"\bbunuh (saya|kami|aku)\b",
         r"\bthreat\w* to kill\b|\bkill me\b",
     ),
     "suicide": (
@@ -124,7 +126,8 @@ CONDITIONAL_EXEMPT = frozenset({"threat", "suicide"})
 # A cry for help in the present overrides hypothetical wording.
 CRY = re.compile(
     r"\b(tolong|help|sos|darurat|selamatkan|bantu saya|bantu kami|cepat bantu|minta tolong)\b"
-    r"(?! (info|informasi|jelaskan|jelasin|kasih tahu|kasih tau|tanya|dijawab|bagaimana|apa))"
+    r"(?! (info|informasi|jelaskan|jelasin|kasih tahu|kasih tau|tanya|dijawab|bagaimana|apa|"
+    r"kalau|jika|bila|nanti))"
 )
 # A danger word inside an "if" clause is hypothetical: "kalau nanti dipukul ...".
 CONDITIONAL = re.compile(
@@ -138,6 +141,7 @@ PAST = re.compile(
     r"sudah di rumah|sudah selamat|sudah aman|sekarang aman|sudah boleh pulang|sudah bisa pulang|"
     r"berita|baca berita|lihat berita|liat berita|nonton|film|video|viral|jenazah|almarhum|"
     r"seminggu lalu|sudah pindah|mimpi|bermimpi|dibebaskan|sudah bebas|diselamatkan|"
+    r"sinetron|drama|ceritanya|pengajian|ceramah|"
     r"baik baik saja|sudah dibukakan)\b"
     r"|\b(sekarang|sudah)( \w+){0,5} (?<!tidak )(?<!belum )(aman|selamat)\b"
 )
@@ -145,7 +149,7 @@ PAST = re.compile(
 GENERAL = re.compile(
     r"\b(hukuman|hukumnya|sanksi|pasal|undang|dipidana|apa itu|artinya|definisi|termasuk|"
     r"mencegah|cegah|ciri|tanda|contoh|dituntut|nuntut|menuntut|tuntut|apakah|bolehkah|"
-    r"apa benar|apa bener|benarkah|benar tidak|kenapa|mengapa)\b"
+    r"apa benar|apa bener|benarkah|benar tidak|kenapa|mengapa|rawan|jaga diri)\b"
 )
 # "sejak minggu lalu ... masih dikunci": a present marker beats a past one.
 PRESENT = re.compile(r"\b(masih (di|ter)\w+|sampai sekarang|barusan|baru saja|malam ini)\b")
