@@ -43,7 +43,8 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"(saya|kami|anak|istri|adik)",
         r"\bdipaksa (berhubungan|tidur|melayani|layani|nemenin|menemani|temani|jadi pelacur|"
         r"menjual diri|jual diri)",
-        r"\bmasuk (ke )?kamar( saya|ku)\b.*\b(megang|memegang|pegang|raba|takut|paksa|maksa|malam|scared)",
+        r"\bmasuk (ke )?kamar( saya|ku)\b.*"
+        r"\b(megang|memegang|pegang|raba|takut|paksa|maksa|malam|scared)",
         r"\b(maksa|memaksa)\w* (saya|aku|kami)\b",
         r"\b(comes|come) into my room\b|\btouch(es|ed)? me\b",
         r"\b(raped|rape me|sexually|harass)",
