@@ -10,6 +10,7 @@ centre it is reminded again each window, never dropped. Run it every few minutes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -54,6 +55,9 @@ class FollowUpStore(Protocol):
 
     async def contact_recipient(self, contact_id: int) -> Recipient | None:
         """Return where messages to a contact go, if the contact still exists."""
+
+    async def contact_locale(self, contact_id: int) -> str | None:
+        """Return the contact's language, if the contact still exists."""
 
     async def enqueue(self, message: Outbound, recipient: Recipient, at: datetime) -> None:
         """Queue a message in the outbox, in this same transaction."""
@@ -122,8 +126,9 @@ async def _escalate(
     i18n: Translations,
     now: datetime,
     result: FollowUpResult,
+    for_locale: Callable[[str], Translations],
 ) -> None:
-    """Move the inquiry to the centre above and tell that centre's officers."""
+    """Move the inquiry to the centre above and tell that centre's officers and the user."""
     deadline = deadline_for(inquiry.priority, now)
     if not await uow.move_to_centre(inquiry.id, target.id, now, deadline):
         return
@@ -135,17 +140,25 @@ async def _escalate(
     result.messages += await _notify(uow, target.id, head, inquiry, i18n, now)
     result.escalated.append((inquiry.id, inquiry.centre_id, target.id))
     user = await uow.contact_recipient(inquiry.contact_id) if inquiry.contact_id else None
-    if user is not None:
+    if user is not None and inquiry.contact_id is not None:
         # The user should know their question was not forgotten, and who has it now.
-        note = i18n._(
-            "Pertanyaan {reference} Anda kami teruskan ke {centre} agar segera ditangani."
-        ).format(reference=inquiry.reference, centre=target.name)
+        locale = await uow.contact_locale(inquiry.contact_id)
+        note = (
+            for_locale(locale or "id")
+            ._("Pertanyaan {reference} Anda kami teruskan ke {centre} agar segera ditangani.")
+            .format(reference=inquiry.reference, centre=target.name)
+        )
         await uow.enqueue(Outbound(note, to=user), user, now)
         result.messages += 1
 
 
 async def _follow_up_one(
-    uow: FollowUpStore, inquiry_id: int, i18n: Translations, now: datetime, result: FollowUpResult
+    uow: FollowUpStore,
+    inquiry_id: int,
+    i18n: Translations,
+    now: datetime,
+    result: FollowUpResult,
+    for_locale: Callable[[str], Translations],
 ) -> None:
     """Remind or escalate one overdue inquiry, if it is still open and overdue."""
     locked = await uow.lock_overdue(inquiry_id, now)
@@ -158,20 +171,21 @@ async def _follow_up_one(
         await _remind(uow, inquiry, i18n, now, result)
         return
     target = await uow.route_above(region_ancestors(inquiry.draft.village_code), kind)
-    await _escalate(uow, inquiry, target, i18n, now, result)
+    await _escalate(uow, inquiry, target, i18n, now, result, for_locale)
 
 
 async def follow_up(
     storage: FollowUpStorage, now: datetime, translator: Translator | None = None
 ) -> FollowUpResult:
     """Run one round: remind overdue inquiries once, then escalate those still unclaimed."""
-    i18n = (translator or Translator()).for_locale("id")  # officers work in Indonesian
+    translator = translator or Translator()
+    i18n = translator.for_locale("id")  # officers work in Indonesian
     result = FollowUpResult()
     async with storage.unit_of_work() as uow:
         ids = await uow.overdue_inquiry_ids(now)
     for inquiry_id in ids:
         # One transaction per inquiry: a failure leaves the others done, and locks stay short.
         async with storage.unit_of_work() as uow:
-            await _follow_up_one(uow, inquiry_id, i18n, now, result)
+            await _follow_up_one(uow, inquiry_id, i18n, now, result, translator.for_locale)
             await uow.commit()
     return result

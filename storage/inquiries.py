@@ -242,6 +242,11 @@ class SqlInquiryStore:
         row = await self.session.get(ContactRow, contact_id)
         return Recipient(row.channel, row.channel_user_id) if row else None
 
+    async def contact_locale(self, contact_id: int) -> str | None:
+        """Return the contact's language, if the contact still exists."""
+        row = await self.session.get(ContactRow, contact_id)
+        return row.locale if row else None
+
     async def held_inquiry(self, contact_id: int, since: datetime) -> Inquiry | None:
         """Return the contact's claimed inquiry whose officer wrote since the given time."""
         row = await self.session.scalar(

@@ -237,3 +237,19 @@ async def test_the_user_is_told_when_their_inquiry_moves_up(
     await follow_up(service.storage, clock.now)
     told = [text for user, text in await _outbox(service) if user == "6281200000009"]
     assert told and inquiry.reference in told[-1] and "Kebumen" in told[-1]
+
+
+async def test_the_escalation_notice_follows_the_users_language(
+    service: Service, clock: FakeClock, officers: dict[str, list[Officer]]
+) -> None:
+    async with service.storage.unit_of_work() as uow:
+        contact = await uow.contact_for("whatsapp", "6281200000010", "id")
+        await uow.set_locale(contact.id, "en")
+        draft = InquiryDraft(village_code=JOGOSIMO, question="Is this agent licensed?")
+        await uow.file_inquiry(contact.id, draft, "plm-jogosimo", "normal", clock.now)
+        await uow.commit()
+    for _ in range(2):
+        clock.advance(hours=24)
+        await follow_up(service.storage, clock.now)
+    told = [text for user, text in await _outbox(service) if user == "6281200000010"]
+    assert told and told[-1].startswith("We have passed your question")
