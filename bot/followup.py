@@ -139,6 +139,12 @@ async def _escalate(
     ).format(centre=target.name, id=inquiry.id)
     result.messages += await _notify(uow, target.id, head, inquiry, i18n, now)
     result.escalated.append((inquiry.id, inquiry.centre_id, target.id))
+    moved = i18n._("Pertanyaan #{id} tidak diambil dan sudah dialihkan ke {centre}.").format(
+        id=inquiry.id, centre=target.name
+    )
+    for officer in await uow.officers_of(inquiry.centre_id):
+        await uow.enqueue(Outbound(moved, to=officer.recipient), officer.recipient, now)
+        result.messages += 1
     user = await uow.contact_recipient(inquiry.contact_id) if inquiry.contact_id else None
     if user is not None and inquiry.contact_id is not None:
         # The user should know their question was not forgotten, and who has it now.

@@ -121,7 +121,10 @@ async def test_unclaimed_inquiry_is_reminded_after_a_day_then_escalated_after_an
     clock.advance(hours=12)
     result = await follow_up(service.storage, clock.now)
     assert result.escalated == [(inquiry.id, "plm-jogosimo", "disnaker-kebumen")]
-    assert [user for user, _ in await _outbox(service)] == ["petugas-Wati"]
+    moved = await _outbox(service)
+    # The regency office gets the card; the village centre's officers hear it moved.
+    assert [user for user, _ in moved] == ["petugas-Wati", "petugas-Siti", "petugas-Budi"]
+    assert "sudah dialihkan ke" in moved[-1][1]
     row = await _row(service, inquiry.id)
     assert (row.centre_id, row.escalations, row.reminded_at) == ("disnaker-kebumen", 1, None)
     assert row.deadline_at == clock.now + timedelta(hours=24)
