@@ -149,7 +149,6 @@ SLANG: dict[str, str] = {
     "japan": "jepang",
     "malay": "malaysia",
     "msia": "malaysia",
-    "my": "malaysia",
     "saudi": "arab",
     "ksa": "arab",
     "timteng": "timur tengah",
