@@ -85,7 +85,7 @@ class WhatsAppSender:
         await self.client.aclose()
 
     def reopen_template(self) -> Outbound | None:
-        """Return the outbox placeholder of the approved re-engagement template."""
+        """Return the marker message that the sender swaps for the approved template."""
         return Outbound(TEMPLATE_MARKER)
 
     async def send(self, recipient: Recipient, message: Outbound, template: bool) -> SendResult:
