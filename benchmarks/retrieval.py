@@ -16,8 +16,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from handlers.triage import assess
 from knowledge.base import KnowledgeBase
+from knowledge.safety import assess
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"

@@ -9,7 +9,7 @@ from bot.channels.common import RateLimiter, cap_inbound, hashed, slow_down_mess
 from bot.engine import Engine
 from bot.i18n import Translator
 from bot.messages import Inbound, Outbound
-from handlers.triage import assess
+from knowledge.safety import assess
 from storage.outbox import SqlOutbox
 
 log = logging.getLogger(__name__)

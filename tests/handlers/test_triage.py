@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.triage import assess
+from knowledge.safety import assess
 
 
 @pytest.mark.parametrize(
