@@ -72,6 +72,8 @@ class Outbound:
     options: tuple[Button, ...] = ()
     options_title: str = ""
     to: Recipient | None = None
+    # An emergency answer: channels that can style it (the web chat's red band) do so.
+    urgent: bool = False
 
     @property
     def choices(self) -> tuple[Button, ...]:

@@ -27,6 +27,7 @@ def outbound_to_json(message: Outbound) -> dict[str, Any]:
         "buttons": [[button.label, button.payload] for button in message.buttons],
         "options": [[option.label, option.payload] for option in message.options],
         "options_title": message.options_title,
+        "urgent": message.urgent,
     }
 
 
@@ -37,6 +38,7 @@ def outbound_from_json(body: dict[str, Any]) -> Outbound:
         buttons=tuple(Button(label, payload) for label, payload in body.get("buttons", [])),
         options=tuple(Button(label, payload) for label, payload in body.get("options", [])),
         options_title=body.get("options_title", ""),
+        urgent=bool(body.get("urgent", False)),
     )
 
 

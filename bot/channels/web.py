@@ -43,6 +43,7 @@ class ReplyOut(BaseModel):
     buttons: list[ChoiceOut] = []
     options: list[ChoiceOut] = []
     options_title: str = ""
+    urgent: bool = False
 
 
 class ChatResponse(BaseModel):
@@ -58,6 +59,7 @@ def reply_out(message: Outbound) -> ReplyOut:
         buttons=[ChoiceOut(label=b.label, payload=b.payload) for b in message.buttons],
         options=[ChoiceOut(label=o.label, payload=o.payload) for o in message.options],
         options_title=message.options_title,
+        urgent=message.urgent,
     )
 
 
