@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -11,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.i18n import Translator
 from bot.messages import Button, Inbound, InboundKind, Outbound
-from bot.ports import Contact, Conversation, Storage, UnitOfWork
+from bot.ports import Contact, Conversation, Storage, StorageUnavailable, UnitOfWork
 from handlers.base import KEEP, Handler, HandlerContext, RegionLookup, Reply
 from knowledge.base import KnowledgeBase
 
@@ -40,6 +41,13 @@ class Turn:
     handler: str | None = None
     reply: Reply | None = None
     duplicate: bool = False
+
+
+def describe_failure(error: BaseException) -> str:
+    """Return an error's type and where it was raised, without its message (it may quote input)."""
+    frames = traceback.extract_tb(error.__traceback__)[-3:]
+    where = " <- ".join(f"{frame.name} ({frame.filename}:{frame.lineno})" for frame in frames[::-1])
+    return f"{type(error).__name__} at {where or 'unknown'}"
 
 
 def clean_text(text: str, limit: int) -> tuple[str, bool]:
@@ -86,10 +94,21 @@ class Engine:
                 turn = await self._turn(uow, inbound, truncated)
                 await uow.commit()
                 return turn
-        except Exception:
-            # A handler or the database failed: the user still gets a polite answer and
-            # the inbound is claimed, so a platform redelivery does not loop on the bug.
-            log.exception("turn failed on channel %s", inbound.channel)
+        except StorageUnavailable:
+            # Nothing of the turn was stored, the inbound included: the channel answers 503
+            # and the platform's redelivery runs the turn again once the database is back.
+            log.warning("turn on channel %s rolled back: database unavailable", inbound.channel)
+            raise
+        except Exception as error:
+            # A handler bug: the user still gets a polite answer and the inbound is claimed,
+            # so a redelivery does not loop on the bug. Only the input's shape is logged.
+            log.error(
+                "turn failed on channel %s (%s, %d characters): %s",
+                inbound.channel,
+                inbound.kind,
+                len(inbound.text),
+                describe_failure(error),
+            )
             return await self._failed_turn(inbound)
 
     async def _turn(self, uow: UnitOfWork, inbound: Inbound, truncated: bool) -> Turn:
@@ -201,7 +220,7 @@ class Engine:
                 )
 
     async def _failed_turn(self, inbound: Inbound) -> Turn:
-        """Answer politely after a failure, claiming the inbound and resetting the dialog."""
+        """Answer politely after a handler bug, claiming the inbound and resetting the dialog."""
         try:
             async with self.storage.unit_of_work() as uow:
                 await uow.claim_inbound(inbound.channel, inbound.message_id)
@@ -211,21 +230,21 @@ class Engine:
                 conversation = await uow.load_conversation(contact.id)
                 conversation.state = None  # keep the slots: an intake draft can still resume
                 await uow.save_conversation(contact.id, conversation)
+                message = self._apology(contact.locale)
+                # The apology is queued with the claim: both are stored, or neither.
+                await self._enqueue(uow, inbound, [message], self.clock())
                 await uow.commit()
-                locale = contact.locale
-        except Exception:
-            log.exception("could not record the failed turn")
-            locale = self.options.default_locale
+        except StorageUnavailable:
+            raise  # the whole turn is retried on the platform's redelivery
+        except Exception as error:
+            log.error("could not record the failed turn: %s", describe_failure(error))
+            message = self._apology(self.options.default_locale)
+        return Turn([message], handler="error")
+
+    def _apology(self, locale: str) -> Outbound:
+        """Return the polite answer to a turn that failed."""
         i18n = self.translator.for_locale(locale)
-        message = Outbound(
+        return Outbound(
             i18n._("Maaf, ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."),
             buttons=(Button(i18n._("Menu utama"), "menu"),),
         )
-        if inbound.channel in self.options.outbox_channels:
-            try:
-                async with self.storage.unit_of_work() as uow:
-                    await self._enqueue(uow, inbound, [message], self.clock())
-                    await uow.commit()
-            except Exception:
-                log.exception("could not queue the error answer")
-        return Turn([message], handler="error")

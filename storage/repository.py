@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -13,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.messages import Outbound, Recipient
-from bot.ports import Contact, Conversation
+from bot.ports import Contact, Conversation, StorageUnavailable
+from storage.errors import is_transient
 from storage.inquiries import SqlInquiryStore
 from storage.inquiry_models import InquiryRow
 from storage.models import ContactRow, ConversationRow, MessageRow, OutboxRow, ProcessedMessageRow
@@ -218,10 +220,23 @@ class SqlStorage:
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[SqlUnitOfWork]:
-        """Open one transaction; rolled back unless the caller committed it."""
-        async with self.sessions() as session:
-            try:
-                yield SqlUnitOfWork(session, self.clock)
-            except BaseException:
-                await session.rollback()
-                raise
+        """Open one transaction; rolled back unless the caller committed it.
+
+        A database that is down or dropped the connection surfaces as StorageUnavailable,
+        so the core can tell passing trouble (retry the whole turn) from a bug.
+        """
+        try:
+            async with self.sessions() as session:
+                try:
+                    yield SqlUnitOfWork(session, self.clock)
+                except BaseException:
+                    # The connection may be gone already; the transaction dies with it.
+                    with contextlib.suppress(Exception):
+                        await session.rollback()
+                    raise
+        except StorageUnavailable:
+            raise
+        except Exception as error:
+            if is_transient(error):
+                raise StorageUnavailable(type(error).__name__) from error
+            raise

@@ -177,15 +177,24 @@ class TelegramChannel:
         await self.application.shutdown()
 
     async def feed(self, data: dict[str, Any]) -> None:
-        """Process one webhook update; waits on our database only, never on Telegram."""
+        """Process one webhook update; waits on our database only, never on Telegram.
+
+        The update is handled here rather than through process_update, which would swallow
+        errors: a database that is down must reach the route, which answers 503 so that
+        Telegram redelivers the update.
+        """
         update = parse_update(data, self.bot)
         if update is None:
             log.warning("malformed Telegram update ignored")
             return
-        await self.application.process_update(update)
+        await self._dispatch(update)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Catch-all handler: block events, button presses and messages."""
+        """Catch-all handler of polled updates."""
+        await self._dispatch(update)
+
+    async def _dispatch(self, update: Update) -> None:
+        """Handle one update: block events, button presses and messages."""
         change = block_change(update)
         if change is not None:
             recipient, active = change
@@ -195,7 +204,7 @@ class TelegramChannel:
         query = update.callback_query
         if query is not None:
             # Stops the client's spinner; run in the background so the webhook answers fast.
-            context.application.create_task(self._answer(query), update=update)
+            self.application.create_task(self._answer(query), update=update)
         inbound = update_to_inbound(update)
         if inbound is None:
             return

@@ -16,7 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.channels.common import hashed
 from bot.channels.gateway import ChannelGateway
+from bot.engine import describe_failure
 from bot.messages import Channel, Inbound, InboundKind
+from storage.errors import is_unavailable
 from storage.outbox import SqlOutbox
 
 log = logging.getLogger(__name__)
@@ -257,9 +259,17 @@ class WhatsAppChannel:
             try:
                 inbound = await self._expand(inbound)
                 await self.gateway.receive(inbound)
-            except Exception:
+            except Exception as error:
+                if is_unavailable(error):
+                    # Answer 503: Meta redelivers the whole batch, and the messages already
+                    # handled are recognised by their claimed ids.
+                    raise
                 # The engine answers its own failures; this guards the adapter itself.
-                log.exception("whatsapp inbound from %s failed", hashed(inbound.user_id))
+                log.error(
+                    "whatsapp inbound from %s failed: %s",
+                    hashed(inbound.user_id),
+                    describe_failure(error),
+                )
         for status in events.statuses:
             known = await self.outbox.record_status(
                 status.platform_id, status.status, status.error_code

@@ -17,11 +17,15 @@ from bot.channels.whatsapp import SIGNATURE_HEADER, SignatureCheck, check_signat
 from bot.channels.whatsapp import handshake_challenge as whatsapp_challenge
 from bot.messages import Channel, Recipient
 from storage.database import migrations_current
+from storage.errors import is_unavailable
 from storage.outbox import take_pending
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
+UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"description": "The database is unavailable: nothing was stored, send it again later"}
+}
 router = APIRouter()
 
 
@@ -41,6 +45,16 @@ async def _json_body(request: Request) -> Any:
         return json.loads(await request.body())
     except (ValueError, UnicodeDecodeError) as error:
         raise HTTPException(400, "body is not JSON") from error
+
+
+def _unavailable(request: Request) -> JSONResponse:
+    """Answer 503 when the database is unavailable: platforms and the web chat retry later."""
+    i18n = _runtime(request).service.translator.for_locale("id")
+    text = i18n._(
+        "Maaf, layanan sedang sibuk. Pesan Anda belum kami terima; "
+        "silakan kirim lagi sebentar lagi."
+    )
+    return JSONResponse({"detail": text}, status_code=503, headers={"Retry-After": "5"})
 
 
 @router.get("/healthz", tags=["health"])
@@ -69,8 +83,8 @@ async def whatsapp_verify(request: Request) -> PlainTextResponse:
     return PlainTextResponse(challenge)
 
 
-@router.post("/webhooks/whatsapp", tags=["whatsapp"])
-async def whatsapp_webhook(request: Request) -> dict[str, bool]:
+@router.post("/webhooks/whatsapp", tags=["whatsapp"], responses=UNAVAILABLE)
+async def whatsapp_webhook(request: Request) -> Any:
     """Check the signature of the raw body, then record and answer the delivery."""
     runtime = _runtime(request)
     secret = _secret(runtime.settings.whatsapp_app_secret)
@@ -82,12 +96,18 @@ async def whatsapp_webhook(request: Request) -> dict[str, bool]:
         raise HTTPException(401, "missing signature")
     if check is SignatureCheck.INVALID:
         raise HTTPException(403, "wrong signature")
-    await runtime.whatsapp.handle(await _json_body(request))
+    data = await _json_body(request)
+    try:
+        await runtime.whatsapp.handle(data)
+    except Exception as error:
+        if is_unavailable(error):
+            return _unavailable(request)
+        raise
     return {"ok": True}
 
 
-@router.post("/webhooks/telegram", tags=["telegram"])
-async def telegram_webhook(request: Request) -> dict[str, bool]:
+@router.post("/webhooks/telegram", tags=["telegram"], responses=UNAVAILABLE)
+async def telegram_webhook(request: Request) -> Any:
     """Check the secret token header, then feed the update to the Telegram application."""
     runtime = _runtime(request)
     telegram = runtime.telegram
@@ -98,14 +118,24 @@ async def telegram_webhook(request: Request) -> dict[str, bool]:
     data = await _json_body(request)
     if not isinstance(data, dict):
         raise HTTPException(400, "an update is a JSON object")
-    await telegram.feed(data)
+    try:
+        await telegram.feed(data)
+    except Exception as error:
+        if is_unavailable(error):
+            return _unavailable(request)
+        raise
     return {"ok": True}
 
 
-@router.post("/api/chat", tags=["web chat"])
-async def chat(message: ChatRequest, request: Request) -> ChatResponse:
+@router.post("/api/chat", tags=["web chat"], response_model=ChatResponse, responses=UNAVAILABLE)
+async def chat(message: ChatRequest, request: Request) -> Any:
     """Answer one web chat message; repeating a message_id repeats the answer."""
-    return await _runtime(request).web.handle(message)
+    try:
+        return await _runtime(request).web.handle(message)
+    except Exception as error:
+        if is_unavailable(error):
+            return _unavailable(request)
+        raise
 
 
 @router.get("/api/chat/inbox", tags=["web chat"])
