@@ -31,7 +31,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.channels.common import hashed
 from bot.channels.gateway import ChannelGateway
 from bot.channels.markup import to_html
-from bot.channels.sender import Failed, Retry, SendResult, Sent
+from bot.channels.sender import Failed, Parts, Retry, SendResult, Sent
 from bot.channels.split import split_text
 from bot.messages import Button, Channel, Inbound, InboundKind, Outbound, Recipient
 from storage.outbox import SqlOutbox
@@ -266,8 +266,11 @@ class TelegramSender:
         ]
         return InlineKeyboardMarkup(rows)
 
-    async def send(self, recipient: Recipient, message: Outbound, template: bool) -> SendResult:
-        """Send the text in chunks with the keyboard on the last one; classify errors."""
+    async def send(
+        self, recipient: Recipient, message: Outbound, template: bool, parts: Parts | None = None
+    ) -> SendResult:
+        """Send the chunks not yet accepted, the keyboard on the last one; classify errors."""
+        parts = parts or Parts()
         text = message.text
         if message.options_title and message.options:
             text = f"{text}\n\n{message.options_title}"
@@ -275,6 +278,8 @@ class TelegramSender:
         markup = await self.keyboard(message.choices)
         ids: list[str] = []
         for index, chunk in enumerate(chunks):
+            if index < parts.already:
+                continue  # accepted on an earlier attempt
             last = index == len(chunks) - 1
             try:
                 sent = await self.bot.send_message(
@@ -294,5 +299,7 @@ class TelegramSender:
             except TelegramError as error:
                 return Retry(f"telegram {type(error).__name__}")
             # Telegram message ids count per chat: qualify them so receipts stay unique.
-            ids.append(f"tg:{recipient.user_id}:{sent.message_id}")
+            accepted = [f"tg:{recipient.user_id}:{sent.message_id}"]
+            await parts.accepted(index, accepted)
+            ids.extend(accepted)
         return Sent(ids)

@@ -111,7 +111,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = await build(settings)
-        sender = OutboxSender(service.outbox, [])
+        sender = OutboxSender(service.outbox, [], translator=service.translator)
         limiter = RateLimiter(settings.rate_limit_per_minute, service.storage.clock)
         gateway = ChannelGateway(
             service.engine,

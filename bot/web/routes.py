@@ -73,6 +73,30 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
+@router.get("/readyz", tags=["health"])
+async def readyz(request: Request) -> JSONResponse:
+    """Report delivery: backlog, oldest pending age, held and finally failed messages."""
+    try:
+        health = await _runtime(request).service.outbox.health()
+    except Exception as error:
+        if not is_unavailable(error):
+            raise
+        log.warning("readiness check: database unavailable")
+        return JSONResponse({"status": "error", "database": False}, status_code=503)
+    oldest = health.oldest_pending_seconds
+    body = {
+        "status": "ok",
+        "database": True,
+        "outbox": {
+            "backlog": health.backlog,
+            "oldest_pending_seconds": None if oldest is None else round(oldest, 1),
+            "held": health.held,
+            "failed": health.failed,
+        },
+    }
+    return JSONResponse(body)
+
+
 @router.get("/webhooks/whatsapp", tags=["whatsapp"], response_class=PlainTextResponse)
 async def whatsapp_verify(request: Request) -> PlainTextResponse:
     """Answer Meta's verification handshake with hub.challenge."""
