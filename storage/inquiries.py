@@ -320,26 +320,6 @@ class SqlInquiryStore:
         )
         return inquiry_of(row) if row else None
 
-    async def anonymise_inquiries(self, contact_id: int, now: datetime) -> None:
-        """Remove the personal fields and threads of a contact's inquiries, keeping the counts."""
-        rows = (
-            await self.session.scalars(
-                select(InquiryRow).where(InquiryRow.contact_id == contact_id)
-            )
-        ).all()
-        for row in rows:
-            for name in PERSONAL_FIELDS:
-                setattr(row, name, None)
-            row.contact_id = None
-            for message in (
-                await self.session.scalars(
-                    select(InquiryMessageRow).where(InquiryMessageRow.inquiry_id == row.id)
-                )
-            ).all():
-                await self.session.delete(message)
-            await self.audit(row.id, "user", "erased", {}, now)
-        await self.session.flush()
-
     # --- follow-up round (bot/followup.py); statements in storage/followup.py ---
 
     async def overdue_inquiry_ids(self, now: datetime) -> list[int]:

@@ -152,5 +152,7 @@ class WebReplyRow(Base):
     __tablename__ = "web_replies"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # A hash of the browser id too, so /hapus can find the user's answers.
+    owner: Mapped[str] = mapped_column(String(64), index=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(index=True)

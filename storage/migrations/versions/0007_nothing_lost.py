@@ -25,15 +25,18 @@ def upgrade() -> None:
     op.create_table(
         "web_replies",
         sa.Column("key", sa.String(64), nullable=False),
+        sa.Column("owner", sa.String(64), nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_web_replies")),
     )
     op.create_index("ix_web_replies_created_at", "web_replies", ["created_at"])
+    op.create_index("ix_web_replies_owner", "web_replies", ["owner"])
 
 
 def downgrade() -> None:
     """Drop the web_replies table and outbox.parts_sent."""
+    op.drop_index("ix_web_replies_owner", table_name="web_replies")
     op.drop_index("ix_web_replies_created_at", table_name="web_replies")
     op.drop_table("web_replies")
     with op.batch_alter_table("outbox") as batch:
