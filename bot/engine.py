@@ -19,7 +19,11 @@ from knowledge.base import KnowledgeBase
 log = logging.getLogger(__name__)
 
 LAST_CHOICES = "_choices"  # slot: payloads of the numbered choices last shown
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]"
+)
+# What no database column or UTF-8 encoder accepts: NUL and lone surrogates.
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,22 @@ def describe_failure(error: BaseException) -> str:
     frames = traceback.extract_tb(error.__traceback__)[-3:]
     where = " <- ".join(f"{frame.name} ({frame.filename}:{frame.lineno})" for frame in frames[::-1])
     return f"{type(error).__name__} at {where or 'unknown'}"
+
+
+def scrub(value: str) -> str:
+    """Replace NUL and lone surrogates, which PostgreSQL and UTF-8 refuse, by U+FFFD."""
+    return _UNSTORABLE.sub("\ufffd", value)
+
+
+def scrub_inbound(inbound: Inbound) -> Inbound:
+    """Make every string of an inbound storable; the text is cleaned separately."""
+    return replace(
+        inbound,
+        user_id=scrub(inbound.user_id),
+        message_id=scrub(inbound.message_id),
+        payload=scrub(inbound.payload) if inbound.payload is not None else None,
+        display_name=scrub(inbound.display_name) if inbound.display_name else None,
+    )
 
 
 def clean_text(text: str, limit: int) -> tuple[str, bool]:
@@ -88,7 +108,7 @@ class Engine:
     async def handle_turn(self, inbound: Inbound) -> Turn:
         """Handle one inbound message and return the whole turn."""
         text, truncated = clean_text(inbound.text, self.options.max_input_chars)
-        inbound = replace(inbound, text=text)
+        inbound = replace(scrub_inbound(inbound), text=text)
         try:
             async with self.storage.unit_of_work() as uow:
                 turn = await self._turn(uow, inbound, truncated)

@@ -12,7 +12,9 @@ from datetime import datetime, timedelta
 
 import httpx
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from bot.channels.common import RateLimiter
@@ -23,7 +25,7 @@ from bot.channels.web import WebChat
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_api import WhatsAppSender
 from bot.composition import Service, build_service
-from bot.config import Settings
+from bot.config import Settings, configure_logging
 from bot.followup import follow_up
 from bot.web.dashboard import dashboard
 from bot.web.limits import BodySizeLimit
@@ -157,11 +159,31 @@ def create_app(
         summary="Safe-migration chatbot: Telegram and WhatsApp webhooks, web chat, health.",
         lifespan=lifespan,
     )
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.include_router(router)
     app.include_router(dashboard)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
+
+
+async def _invalid_request(request: Request, error: Exception) -> JSONResponse:
+    """Answer 422 naming the fields and problems, never echoing the input back.
+
+    FastAPI's default echoes each bad value: that repeats personal text, and a lone
+    surrogate in it cannot even be encoded (a 500).
+    """
+    problems = error.errors() if isinstance(error, RequestValidationError) else []
+    detail = [
+        {
+            "loc": list(problem.get("loc", ())),
+            "type": problem.get("type", ""),
+            "msg": problem.get("msg", ""),
+        }
+        for problem in problems
+    ]
+    log.info("invalid request to %s: %s", request.url.path, [p["type"] for p in detail])
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 FOLLOW_UP_EVERY_SECONDS = 60.0
@@ -196,7 +218,7 @@ async def _cancel(task: asyncio.Task[None]) -> None:
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Run the web service with uvicorn until interrupted (blocking)."""
-    logging.basicConfig(level=settings.log_level)
+    configure_logging(settings.log_level)
     config = uvicorn.Config(
         create_app(settings),
         host=host or settings.host,

@@ -133,3 +133,39 @@ def _assert_no_personal_data(log_text: str) -> None:
     assert PHONE not in log_text
     assert "Pak Darmo" not in log_text
     assert "700000001" not in log_text
+
+
+async def test_nul_and_lone_surrogates_are_answered_not_crashed_on(
+    service: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    button = whatsapp_text("wamid.NUL.1", "x", PHONE)
+    message = button["entry"][0]["changes"][0]["value"]["messages"][0]
+    message.update(
+        {
+            "type": "interactive",
+            "interactive": {
+                "type": "button_reply",
+                "button_reply": {"id": "menu\x00Pak Darmo", "title": "Menu\ud800"},
+            },
+        }
+    )
+    surrogate = whatsapp_text("wamid.SUR.1", f"{QUESTION} \ud83d", PHONE)
+    api = FakeGraphApi()
+    async with running_app(service, transport=api.transport(), **WHATSAPP) as app:
+        for data in (button, surrogate):
+            assert (await app.post_whatsapp(data)).status_code == 200
+        web = await app.client.post(
+            "/api/chat",
+            content=b'{"user_id": "w-fault-user-02", "message_id": "m-1", '
+            b'"text": "halo \\ud800 \\u0000 Pak Darmo", "payload": "a\\u0000\\udfff"}',
+            headers={"Content-Type": "application/json"},
+        )
+        # Not a valid string: refused by name, without the input echoed back.
+        assert web.status_code == 422
+        assert {problem["loc"][-1] for problem in web.json()["detail"]} == {"text", "payload"}
+        assert "Darmo" not in web.text
+        await app.deliver()
+    assert await _count(service, ProcessedMessageRow) == 2
+    assert "ada gangguan" not in str(api.accepted)
+    _assert_no_personal_data(caplog.text)
