@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     whatsapp_reopen_template: str = "ada_balasan_petugas"
     whatsapp_template_language: str = "id"
     rate_limit_per_minute: int = Field(default=20, ge=1)
+    # Anonymous web chat: messages per minute from one address, and new browser ids an hour.
+    web_rate_limit_per_address: int = Field(default=60, ge=1)
+    web_new_ids_per_address: int = Field(default=10, ge=1)
+    # OpenAPI pages (/docs, /redoc, /openapi.json); always on outside production.
+    enable_docs: bool = False
     max_body_bytes: int = Field(default=256_000, ge=1024)
 
     @field_validator("log_level")

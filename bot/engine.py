@@ -198,7 +198,12 @@ class Engine:
         """Turn a typed number into the payload of the numbered choice last shown."""
         choices = conversation.slots.get(LAST_CHOICES) or []
         text = inbound.text.strip().rstrip(".")
-        if inbound.payload is None and text.isdigit() and 1 <= int(text) <= len(choices):
+        if (
+            inbound.payload is None
+            and text.isascii()
+            and text.isdecimal()
+            and 1 <= int(text) <= len(choices)
+        ):
             return replace(inbound, payload=choices[int(text) - 1], kind=InboundKind.BUTTON)
         return inbound
 

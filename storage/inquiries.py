@@ -81,7 +81,11 @@ class SqlInquiryStore:
         """Return the active officer using this channel account (or the dashboard), if any."""
         if channel == DASHBOARD_CHANNEL:
             number = user_id.removeprefix("officer-")
-            row = await self.session.get(OfficerRow, int(number)) if number.isdigit() else None
+            row = (
+                await self.session.get(OfficerRow, int(number))
+                if number.isascii() and number.isdecimal()
+                else None
+            )
             return officer_of(row) if row and row.active else None
         row = await self.session.scalar(
             select(OfficerRow).where(

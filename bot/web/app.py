@@ -28,7 +28,7 @@ from bot.composition import Service, build_service
 from bot.config import Settings, configure_logging
 from bot.followup import follow_up
 from bot.web.dashboard import dashboard
-from bot.web.limits import BodySizeLimit
+from bot.web.limits import BodySizeLimit, SecurityHeaders
 from bot.web.routes import STATIC_DIR, router
 from storage.retention import purge_expired
 
@@ -154,16 +154,22 @@ def create_app(
                     log.exception("shutdown step failed")
             await service.close()
 
+    # The API description helps an attacker more than a user in production: off unless asked.
+    docs = settings.environment != "production" or settings.enable_docs
     app = FastAPI(
         title="migrasi-aman",
         summary="Safe-migration chatbot: Telegram and WhatsApp webhooks, web chat, health.",
         lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.include_router(router)
     app.include_router(dashboard)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     return app
 
 
