@@ -21,7 +21,7 @@ from bot.channels.common import RateLimiter
 from bot.channels.gateway import ChannelGateway
 from bot.channels.sender import OutboxSender, Transport
 from bot.channels.telegram import TelegramChannel, TelegramSender
-from bot.channels.web import WebChat
+from bot.channels.web import AddressGuard, WebChat
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_api import WhatsAppSender
 from bot.composition import Service, build_service
@@ -31,6 +31,7 @@ from bot.web.dashboard import dashboard
 from bot.web.limits import BodySizeLimit, SecurityHeaders
 from bot.web.routes import STATIC_DIR, router
 from storage.retention import purge_expired
+from storage.web_replies import SqlWebReplies
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class Runtime:
     gateway: ChannelGateway
     web: WebChat
     sender: OutboxSender
+    web_guard: AddressGuard
     whatsapp: WhatsAppChannel | None = None
     telegram: TelegramChannel | None = None
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -123,7 +125,13 @@ def create_app(
             settings.max_input_chars,
             sender.wake,
         )
-        runtime = Runtime(settings, service, gateway, WebChat(gateway), sender)
+        web = WebChat(gateway, SqlWebReplies(service.database, service.storage.clock))
+        guard = AddressGuard(
+            settings.web_rate_limit_per_address,
+            settings.web_new_ids_per_address,
+            service.storage.clock,
+        )
+        runtime = Runtime(settings, service, gateway, web, sender, guard)
         transports: list[Transport] = []
         if settings.whatsapp_app_secret is not None:
             runtime.whatsapp = WhatsAppChannel(gateway, service.outbox)

@@ -11,11 +11,13 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from sqlalchemy import text
 
+from bot.channels.common import slow_down_message
 from bot.channels.telegram import SECRET_HEADER, secret_matches
 from bot.channels.web import USER_ID_PATTERN, ChatRequest, ChatResponse, reply_out
 from bot.channels.whatsapp import SIGNATURE_HEADER, SignatureCheck, check_signature
 from bot.channels.whatsapp import handshake_challenge as whatsapp_challenge
 from bot.messages import Channel, Recipient
+from knowledge.safety import assess
 from storage.database import migrations_current
 from storage.errors import is_unavailable
 from storage.outbox import take_pending
@@ -151,11 +153,25 @@ async def telegram_webhook(request: Request) -> Any:
     return {"ok": True}
 
 
-@router.post("/api/chat", tags=["web chat"], response_model=ChatResponse, responses=UNAVAILABLE)
+@router.post(
+    "/api/chat",
+    tags=["web chat"],
+    response_model=ChatResponse,
+    responses={**UNAVAILABLE, 429: {"description": "Too many messages from this address"}},
+)
 async def chat(message: ChatRequest, request: Request) -> Any:
     """Answer one web chat message; repeating a message_id repeats the answer."""
+    runtime = _runtime(request)
+    address = request.client.host if request.client else "unknown"
+    # Someone in danger is never turned away; everyone else shares their address's limits.
+    if (
+        not runtime.web_guard.allows(address, message.user_id)
+        and not assess(message.text or "").urgent
+    ):
+        text = slow_down_message(runtime.service.translator).text
+        return JSONResponse({"detail": text}, status_code=429, headers={"Retry-After": "60"})
     try:
-        return await _runtime(request).web.handle(message)
+        return await runtime.web.handle(message)
     except Exception as error:
         if is_unavailable(error):
             return _unavailable(request)

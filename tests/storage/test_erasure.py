@@ -138,3 +138,24 @@ async def test_purge_strips_old_resolved_cases_of_a_contact_who_still_writes(
     assert inquiry.question is None
     assert inquiry.resolution_note is None
     assert inquiry.contact_id is not None
+
+
+async def test_hapus_in_the_web_chat_removes_the_kept_answers(service: Service) -> None:
+    from sqlalchemy import func
+
+    from storage.erasure import owner_key
+    from storage.models import WebReplyRow
+    from tests.webapp import running_app
+
+    user = "w-erase-browser-1"
+    async with running_app(service) as app:
+        for number, text in enumerate(["halo", "cara cek pt resmi", "/hapus", "ya"]):
+            body = {"user_id": user, "message_id": str(number), "text": text}
+            assert (await app.client.post("/api/chat", json=body)).status_code == 200
+    async with service.storage.sessions() as session:
+        kept = await session.scalar(
+            select(func.count())
+            .select_from(WebReplyRow)
+            .where(WebReplyRow.owner == owner_key("web", user))
+        )
+    assert kept == 1  # only the goodbye, which quotes nothing
