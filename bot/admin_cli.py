@@ -222,13 +222,20 @@ def report_json(report: CentreReport) -> str:
     return json.dumps(report_as_dict(report), ensure_ascii=False, indent=2)
 
 
+def csv_cell(value: object) -> object:
+    """Defuse a cell a spreadsheet would run as a formula (OWASP's CSV injection advice)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def report_csv(report: CentreReport) -> str:
-    """Return the report as `section,key,value` rows."""
+    """Return the report as `section,key,value` rows, every cell safe for spreadsheets."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(("section", "key", "value"))
     summary = {
-        "centre": report.centre_id,
+        "centre": csv_cell(report.centre_id),
         "from": report.start.isoformat(),
         "to": report.end.isoformat(),
         "total": report.total,
@@ -244,7 +251,7 @@ def report_csv(report: CentreReport) -> str:
         "red_flag": report.by_red_flag,
     }
     for section, counts in sections.items():
-        writer.writerows((section, key, value) for key, value in counts.items())
+        writer.writerows((section, csv_cell(key), value) for key, value in counts.items())
     for key, value in asdict(report.first_answer).items():
         writer.writerow(("first_answer", key, "" if value is None else value))
     return buffer.getvalue()

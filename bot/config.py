@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Loggers that print bound parameters or whole statements (message text, phone numbers):
+# never below these levels, whatever MIGRASI_LOG_LEVEL says.
+QUIET_LOGGERS = {"aiosqlite": logging.INFO, "sqlalchemy.engine": logging.WARNING}
 PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "token", "xxx", "test"})
 
 
@@ -47,7 +52,21 @@ class Settings(BaseSettings):
     whatsapp_reopen_template: str = "ada_balasan_petugas"
     whatsapp_template_language: str = "id"
     rate_limit_per_minute: int = Field(default=20, ge=1)
+    # Anonymous web chat: messages per minute from one address, and new browser ids an hour.
+    web_rate_limit_per_address: int = Field(default=60, ge=1)
+    web_new_ids_per_address: int = Field(default=10, ge=1)
+    # OpenAPI pages (/docs, /redoc, /openapi.json); always on outside production.
+    enable_docs: bool = False
     max_body_bytes: int = Field(default=256_000, ge=1024)
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        """Accept a standard logging level name in any case."""
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"log level must be one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @field_validator("database_url")
     @classmethod
@@ -74,4 +93,31 @@ class Settings(BaseSettings):
             secret = getattr(self, name)
             if secret is not None and secret.get_secret_value().lower() in PLACEHOLDER_SECRETS:
                 raise ValueError(f"MIGRASI_{name.upper()} is a placeholder; set a real secret")
+        self._required_secrets()
         return self
+
+    def _required_secrets(self) -> None:
+        """Refuse channels that would accept unauthenticated requests in production."""
+        if self.telegram_token and self.telegram_webhook_url and not self.telegram_webhook_secret:
+            # Without it anyone can post updates posing as any user, officers included.
+            raise ValueError("MIGRASI_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
+        whatsapp = (
+            self.whatsapp_access_token,
+            self.whatsapp_phone_number_id,
+            self.whatsapp_app_secret,
+            self.whatsapp_verify_token,
+        )
+        if any(whatsapp):
+            for name in ("whatsapp_app_secret", "whatsapp_verify_token"):
+                if not getattr(self, name):
+                    raise ValueError(f"MIGRASI_{name.upper()} is required when WhatsApp is enabled")
+
+
+def configure_logging(level: str) -> None:
+    """Apply MIGRASI_LOG_LEVEL to the root logger, keeping parameter-printing loggers quiet."""
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
+    root_level = logging.getLogger().level
+    for name, floor in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(max(floor, root_level))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -11,14 +12,18 @@ from datetime import UTC, datetime, timedelta
 
 from bot.i18n import Translator
 from bot.messages import Button, Inbound, InboundKind, Outbound
-from bot.ports import Contact, Conversation, Storage, UnitOfWork
+from bot.ports import Contact, Conversation, Storage, StorageUnavailable, UnitOfWork
 from handlers.base import KEEP, Handler, HandlerContext, RegionLookup, Reply
 from knowledge.base import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
 LAST_CHOICES = "_choices"  # slot: payloads of the numbered choices last shown
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]"
+)
+# What no database column or UTF-8 encoder accepts: NUL and lone surrogates.
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,29 @@ class Turn:
     handler: str | None = None
     reply: Reply | None = None
     duplicate: bool = False
+
+
+def describe_failure(error: BaseException) -> str:
+    """Return an error's type and where it was raised, without its message (it may quote input)."""
+    frames = traceback.extract_tb(error.__traceback__)[-3:]
+    where = " <- ".join(f"{frame.name} ({frame.filename}:{frame.lineno})" for frame in frames[::-1])
+    return f"{type(error).__name__} at {where or 'unknown'}"
+
+
+def scrub(value: str) -> str:
+    """Replace NUL and lone surrogates, which PostgreSQL and UTF-8 refuse, by U+FFFD."""
+    return _UNSTORABLE.sub("\ufffd", value)
+
+
+def scrub_inbound(inbound: Inbound) -> Inbound:
+    """Make every string of an inbound storable; the text is cleaned separately."""
+    return replace(
+        inbound,
+        user_id=scrub(inbound.user_id),
+        message_id=scrub(inbound.message_id),
+        payload=scrub(inbound.payload) if inbound.payload is not None else None,
+        display_name=scrub(inbound.display_name) if inbound.display_name else None,
+    )
 
 
 def clean_text(text: str, limit: int) -> tuple[str, bool]:
@@ -80,16 +108,27 @@ class Engine:
     async def handle_turn(self, inbound: Inbound) -> Turn:
         """Handle one inbound message and return the whole turn."""
         text, truncated = clean_text(inbound.text, self.options.max_input_chars)
-        inbound = replace(inbound, text=text)
+        inbound = replace(scrub_inbound(inbound), text=text)
         try:
             async with self.storage.unit_of_work() as uow:
                 turn = await self._turn(uow, inbound, truncated)
                 await uow.commit()
                 return turn
-        except Exception:
-            # A handler or the database failed: the user still gets a polite answer and
-            # the inbound is claimed, so a platform redelivery does not loop on the bug.
-            log.exception("turn failed on channel %s", inbound.channel)
+        except StorageUnavailable:
+            # Nothing of the turn was stored, the inbound included: the channel answers 503
+            # and the platform's redelivery runs the turn again once the database is back.
+            log.warning("turn on channel %s rolled back: database unavailable", inbound.channel)
+            raise
+        except Exception as error:
+            # A handler bug: the user still gets a polite answer and the inbound is claimed,
+            # so a redelivery does not loop on the bug. Only the input's shape is logged.
+            log.error(
+                "turn failed on channel %s (%s, %d characters): %s",
+                inbound.channel,
+                inbound.kind,
+                len(inbound.text),
+                describe_failure(error),
+            )
             return await self._failed_turn(inbound)
 
     async def _turn(self, uow: UnitOfWork, inbound: Inbound, truncated: bool) -> Turn:
@@ -159,7 +198,12 @@ class Engine:
         """Turn a typed number into the payload of the numbered choice last shown."""
         choices = conversation.slots.get(LAST_CHOICES) or []
         text = inbound.text.strip().rstrip(".")
-        if inbound.payload is None and text.isdigit() and 1 <= int(text) <= len(choices):
+        if (
+            inbound.payload is None
+            and text.isascii()
+            and text.isdecimal()
+            and 1 <= int(text) <= len(choices)
+        ):
             return replace(inbound, payload=choices[int(text) - 1], kind=InboundKind.BUTTON)
         return inbound
 
@@ -201,7 +245,7 @@ class Engine:
                 )
 
     async def _failed_turn(self, inbound: Inbound) -> Turn:
-        """Answer politely after a failure, claiming the inbound and resetting the dialog."""
+        """Answer politely after a handler bug, claiming the inbound and resetting the dialog."""
         try:
             async with self.storage.unit_of_work() as uow:
                 await uow.claim_inbound(inbound.channel, inbound.message_id)
@@ -211,21 +255,21 @@ class Engine:
                 conversation = await uow.load_conversation(contact.id)
                 conversation.state = None  # keep the slots: an intake draft can still resume
                 await uow.save_conversation(contact.id, conversation)
+                message = self._apology(contact.locale)
+                # The apology is queued with the claim: both are stored, or neither.
+                await self._enqueue(uow, inbound, [message], self.clock())
                 await uow.commit()
-                locale = contact.locale
-        except Exception:
-            log.exception("could not record the failed turn")
-            locale = self.options.default_locale
+        except StorageUnavailable:
+            raise  # the whole turn is retried on the platform's redelivery
+        except Exception as error:
+            log.error("could not record the failed turn: %s", describe_failure(error))
+            message = self._apology(self.options.default_locale)
+        return Turn([message], handler="error")
+
+    def _apology(self, locale: str) -> Outbound:
+        """Return the polite answer to a turn that failed."""
         i18n = self.translator.for_locale(locale)
-        message = Outbound(
+        return Outbound(
             i18n._("Maaf, ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."),
             buttons=(Button(i18n._("Menu utama"), "menu"),),
         )
-        if inbound.channel in self.options.outbox_channels:
-            try:
-                async with self.storage.unit_of_work() as uow:
-                    await self._enqueue(uow, inbound, [message], self.clock())
-                    await uow.commit()
-            except Exception:
-                log.exception("could not queue the error answer")
-        return Turn([message], handler="error")

@@ -74,6 +74,8 @@ class Outbound:
     to: Recipient | None = None
     # An emergency answer: channels that can style it (the web chat's red band) do so.
     urgent: bool = False
+    # Keep nothing of it once delivered (the goodbye after the user erased their data).
+    forget_after_send: bool = False
 
     @property
     def choices(self) -> tuple[Button, ...]:

@@ -89,6 +89,13 @@ class UnitOfWork(ContactStore, Protocol):
         """Discard the unit of work."""
 
 
+class StorageUnavailable(Exception):  # noqa: N818 (the name says what the caller must know)
+    """The database failed for a reason that may pass (down, connection lost, busy).
+
+    The turn is rolled back and nothing is claimed, so the platform's redelivery retries it.
+    """
+
+
 class Storage(Protocol):
     """Opens units of work."""
 

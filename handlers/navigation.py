@@ -108,7 +108,7 @@ class NavigationHandler:
     def _category(argument: str, ctx: HandlerContext) -> Reply:
         """List a page of a category's topics as options, with the menu as the last row."""
         category_id, _, page_text = argument.partition(":")
-        page = int(page_text) if page_text.isdigit() else 0
+        page = int(page_text) if page_text.isascii() and page_text.isdecimal() else 0
         topics = ctx.knowledge.topics_in(category_id)
         start = page * PAGE_SIZE
         if not topics or start >= len(topics):

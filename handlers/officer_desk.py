@@ -46,7 +46,7 @@ class OfficerDeskHandler:
         if command == "/petugas_bantuan":
             return Reply([Outbound(_desk_help(i18n))], state=None)
         number_text, _, rest = argument.partition(" ")
-        if not number_text.lstrip("#").isdigit():
+        if not _ascii_number(number_text.lstrip("#")):
             return Reply(
                 [
                     Outbound(
@@ -215,3 +215,8 @@ class OfficerDeskHandler:
                 )
             )
         return Reply(messages)
+
+
+def _ascii_number(text: str) -> bool:
+    """Return True for ASCII digits only: "²" and "٣" pass isdigit() but int() refuses them."""
+    return text.isascii() and text.isdecimal()

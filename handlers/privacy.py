@@ -93,6 +93,7 @@ class PrivacyHandler:
             done = Outbound(
                 ctx._("Data Anda sudah dihapus. Anda tetap bisa bertanya kapan saja."),
                 buttons=(menu_button(ctx),),
+                forget_after_send=True,
             )
             return Reply([done], state=None, slots={}, forget_contact=True)
         if command == "hapus:batal" or (

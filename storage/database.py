@@ -17,12 +17,14 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """Create an async engine; SQLite gets foreign keys and a busy timeout."""
+    """Create an async engine that never prints bound parameters; SQLite gets its pragmas."""
     if url.startswith("sqlite"):
         in_memory = url.rstrip("/").endswith(("sqlite+aiosqlite:", ":memory:"))
         # An in-memory database lives in one connection: share it (used by `ask`/`eval`).
         extra = {"poolclass": StaticPool} if in_memory else {}
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **extra)
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, hide_parameters=True, **extra
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -32,7 +34,8 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    # Bound parameters carry message text and phone numbers: keep them out of error logs.
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -81,7 +81,11 @@ class SqlInquiryStore:
         """Return the active officer using this channel account (or the dashboard), if any."""
         if channel == DASHBOARD_CHANNEL:
             number = user_id.removeprefix("officer-")
-            row = await self.session.get(OfficerRow, int(number)) if number.isdigit() else None
+            row = (
+                await self.session.get(OfficerRow, int(number))
+                if number.isascii() and number.isdecimal()
+                else None
+            )
             return officer_of(row) if row and row.active else None
         row = await self.session.scalar(
             select(OfficerRow).where(
@@ -319,26 +323,6 @@ class SqlInquiryStore:
             .limit(1)
         )
         return inquiry_of(row) if row else None
-
-    async def anonymise_inquiries(self, contact_id: int, now: datetime) -> None:
-        """Remove the personal fields and threads of a contact's inquiries, keeping the counts."""
-        rows = (
-            await self.session.scalars(
-                select(InquiryRow).where(InquiryRow.contact_id == contact_id)
-            )
-        ).all()
-        for row in rows:
-            for name in PERSONAL_FIELDS:
-                setattr(row, name, None)
-            row.contact_id = None
-            for message in (
-                await self.session.scalars(
-                    select(InquiryMessageRow).where(InquiryMessageRow.inquiry_id == row.id)
-                )
-            ).all():
-                await self.session.delete(message)
-            await self.audit(row.id, "user", "erased", {}, now)
-        await self.session.flush()
 
     # --- follow-up round (bot/followup.py); statements in storage/followup.py ---
 

@@ -117,6 +117,8 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None]
     platform_message_id: Mapped[str | None] = mapped_column(String(255))
     last_error: Mapped[str | None] = mapped_column(String(255))
+    # Parts of a multi-part message the platform accepted: a retry sends only the rest.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class OutboxReceiptRow(Base):
@@ -139,3 +141,18 @@ class CallbackPayloadRow(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class WebReplyRow(Base):
+    """A web chat answer kept for the browser's retry, shared by every worker.
+
+    The key is a hash of the browser id and message id, so no id is stored in clear.
+    """
+
+    __tablename__ = "web_replies"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # A hash of the browser id too, so /hapus can find the user's answers.
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(index=True)

@@ -8,14 +8,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.messages import Button, Outbound, Recipient
+from storage.inquiry_models import InquiryRow, OfficerRow
 from storage.models import CallbackPayloadRow, ContactRow, OutboxReceiptRow, OutboxRow
 
 PENDING, SENDING, SENT, FAILED, HELD = "pending", "sending", "sent", "failed", "held"
+# Marks an officer alert in the outbox body: an alert that fails raises no further alert.
+ALERT_KEY = "alert"
+# Marks a message deleted once sent: the goodbye to a user who erased their data.
+FORGET_KEY = "forget"
 MESSAGE, TEMPLATE = "message", "template"
 LONG_PAYLOAD_PREFIX = "~"
 
@@ -28,6 +33,7 @@ def outbound_to_json(message: Outbound) -> dict[str, Any]:
         "options": [[option.label, option.payload] for option in message.options],
         "options_title": message.options_title,
         "urgent": message.urgent,
+        **({FORGET_KEY: True} if message.forget_after_send else {}),
     }
 
 
@@ -39,6 +45,7 @@ def outbound_from_json(body: dict[str, Any]) -> Outbound:
         options=tuple(Button(label, payload) for label, payload in body.get("options", [])),
         options_title=body.get("options_title", ""),
         urgent=bool(body.get("urgent", False)),
+        forget_after_send=bool(body.get(FORGET_KEY, False)),
     )
 
 
@@ -65,6 +72,19 @@ class OutboxItem:
     kind: str
     message: Outbound
     attempts: int
+    created_at: datetime | None = None
+    # Parts of a multi-part message the platform accepted already.
+    parts_sent: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxHealth:
+    """What /readyz reports about delivery."""
+
+    backlog: int
+    held: int
+    failed: int
+    oldest_pending_seconds: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,26 +151,116 @@ class SqlOutbox:
                     row.kind,
                     outbound_from_json(row.body),
                     row.attempts,
+                    row.created_at,
+                    row.parts_sent or 0,
                 )
                 for row in rows
             ]
 
+    async def record_part(self, outbox_id: int, parts_sent: int, platform_ids: list[str]) -> None:
+        """Record at once that the platform accepted one more part, in its own transaction.
+
+        Between the platform's answer and this commit is the only moment a crash can make
+        the part go out twice: the window shrinks to one round trip to the database.
+        """
+        now = self.clock()
+        async with self.sessions.begin() as session:
+            row = await session.get_one(OutboxRow, outbox_id)
+            row.parts_sent = max(row.parts_sent or 0, parts_sent)
+            if platform_ids:
+                row.platform_message_id = platform_ids[-1]
+            await self._receipts(session, outbox_id, platform_ids, now)
+
     async def mark_sent(self, outbox_id: int, platform_ids: list[str]) -> None:
-        """Record that the platform accepted the message, with its ids."""
+        """Record that the platform accepted the whole message, with its ids."""
         now = self.clock()
         async with self.sessions.begin() as session:
             row = await session.get_one(OutboxRow, outbox_id)
             row.status, row.sent_at, row.last_error = SENT, now, None
-            row.platform_message_id = platform_ids[-1] if platform_ids else None
-            for platform_id in platform_ids:
-                await session.merge(
-                    OutboxReceiptRow(
-                        platform_message_id=platform_id,
-                        outbox_id=outbox_id,
-                        status="accepted",
-                        updated_at=now,
+            if platform_ids:
+                row.platform_message_id = platform_ids[-1]
+            await self._receipts(session, outbox_id, platform_ids, now)
+            if row.body.get(FORGET_KEY):
+                # The goodbye after an erasure: once out, nothing of it is kept.
+                await session.execute(
+                    delete(OutboxReceiptRow).where(OutboxReceiptRow.outbox_id == outbox_id)
+                )
+                await session.delete(row)
+
+    @staticmethod
+    async def _receipts(
+        session: AsyncSession, outbox_id: int, platform_ids: list[str], now: datetime
+    ) -> None:
+        """Store one receipt per platform id (idempotent)."""
+        for platform_id in platform_ids:
+            await session.merge(
+                OutboxReceiptRow(
+                    platform_message_id=platform_id,
+                    outbox_id=outbox_id,
+                    status="accepted",
+                    updated_at=now,
+                )
+            )
+
+    async def alert_officers(self, outbox_id: int, notice: Callable[[str], str]) -> int:
+        """Queue a notice to the officers concerned by a message that failed for good.
+
+        The officers of the centre holding the recipient's latest inquiry are told, or the
+        other officers of the centre when the recipient is an officer. Return how many.
+        """
+        now = self.clock()
+        async with self.sessions.begin() as session:
+            row = await session.get_one(OutboxRow, outbox_id)
+            if row.body.get(ALERT_KEY):
+                return 0
+            concerned = await _concerned_centre(session, row.channel, row.channel_user_id)
+            if concerned is None:
+                return 0
+            subject, centre_id = concerned
+            officers = (
+                await session.scalars(
+                    select(OfficerRow).where(
+                        OfficerRow.centre_id == centre_id,
+                        OfficerRow.active.is_(True),
+                        or_(
+                            OfficerRow.channel != row.channel,
+                            OfficerRow.channel_user_id != row.channel_user_id,
+                        ),
                     )
                 )
+            ).all()
+            for officer in officers:
+                alert = new_outbox_row(
+                    Outbound(notice(subject)),
+                    Recipient(officer.channel, officer.channel_user_id),
+                    now,
+                )
+                alert.body = {**alert.body, ALERT_KEY: True}
+                session.add(alert)
+            return len(officers)
+
+    async def health(self) -> OutboxHealth:
+        """Return the backlog, the held and failed counts and the oldest pending age."""
+        now = self.clock()
+        async with self.sessions() as session:
+            counts = dict(
+                (
+                    await session.execute(
+                        select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+                    )
+                ).all()
+            )
+            oldest = await session.scalar(
+                select(func.min(OutboxRow.created_at)).where(
+                    OutboxRow.status.in_((PENDING, SENDING))
+                )
+            )
+        return OutboxHealth(
+            backlog=counts.get(PENDING, 0) + counts.get(SENDING, 0),
+            held=counts.get(HELD, 0),
+            failed=counts.get(FAILED, 0),
+            oldest_pending_seconds=None if oldest is None else (now - oldest).total_seconds(),
+        )
 
     async def reschedule(self, outbox_id: int, delay: timedelta, error: str) -> None:
         """Try again after a delay."""
@@ -315,3 +425,26 @@ async def take_pending(engine: AsyncEngine, recipient: Recipient, at: datetime) 
             row.status = SENT
             row.sent_at = at
         return [outbound_from_json(row.body) for row in rows]
+
+
+async def _concerned_centre(
+    session: AsyncSession, channel: str, user_id: str
+) -> tuple[str, str] | None:
+    """Return (who, centre id) for an officer, or for a user with an inquiry; else None."""
+    officer = await session.scalar(
+        select(OfficerRow).where(
+            OfficerRow.channel == channel, OfficerRow.channel_user_id == user_id
+        )
+    )
+    if officer is not None:
+        return officer.name, officer.centre_id
+    inquiry = await session.scalar(
+        select(InquiryRow)
+        .join(ContactRow, ContactRow.id == InquiryRow.contact_id)
+        .where(ContactRow.channel == channel, ContactRow.channel_user_id == user_id)
+        .order_by(InquiryRow.id.desc())
+        .limit(1)
+    )
+    if inquiry is None:
+        return None
+    return f"MA-{inquiry.id:05d}", inquiry.centre_id

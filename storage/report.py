@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from storage.erasure import MENU_CHOICES
 from storage.inquiry_models import InquiryRow
 
 if TYPE_CHECKING:
@@ -27,6 +28,9 @@ WIB = timezone(timedelta(hours=7), "WIB")
 UNKNOWN = "(tidak diisi)"
 # Destination and job are mostly menu choices, but may be typed: keep a label, not a sentence.
 MAX_LABEL = 40
+# A typed label shared by fewer inquiries than this could point at one person: grouped.
+MIN_TYPED_COUNT = 3
+OTHER = "lainnya"
 
 
 @dataclass
@@ -60,6 +64,15 @@ def _label(value: str | None) -> str:
     """Return a grouping label for a chosen or typed value."""
     folded = " ".join((value or "").split()).lower()
     return folded[:MAX_LABEL] if folded else UNKNOWN
+
+
+def _group_rare(counts: Counter[str], choices: frozenset[str]) -> Counter[str]:
+    """Fold typed labels seen fewer than MIN_TYPED_COUNT times into "lainnya"."""
+    grouped: Counter[str] = Counter()
+    for label, count in counts.items():
+        keep = label in choices or label == UNKNOWN or count >= MIN_TYPED_COUNT
+        grouped[label if keep else OTHER] += count
+    return grouped
 
 
 def _sorted(counts: Counter[str]) -> dict[str, int]:
@@ -123,8 +136,8 @@ async def centre_report(
     report.by_status = _sorted(statuses)
     report.by_week = dict(sorted(weeks.items()))
     report.by_topic = _sorted(topics)
-    report.by_destination = _sorted(destinations)
-    report.by_job = _sorted(jobs)
+    report.by_destination = _sorted(_group_rare(destinations, MENU_CHOICES["destination"]))
+    report.by_job = _sorted(_group_rare(jobs, MENU_CHOICES["job"]))
     report.by_red_flag = _sorted(flags)
     if waits:
         waits.sort()

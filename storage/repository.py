@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.messages import Outbound, Recipient
-from bot.ports import Contact, Conversation
+from bot.ports import Contact, Conversation, StorageUnavailable
+from storage.erasure import erase_contact_data
+from storage.errors import is_transient
 from storage.inquiries import SqlInquiryStore
 from storage.inquiry_models import InquiryRow
-from storage.models import ContactRow, ConversationRow, MessageRow, OutboxRow, ProcessedMessageRow
+from storage.models import ContactRow, ConversationRow, MessageRow, ProcessedMessageRow
 from storage.outbox import new_outbox_row, release_held
 
 
@@ -182,22 +185,12 @@ class SqlUnitOfWork(SqlInquiryStore):
         }
 
     async def erase_contact(self, contact_id: int) -> None:
-        """Delete the contact and everything tied to it; inquiries stay only as anonymous counts."""
-        await self.anonymise_inquiries(contact_id, self._clock())
-        contact = await self.session.get_one(ContactRow, contact_id)
-        # Queued messages to the user carry their id and text; the turn's own goodbye is
-        # queued after this, so it still goes out.
-        await self.session.execute(
-            delete(OutboxRow).where(
-                OutboxRow.channel == contact.channel,
-                OutboxRow.channel_user_id == contact.channel_user_id,
-                OutboxRow.status.in_(("pending", "held")),
-            )
-        )
-        for model in (MessageRow, ConversationRow):
-            await self.session.execute(delete(model).where(model.contact_id == contact_id))
-        await self.session.execute(delete(ContactRow).where(ContactRow.id == contact_id))
-        await self.session.flush()
+        """Erase the contact's personal data from every table; inquiries stay as counts.
+
+        The turn's own goodbye is queued after this, so it still goes out (and is deleted
+        once sent).
+        """
+        await erase_contact_data(self.session, contact_id, self._clock())
 
     async def commit(self) -> None:
         """Commit the transaction."""
@@ -218,10 +211,23 @@ class SqlStorage:
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[SqlUnitOfWork]:
-        """Open one transaction; rolled back unless the caller committed it."""
-        async with self.sessions() as session:
-            try:
-                yield SqlUnitOfWork(session, self.clock)
-            except BaseException:
-                await session.rollback()
-                raise
+        """Open one transaction; rolled back unless the caller committed it.
+
+        A database that is down or dropped the connection surfaces as StorageUnavailable,
+        so the core can tell passing trouble (retry the whole turn) from a bug.
+        """
+        try:
+            async with self.sessions() as session:
+                try:
+                    yield SqlUnitOfWork(session, self.clock)
+                except BaseException:
+                    # The connection may be gone already; the transaction dies with it.
+                    with contextlib.suppress(Exception):
+                        await session.rollback()
+                    raise
+        except StorageUnavailable:
+            raise
+        except Exception as error:
+            if is_transient(error):
+                raise StorageUnavailable(type(error).__name__) from error
+            raise

@@ -5,15 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
+from storage.erasure import FREE_TEXT_FIELDS
 from storage.inquiry_models import InquiryMessageRow, InquiryRow
-from storage.models import CallbackPayloadRow, ContactRow, OutboxRow, ProcessedMessageRow
+from storage.models import (
+    CallbackPayloadRow,
+    ContactRow,
+    OutboxRow,
+    ProcessedMessageRow,
+    WebReplyRow,
+)
 from storage.repository import SqlStorage
 
 # Platforms redeliver within hours; a month of inbound ids is plenty for deduplication.
 DEDUP_WINDOW = timedelta(days=30)
 FINISHED_OUTBOX = ("sent", "failed")
+# A browser retries within seconds; a day of kept web answers is plenty.
+WEB_REPLY_WINDOW = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +50,15 @@ async def purge_expired(storage: SqlStorage, now: datetime, retention_days: int)
         )
         threads = await uow.session.execute(
             delete(InquiryMessageRow).where(InquiryMessageRow.inquiry_id.in_(old_threads))
+        )
+        # A contact who keeps writing is never erased: their old cases still lose the text.
+        await uow.session.execute(
+            update(InquiryRow)
+            .where(InquiryRow.status == "resolved", InquiryRow.resolved_at < cutoff)
+            .values(dict.fromkeys(FREE_TEXT_FIELDS))
+        )
+        await uow.session.execute(
+            delete(WebReplyRow).where(WebReplyRow.created_at < now - WEB_REPLY_WINDOW)
         )
         inbound = await uow.session.execute(
             delete(ProcessedMessageRow).where(ProcessedMessageRow.processed_at < now - DEDUP_WINDOW)

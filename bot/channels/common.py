@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.engine import scrub_inbound
 from bot.i18n import Translator
 from bot.messages import Inbound, Outbound
 
@@ -17,11 +18,13 @@ _LOG_SALT = b"migrasi-aman/log"
 
 def hashed(user_id: str) -> str:
     """Return a short, stable pseudonym of a channel user id or phone number for logs."""
-    return hashlib.sha256(_LOG_SALT + user_id.encode()).hexdigest()[:12]
+    # surrogatepass: a malformed id must still be loggable, as its pseudonym.
+    return hashlib.sha256(_LOG_SALT + user_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def cap_inbound(inbound: Inbound, max_chars: int) -> Inbound:
     """Cap text and payload before the engine; one extra character lets the engine say it cut."""
+    inbound = scrub_inbound(inbound)
     text = inbound.text[: max_chars + 1]
     payload = inbound.payload[:MAX_PAYLOAD_CHARS] if inbound.payload is not None else None
     name = inbound.display_name[:120] if inbound.display_name else inbound.display_name

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
 from bot.channels.common import hashed
+from bot.i18n import Translator
 from bot.messages import Outbound, Recipient
 from storage.outbox import TEMPLATE, OutboxItem, SqlOutbox
 
@@ -47,25 +49,66 @@ class Hold:
 
 
 SendResult = Sent | Retry | Failed | Hold
+PartRecorder = Callable[[int, list[str]], Awaitable[None]]
+
+
+class Parts:
+    """The parts of one message already accepted, and where to record each newly accepted one.
+
+    A transport skips the first `already` parts (accepted on an earlier attempt) and calls
+    accepted() the moment the platform takes a part, so a retry never repeats it.
+    """
+
+    def __init__(self, already: int = 0, record: PartRecorder | None = None) -> None:
+        self.already = already
+        self._record = record
+
+    async def accepted(self, index: int, platform_ids: list[str]) -> None:
+        """Record that part `index` (from 0) was accepted with these ids."""
+        if self._record is not None:
+            await self._record(index + 1, platform_ids)
 
 
 class Transport(Protocol):
-    """Renders and sends one outbox item on one platform; never raises."""
+    """Renders and sends one outbox item on one platform; raises only if recording a part does."""
 
     channel: str
     # WhatsApp's customer-service window; None where a platform has none.
     window: timedelta | None
 
-    async def send(self, recipient: Recipient, message: Outbound, template: bool) -> SendResult:
+    async def send(
+        self, recipient: Recipient, message: Outbound, template: bool, parts: Parts | None = None
+    ) -> SendResult:
         """Send the message (or the re-engagement template) and classify the outcome."""
 
     def reopen_template(self) -> Outbound | None:
         """Return the placeholder outbox message standing for the approved template."""
 
 
-def backoff(attempts: int, base: float = 2.0, cap: float = 900.0) -> timedelta:
-    """Return the exponential delay before the next attempt."""
-    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+# A platform outage of any length is retried at least this often once it ends.
+MAX_BACKOFF = timedelta(minutes=5)
+# Past this age a message that still fails is given up (and officers are told): the
+# user has long moved on. WhatsApp messages are held earlier, when the window closes.
+GIVE_UP_AFTER = timedelta(days=3)
+
+
+def backoff(attempts: int, base: float = 2.0, cap: timedelta = MAX_BACKOFF) -> timedelta:
+    """Return the exponential delay before the next attempt, capped."""
+    seconds = base * 2 ** min(max(0, attempts - 1), 30)
+    return min(cap, timedelta(seconds=seconds))
+
+
+def _alert_text(translator: Translator | None) -> Callable[[str], str]:
+    """Return the officer alert about a message that could not be delivered."""
+    i18n = (translator or Translator(default="id")).for_locale("id")  # officers read Indonesian
+
+    def text(subject: str) -> str:
+        return i18n._(
+            "Peringatan: pesan untuk {subject} tidak dapat terkirim walau sudah dicoba "
+            "berulang kali. Mohon hubungi mereka dengan cara lain."
+        ).format(subject=subject)
+
+    return text
 
 
 class OutboxSender:
@@ -75,12 +118,14 @@ class OutboxSender:
         self,
         outbox: SqlOutbox,
         transports: list[Transport],
-        max_attempts: int = 10,
         poll_seconds: float = 2.0,
+        give_up_after: timedelta = GIVE_UP_AFTER,
+        translator: Translator | None = None,
     ) -> None:
         self.outbox = outbox
         self.transports = {transport.channel: transport for transport in transports}
-        self.max_attempts = max_attempts
+        self.give_up_after = give_up_after
+        self.alert_text = _alert_text(translator)
         self.poll_seconds = poll_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -138,12 +183,23 @@ class OutboxSender:
             if last is None or self.outbox.clock() - last > transport.window:
                 await self.outbox.hold(item.id, transport.reopen_template())
                 return
+
+        async def record(parts_sent: int, platform_ids: list[str]) -> None:
+            await self.outbox.record_part(item.id, parts_sent, platform_ids)
+
+        parts = Parts(item.parts_sent, record)
         try:
-            result = await transport.send(item.recipient, item.message, template)
+            result = await transport.send(item.recipient, item.message, template, parts)
         except Exception as error:  # a transport bug must not stop the loop
-            log.exception("transport %s raised", transport.channel)
+            log.error("transport %s raised %s", transport.channel, type(error).__name__)
             result = Retry(f"unexpected {type(error).__name__}")
         await self._record(item, result, transport)
+
+    def _deliverable(self, item: OutboxItem) -> bool:
+        """Return True while a message is still worth retrying."""
+        if item.created_at is None:
+            return True
+        return self.outbox.clock() - item.created_at < self.give_up_after
 
     async def _record(self, item: OutboxItem, result: SendResult, transport: Transport) -> None:
         """Store the outcome of one send."""
@@ -151,15 +207,15 @@ class OutboxSender:
         match result:
             case Sent(platform_ids):
                 await self.outbox.mark_sent(item.id, platform_ids)
-            case Retry(error, after) if item.attempts < self.max_attempts:
+            case Retry(error, after) if self._deliverable(item):
                 delay = after if after is not None else backoff(item.attempts)
                 log.warning("outbox %s to %s: %s; retry in %s", item.id, who, error, delay)
                 await self.outbox.reschedule(item.id, delay, error)
             case Retry(error, _):
                 log.error("outbox %s to %s: giving up after %s", item.id, who, error)
-                await self.outbox.fail(item.id, error)
+                await self._give_up(item, error)
             case Hold(error) if item.kind == TEMPLATE:
-                await self.outbox.fail(item.id, error)
+                await self._give_up(item, error)
             case Hold(_):
                 await self.outbox.hold(item.id, transport.reopen_template())
             case Failed(error, blocked):
@@ -167,3 +223,11 @@ class OutboxSender:
                 await self.outbox.fail(item.id, error)
                 if blocked:
                     await self.outbox.deactivate(item.recipient, error)
+                else:
+                    await self.outbox.alert_officers(item.id, self.alert_text)
+
+    async def _give_up(self, item: OutboxItem, error: str) -> None:
+        """Fail a message for good and tell the officers concerned."""
+        await self.outbox.fail(item.id, error)
+        alerted = await self.outbox.alert_officers(item.id, self.alert_text)
+        log.error("outbox %s failed for good; %d officers alerted", item.id, alerted)

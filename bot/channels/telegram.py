@@ -31,7 +31,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.channels.common import hashed
 from bot.channels.gateway import ChannelGateway
 from bot.channels.markup import to_html
-from bot.channels.sender import Failed, Retry, SendResult, Sent
+from bot.channels.sender import Failed, Parts, Retry, SendResult, Sent
 from bot.channels.split import split_text
 from bot.messages import Button, Channel, Inbound, InboundKind, Outbound, Recipient
 from storage.outbox import SqlOutbox
@@ -177,15 +177,24 @@ class TelegramChannel:
         await self.application.shutdown()
 
     async def feed(self, data: dict[str, Any]) -> None:
-        """Process one webhook update; waits on our database only, never on Telegram."""
+        """Process one webhook update; waits on our database only, never on Telegram.
+
+        The update is handled here rather than through process_update, which would swallow
+        errors: a database that is down must reach the route, which answers 503 so that
+        Telegram redelivers the update.
+        """
         update = parse_update(data, self.bot)
         if update is None:
             log.warning("malformed Telegram update ignored")
             return
-        await self.application.process_update(update)
+        await self._dispatch(update)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Catch-all handler: block events, button presses and messages."""
+        """Catch-all handler of polled updates."""
+        await self._dispatch(update)
+
+    async def _dispatch(self, update: Update) -> None:
+        """Handle one update: block events, button presses and messages."""
         change = block_change(update)
         if change is not None:
             recipient, active = change
@@ -195,7 +204,7 @@ class TelegramChannel:
         query = update.callback_query
         if query is not None:
             # Stops the client's spinner; run in the background so the webhook answers fast.
-            context.application.create_task(self._answer(query), update=update)
+            self.application.create_task(self._answer(query), update=update)
         inbound = update_to_inbound(update)
         if inbound is None:
             return
@@ -257,8 +266,11 @@ class TelegramSender:
         ]
         return InlineKeyboardMarkup(rows)
 
-    async def send(self, recipient: Recipient, message: Outbound, template: bool) -> SendResult:
-        """Send the text in chunks with the keyboard on the last one; classify errors."""
+    async def send(
+        self, recipient: Recipient, message: Outbound, template: bool, parts: Parts | None = None
+    ) -> SendResult:
+        """Send the chunks not yet accepted, the keyboard on the last one; classify errors."""
+        parts = parts or Parts()
         text = message.text
         if message.options_title and message.options:
             text = f"{text}\n\n{message.options_title}"
@@ -266,6 +278,8 @@ class TelegramSender:
         markup = await self.keyboard(message.choices)
         ids: list[str] = []
         for index, chunk in enumerate(chunks):
+            if index < parts.already:
+                continue  # accepted on an earlier attempt
             last = index == len(chunks) - 1
             try:
                 sent = await self.bot.send_message(
@@ -285,5 +299,7 @@ class TelegramSender:
             except TelegramError as error:
                 return Retry(f"telegram {type(error).__name__}")
             # Telegram message ids count per chat: qualify them so receipts stay unique.
-            ids.append(f"tg:{recipient.user_id}:{sent.message_id}")
+            accepted = [f"tg:{recipient.user_id}:{sent.message_id}"]
+            await parts.accepted(index, accepted)
+            ids.extend(accepted)
         return Sent(ids)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field, model_validator
 
+from bot.channels.common import RateLimiter
 from bot.channels.gateway import ChannelGateway
 from bot.messages import Channel, Inbound, InboundKind, Outbound
 
+# A retry racing the first request waits this long for its stored answer.
+RETRY_POLLS = 5
+RETRY_POLL_SECONDS = 0.1
 # An anonymous id the browser makes up and keeps in localStorage.
 USER_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 
@@ -63,27 +71,37 @@ def reply_out(message: Outbound) -> ReplyOut:
     )
 
 
+class ReplyStore(Protocol):
+    """Where answers are kept for retries (the database, shared by every worker)."""
+
+    async def get(self, user_id: str, message_id: str) -> dict[str, Any] | None:
+        """Return the stored answer, or None."""
+
+    async def put(self, user_id: str, message_id: str, body: dict[str, Any]) -> None:
+        """Store an answer."""
+
+
 class WebChat:
-    """Runs web chat messages through the gateway and remembers recent answers for retries.
+    """Runs web chat messages through the gateway and keeps each answer for the browser's retry.
 
     The engine answers a redelivered id with nothing; a browser that lost the response and
-    retries must still see the answer, so recent answers are kept per process.
+    retries, perhaps on another worker, must still see the answer, so answers are stored.
     """
 
-    def __init__(self, gateway: ChannelGateway, remember: int = 2000) -> None:
+    def __init__(self, gateway: ChannelGateway, replies: ReplyStore) -> None:
         self.gateway = gateway
-        self.remember = remember
-        self._answers: OrderedDict[tuple[str, str], ChatResponse] = OrderedDict()
+        self.replies = replies
 
     async def handle(self, request: ChatRequest) -> ChatResponse:
         """Answer one message; a retry of the same message_id gets the same answer."""
-        key = (request.user_id, request.message_id)
-        if key in self._answers:
-            return self._answers[key]
+        stored = await self.replies.get(request.user_id, request.message_id)
+        if stored is not None:
+            return ChatResponse.model_validate(stored)
         inbound = Inbound(
             channel=Channel.WEB,
             user_id=request.user_id,
-            message_id=request.message_id,
+            # Browser ids are chosen by browsers: a message id counts only for its own user.
+            message_id=f"{request.user_id}/{request.message_id}",
             text=request.text or "",
             payload=request.payload,
             kind=InboundKind.BUTTON if request.payload else InboundKind.TEXT,
@@ -97,7 +115,49 @@ class WebChat:
         ]
         response = ChatResponse(replies=[reply_out(message) for message in own])
         if own:
-            self._answers[key] = response
-            while len(self._answers) > self.remember:
-                self._answers.popitem(last=False)
-        return response
+            await self.replies.put(request.user_id, request.message_id, response.model_dump())
+            return response
+        return await self._answer_of_a_concurrent_retry(request) or response
+
+    async def _answer_of_a_concurrent_retry(self, request: ChatRequest) -> ChatResponse | None:
+        """Wait briefly for the answer that another request with the same id is storing."""
+        for _ in range(RETRY_POLLS):
+            await asyncio.sleep(RETRY_POLL_SECONDS)
+            stored = await self.replies.get(request.user_id, request.message_id)
+            if stored is not None:
+                return ChatResponse.model_validate(stored)
+        return None
+
+
+class AddressGuard:
+    """Limits anonymous web chat per address: messages a minute, and new browser ids an hour.
+
+    Browser ids are made up by the browser, so a per-id limit alone is no limit at all.
+    """
+
+    def __init__(
+        self,
+        per_minute: int,
+        new_ids_per_hour: int,
+        clock: Callable[[], datetime],
+        max_addresses: int = 10_000,
+    ) -> None:
+        self.messages = RateLimiter(per_minute, clock, max_senders=max_addresses)
+        self.new_ids_per_hour = new_ids_per_hour
+        self.clock = clock
+        self.max_addresses = max_addresses
+        self._ids: OrderedDict[str, dict[str, datetime]] = OrderedDict()
+
+    def allows(self, address: str, user_id: str) -> bool:
+        """Return True when this address may send this message now."""
+        now = self.clock()
+        ids = self._ids.pop(address, {})
+        ids = {known: seen for known, seen in ids.items() if now - seen < timedelta(hours=1)}
+        self._ids[address] = ids  # most recent last, for trimming
+        while len(self._ids) > self.max_addresses:
+            self._ids.popitem(last=False)
+        if user_id not in ids:
+            if len(ids) >= self.new_ids_per_hour:
+                return False
+            ids[user_id] = now
+        return self.messages.check(address) == "ok"

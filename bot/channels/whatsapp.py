@@ -10,13 +10,15 @@ import hmac
 import logging
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.channels.common import hashed
 from bot.channels.gateway import ChannelGateway
+from bot.engine import describe_failure
 from bot.messages import Channel, Inbound, InboundKind
+from storage.errors import is_unavailable
 from storage.outbox import SqlOutbox
 
 log = logging.getLogger(__name__)
@@ -107,13 +109,17 @@ class TemplateButton(_Model):
 class WaMessage(_Model):
     """One inbound message."""
 
-    sender: str = Field(alias="from")
-    id: str
+    # A WhatsApp id is a phone number in digits; anything else is not from Meta.
+    sender: str = Field(alias="from", pattern=r"^[0-9]{5,20}$")
+    id: str = Field(min_length=1, max_length=255)
     timestamp: str | None = None
     type: str = "unknown"
     text: TextBody | None = None
     interactive: Interactive | None = None
     button: TemplateButton | None = None
+
+
+ModelT = TypeVar("ModelT", bound=_Model)
 
 
 class StatusError(_Model):
@@ -126,7 +132,7 @@ class StatusError(_Model):
 class WaStatus(_Model):
     """A delivery status of a message we sent."""
 
-    id: str
+    id: str = Field(min_length=1, max_length=255)
     status: str
     recipient_id: str | None = None
     errors: list[StatusError] = []
@@ -145,32 +151,24 @@ class WaContact(_Model):
     profile: Profile | None = None
 
 
-class Value(_Model):
-    """The value of one change."""
-
-    contacts: list[WaContact] = []
-    messages: list[WaMessage] = []
-    statuses: list[WaStatus] = []
+def _items(value: Any, key: str) -> list[Any]:
+    """Return value[key] when it is a list, else nothing (odd shapes are ignored, not fatal)."""
+    items = value.get(key) if isinstance(value, dict) else None
+    return items if isinstance(items, list) else []
 
 
-class Change(_Model):
-    """One change of an entry."""
-
-    field: str = ""
-    value: Value = Value()
-
-
-class Entry(_Model):
-    """One business-account entry."""
-
-    changes: list[Change] = []
-
-
-class WebhookPayload(_Model):
-    """A whole webhook delivery."""
-
-    object: str = ""
-    entry: list[Entry] = []
+def shape(value: Any, depth: int = 2) -> str:
+    """Describe a value by its types and keys, never its text, for logs."""
+    if isinstance(value, dict):
+        if depth == 0:
+            return "{...}"
+        inner = ", ".join(f"{key[:20]}: {shape(item, depth - 1)}" for key, item in value.items())
+        return "{" + inner + "}"
+    if isinstance(value, list):
+        return f"list[{len(value)}]"
+    if isinstance(value, str):
+        return f"str[{len(value)}]"
+    return type(value).__name__
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,31 +214,53 @@ def to_inbound(message: WaMessage, names: dict[str, str]) -> Inbound | None:
 
 
 def parse_webhook(data: Any) -> WebhookEvents:
-    """Parse a webhook body into inbound messages and statuses; odd shapes are ignored."""
+    """Parse a webhook body into inbound messages and statuses, each item validated alone.
+
+    One malformed message is ignored (and logged by its shape) without dropping the
+    others of the same delivery.
+    """
     events = WebhookEvents()
-    try:
-        payload = WebhookPayload.model_validate(data)
-    except ValidationError:
+    if not isinstance(data, dict) or not isinstance(data.get("entry", []), list):
         events.ignored += 1
         return events
-    for entry in payload.entry:
-        for change in entry.changes:
-            value = change.value
-            names = {
-                contact.wa_id: contact.profile.name
-                for contact in value.contacts
-                if contact.wa_id and contact.profile and contact.profile.name
-            }
-            for message in value.messages:
-                inbound = to_inbound(message, names)
+    for entry in _items(data, "entry"):
+        for change in _items(entry, "changes"):
+            value = change.get("value") if isinstance(change, dict) else None
+            names = _names(_items(value, "contacts"))
+            for raw in _items(value, "messages"):
+                message = _valid(WaMessage, raw)
+                inbound = to_inbound(message, names) if message is not None else None
                 if inbound is None:
                     events.ignored += 1
                 else:
                     events.inbounds.append(inbound)
-            for status in value.statuses:
+            for raw in _items(value, "statuses"):
+                status = _valid(WaStatus, raw)
+                if status is None:
+                    events.ignored += 1
+                    continue
                 code = str(status.errors[0].code) if status.errors else None
                 events.statuses.append(StatusEvent(status.id, status.status, code))
     return events
+
+
+def _valid(model: type[ModelT], raw: Any) -> ModelT | None:
+    """Validate one item; log the shape of one that does not fit."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError:
+        log.warning("whatsapp %s ignored: %s", model.__name__, shape(raw))
+        return None
+
+
+def _names(contacts: list[Any]) -> dict[str, str]:
+    """Return profile names by WhatsApp id, from the contacts that parse."""
+    names = {}
+    for raw in contacts:
+        contact = _valid(WaContact, raw)
+        if contact and contact.wa_id and contact.profile and contact.profile.name:
+            names[contact.wa_id] = contact.profile.name
+    return names
 
 
 class WhatsAppChannel:
@@ -257,9 +277,17 @@ class WhatsAppChannel:
             try:
                 inbound = await self._expand(inbound)
                 await self.gateway.receive(inbound)
-            except Exception:
+            except Exception as error:
+                if is_unavailable(error):
+                    # Answer 503: Meta redelivers the whole batch, and the messages already
+                    # handled are recognised by their claimed ids.
+                    raise
                 # The engine answers its own failures; this guards the adapter itself.
-                log.exception("whatsapp inbound from %s failed", hashed(inbound.user_id))
+                log.error(
+                    "whatsapp inbound from %s failed: %s",
+                    hashed(inbound.user_id),
+                    describe_failure(error),
+                )
         for status in events.statuses:
             known = await self.outbox.record_status(
                 status.platform_id, status.status, status.error_code

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from bot.channels.sender import Failed, Hold, Retry, SendResult, Sent
+from bot.channels.sender import Failed, Hold, Parts, Retry, SendResult, Sent
 from bot.channels.split import split_text
 from bot.i18n import Translator
 from bot.messages import Button, Outbound, Recipient, numbered_text
@@ -88,11 +88,16 @@ class WhatsAppSender:
         """Return the marker message that the sender swaps for the approved template."""
         return Outbound(TEMPLATE_MARKER)
 
-    async def send(self, recipient: Recipient, message: Outbound, template: bool) -> SendResult:
-        """Send every part of the message in order; stop at the first part that fails."""
+    async def send(
+        self, recipient: Recipient, message: Outbound, template: bool, parts: Parts | None = None
+    ) -> SendResult:
+        """Send the parts not yet accepted, in order; stop at the first part that fails."""
+        parts = parts or Parts()
         bodies = [self.template_body()] if template else await self.render(message)
         ids: list[str] = []
         for index, body in enumerate(bodies):
+            if index < parts.already:
+                continue  # accepted on an earlier attempt
             envelope = {
                 "messaging_product": "whatsapp",
                 "recipient_type": "individual",
@@ -101,10 +106,10 @@ class WhatsAppSender:
             }
             result = await self._post(envelope)
             if not isinstance(result, Sent):
-                if ids and index:
-                    # Parts already delivered would repeat on retry; say so in the error.
-                    log.warning("whatsapp message partly sent (%s of %s)", index, len(bodies))
+                if index:
+                    log.info("whatsapp message partly sent (%s of %s)", index, len(bodies))
                 return result
+            await parts.accepted(index, result.platform_ids)
             ids.extend(result.platform_ids)
         return Sent(ids)
 

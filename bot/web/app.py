@@ -12,23 +12,26 @@ from datetime import datetime, timedelta
 
 import httpx
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from bot.channels.common import RateLimiter
 from bot.channels.gateway import ChannelGateway
 from bot.channels.sender import OutboxSender, Transport
 from bot.channels.telegram import TelegramChannel, TelegramSender
-from bot.channels.web import WebChat
+from bot.channels.web import AddressGuard, WebChat
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_api import WhatsAppSender
 from bot.composition import Service, build_service
-from bot.config import Settings
+from bot.config import Settings, configure_logging
 from bot.followup import follow_up
 from bot.web.dashboard import dashboard
-from bot.web.limits import BodySizeLimit
+from bot.web.limits import BodySizeLimit, SecurityHeaders
 from bot.web.routes import STATIC_DIR, router
 from storage.retention import purge_expired
+from storage.web_replies import SqlWebReplies
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ class Runtime:
     gateway: ChannelGateway
     web: WebChat
     sender: OutboxSender
+    web_guard: AddressGuard
     whatsapp: WhatsAppChannel | None = None
     telegram: TelegramChannel | None = None
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -111,7 +115,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = await build(settings)
-        sender = OutboxSender(service.outbox, [])
+        sender = OutboxSender(service.outbox, [], translator=service.translator)
         limiter = RateLimiter(settings.rate_limit_per_minute, service.storage.clock)
         gateway = ChannelGateway(
             service.engine,
@@ -121,7 +125,13 @@ def create_app(
             settings.max_input_chars,
             sender.wake,
         )
-        runtime = Runtime(settings, service, gateway, WebChat(gateway), sender)
+        web = WebChat(gateway, SqlWebReplies(service.database, service.storage.clock))
+        guard = AddressGuard(
+            settings.web_rate_limit_per_address,
+            settings.web_new_ids_per_address,
+            service.storage.clock,
+        )
+        runtime = Runtime(settings, service, gateway, web, sender, guard)
         transports: list[Transport] = []
         if settings.whatsapp_app_secret is not None:
             runtime.whatsapp = WhatsAppChannel(gateway, service.outbox)
@@ -152,16 +162,42 @@ def create_app(
                     log.exception("shutdown step failed")
             await service.close()
 
+    # The API description helps an attacker more than a user in production: off unless asked.
+    docs = settings.environment != "production" or settings.enable_docs
     app = FastAPI(
         title="migrasi-aman",
         summary="Safe-migration chatbot: Telegram and WhatsApp webhooks, web chat, health.",
         lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.include_router(router)
     app.include_router(dashboard)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     return app
+
+
+async def _invalid_request(request: Request, error: Exception) -> JSONResponse:
+    """Answer 422 naming the fields and problems, never echoing the input back.
+
+    FastAPI's default echoes each bad value: that repeats personal text, and a lone
+    surrogate in it cannot even be encoded (a 500).
+    """
+    problems = error.errors() if isinstance(error, RequestValidationError) else []
+    detail = [
+        {
+            "loc": list(problem.get("loc", ())),
+            "type": problem.get("type", ""),
+            "msg": problem.get("msg", ""),
+        }
+        for problem in problems
+    ]
+    log.info("invalid request to %s: %s", request.url.path, [p["type"] for p in detail])
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 FOLLOW_UP_EVERY_SECONDS = 60.0
@@ -196,7 +232,7 @@ async def _cancel(task: asyncio.Task[None]) -> None:
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Run the web service with uvicorn until interrupted (blocking)."""
-    logging.basicConfig(level=settings.log_level)
+    configure_logging(settings.log_level)
     config = uvicorn.Config(
         create_app(settings),
         host=host or settings.host,

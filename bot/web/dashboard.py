@@ -199,7 +199,7 @@ async def act(request: Request) -> Response:
     form = await _form(request)
     command = ACTIONS.get(form.get("action", ""))
     number = form.get("id", "")
-    if command is None or not number.isdigit():
+    if command is None or not (number.isascii() and number.isdecimal()):
         return RedirectResponse("/petugas", status_code=303)
     text = " ".join(filter(None, [command, number, form.get("text", "").strip()]))
     inbound = Inbound(DASHBOARD_CHANNEL, f"officer-{officer.id}", uuid.uuid4().hex, text=text)

@@ -11,17 +11,23 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from sqlalchemy import text
 
+from bot.channels.common import slow_down_message
 from bot.channels.telegram import SECRET_HEADER, secret_matches
 from bot.channels.web import USER_ID_PATTERN, ChatRequest, ChatResponse, reply_out
 from bot.channels.whatsapp import SIGNATURE_HEADER, SignatureCheck, check_signature
 from bot.channels.whatsapp import handshake_challenge as whatsapp_challenge
 from bot.messages import Channel, Recipient
+from knowledge.safety import assess
 from storage.database import migrations_current
+from storage.errors import is_unavailable
 from storage.outbox import take_pending
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
+UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"description": "The database is unavailable: nothing was stored, send it again later"}
+}
 router = APIRouter()
 
 
@@ -43,6 +49,16 @@ async def _json_body(request: Request) -> Any:
         raise HTTPException(400, "body is not JSON") from error
 
 
+def _unavailable(request: Request) -> JSONResponse:
+    """Answer 503 when the database is unavailable: platforms and the web chat retry later."""
+    i18n = _runtime(request).service.translator.for_locale("id")
+    text = i18n._(
+        "Maaf, layanan sedang sibuk. Pesan Anda belum kami terima; "
+        "silakan kirim lagi sebentar lagi."
+    )
+    return JSONResponse({"detail": text}, status_code=503, headers={"Retry-After": "5"})
+
+
 @router.get("/healthz", tags=["health"])
 async def healthz(request: Request) -> JSONResponse:
     """Report whether the database answers and its schema is current."""
@@ -59,6 +75,30 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
+@router.get("/readyz", tags=["health"])
+async def readyz(request: Request) -> JSONResponse:
+    """Report delivery: backlog, oldest pending age, held and finally failed messages."""
+    try:
+        health = await _runtime(request).service.outbox.health()
+    except Exception as error:
+        if not is_unavailable(error):
+            raise
+        log.warning("readiness check: database unavailable")
+        return JSONResponse({"status": "error", "database": False}, status_code=503)
+    oldest = health.oldest_pending_seconds
+    body = {
+        "status": "ok",
+        "database": True,
+        "outbox": {
+            "backlog": health.backlog,
+            "oldest_pending_seconds": None if oldest is None else round(oldest, 1),
+            "held": health.held,
+            "failed": health.failed,
+        },
+    }
+    return JSONResponse(body)
+
+
 @router.get("/webhooks/whatsapp", tags=["whatsapp"], response_class=PlainTextResponse)
 async def whatsapp_verify(request: Request) -> PlainTextResponse:
     """Answer Meta's verification handshake with hub.challenge."""
@@ -69,8 +109,8 @@ async def whatsapp_verify(request: Request) -> PlainTextResponse:
     return PlainTextResponse(challenge)
 
 
-@router.post("/webhooks/whatsapp", tags=["whatsapp"])
-async def whatsapp_webhook(request: Request) -> dict[str, bool]:
+@router.post("/webhooks/whatsapp", tags=["whatsapp"], responses=UNAVAILABLE)
+async def whatsapp_webhook(request: Request) -> Any:
     """Check the signature of the raw body, then record and answer the delivery."""
     runtime = _runtime(request)
     secret = _secret(runtime.settings.whatsapp_app_secret)
@@ -82,12 +122,18 @@ async def whatsapp_webhook(request: Request) -> dict[str, bool]:
         raise HTTPException(401, "missing signature")
     if check is SignatureCheck.INVALID:
         raise HTTPException(403, "wrong signature")
-    await runtime.whatsapp.handle(await _json_body(request))
+    data = await _json_body(request)
+    try:
+        await runtime.whatsapp.handle(data)
+    except Exception as error:
+        if is_unavailable(error):
+            return _unavailable(request)
+        raise
     return {"ok": True}
 
 
-@router.post("/webhooks/telegram", tags=["telegram"])
-async def telegram_webhook(request: Request) -> dict[str, bool]:
+@router.post("/webhooks/telegram", tags=["telegram"], responses=UNAVAILABLE)
+async def telegram_webhook(request: Request) -> Any:
     """Check the secret token header, then feed the update to the Telegram application."""
     runtime = _runtime(request)
     telegram = runtime.telegram
@@ -98,14 +144,38 @@ async def telegram_webhook(request: Request) -> dict[str, bool]:
     data = await _json_body(request)
     if not isinstance(data, dict):
         raise HTTPException(400, "an update is a JSON object")
-    await telegram.feed(data)
+    try:
+        await telegram.feed(data)
+    except Exception as error:
+        if is_unavailable(error):
+            return _unavailable(request)
+        raise
     return {"ok": True}
 
 
-@router.post("/api/chat", tags=["web chat"])
-async def chat(message: ChatRequest, request: Request) -> ChatResponse:
+@router.post(
+    "/api/chat",
+    tags=["web chat"],
+    response_model=ChatResponse,
+    responses={**UNAVAILABLE, 429: {"description": "Too many messages from this address"}},
+)
+async def chat(message: ChatRequest, request: Request) -> Any:
     """Answer one web chat message; repeating a message_id repeats the answer."""
-    return await _runtime(request).web.handle(message)
+    runtime = _runtime(request)
+    address = request.client.host if request.client else "unknown"
+    # Someone in danger is never turned away; everyone else shares their address's limits.
+    if (
+        not runtime.web_guard.allows(address, message.user_id)
+        and not assess(message.text or "").urgent
+    ):
+        text = slow_down_message(runtime.service.translator).text
+        return JSONResponse({"detail": text}, status_code=429, headers={"Retry-After": "60"})
+    try:
+        return await runtime.web.handle(message)
+    except Exception as error:
+        if is_unavailable(error):
+            return _unavailable(request)
+        raise
 
 
 @router.get("/api/chat/inbox", tags=["web chat"])

@@ -134,3 +134,9 @@ async def test_failing_handler_gives_polite_answer_and_claims_message(service: S
 async def _count(service: Service, model: type) -> int:
     async with service.storage.sessions() as session:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_superscript_and_foreign_digits_are_text_not_numbers(service: Service) -> None:
+    for typed in ("²", "١", "1²", "/ambil ²"):
+        assert "gangguan" not in await say(service.engine, "halo")
+        assert "gangguan" not in await say(service.engine, typed)

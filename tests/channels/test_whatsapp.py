@@ -395,3 +395,18 @@ async def test_send_errors_are_classified(response: httpx.Response, expected: ty
     result = await sender.send(Recipient("whatsapp", WA_USER), Outbound("halo"), template=False)
     assert isinstance(result, expected)
     await sender.client.aclose()
+
+
+def test_one_bad_message_does_not_drop_the_rest_of_the_batch() -> None:
+    data = load("whatsapp/inbound_text.json")
+    messages = data["entry"][0]["changes"][0]["value"]["messages"]
+    good = messages[0]
+    messages[:] = [
+        {**good, "id": "wamid.A", "text": {"body": "pertama"}},
+        {**good, "id": 12345, "type": "text", "text": "not an object"},
+        {**good, "id": "wamid.C", "from": "not-a-phone"},
+        {**good, "id": "wamid.D", "text": {"body": "terakhir"}},
+    ]
+    events = parse_webhook(data)
+    assert [inbound.text for inbound in events.inbounds] == ["pertama", "terakhir"]
+    assert events.ignored == 2

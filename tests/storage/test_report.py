@@ -141,3 +141,32 @@ async def test_report_output_holds_no_personal_data(
     assert ["red_flag", "biaya", "2"] in rows
     assert ["first_answer", "median_hours", "5.0"] in rows
     assert {len(row) for row in rows} == {3}
+
+
+async def test_rare_typed_labels_are_grouped_and_csv_cells_are_defused(
+    service: Service, clock: FakeClock, tmp_path: Path
+) -> None:
+    await _seed(service, clock, tmp_path)
+    typed = ['=HYPERLINK("http://x")', "Brunei", "Brunei", "Timor Leste", "Timor Leste"]
+    typed += ["Timor Leste"]
+    async with service.storage.unit_of_work() as uow:
+        contact = await uow.contact_for("web", "w-report-user-1", "id")
+        for destination in typed:
+            draft = InquiryDraft(destination=destination, job="-tukang")
+            await uow.file_inquiry(contact.id, draft, "plm-jogosimo", "normal", clock.now)
+        await uow.commit()
+    report = await centre_report(
+        service.storage, "plm-jogosimo", date(2026, 11, 23), date(2026, 12, 1)
+    )
+    # A menu choice keeps its count of 1; typed labels seen fewer than 3 times are grouped.
+    assert report.by_destination == {
+        "lainnya": 3,
+        "timor leste": 3,
+        "taiwan": 2,
+        "(tidak diisi)": 1,
+        "arab saudi": 1,
+    }
+    assert report.by_job["-tukang"] == 6
+    csv_text = report_csv(report)
+    assert "job,'-tukang,6" in csv_text
+    assert "=HYPERLINK" not in csv_text

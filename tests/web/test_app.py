@@ -99,3 +99,61 @@ async def test_officer_messages_reach_the_web_chat_through_its_inbox(service: Se
     assert [reply["text"] for reply in first.json()["replies"]] == ["Pesan dari petugas"]
     assert again.json()["replies"] == []  # delivered once
     assert refused.status_code == 422
+
+
+async def test_the_same_message_id_from_two_browsers_gets_two_answers(service: Service) -> None:
+    async with running_app(service) as app:
+        answers = [
+            await app.client.post(
+                "/api/chat", json={"user_id": user, "message_id": "1", "text": "halo"}
+            )
+            for user in ("w-first-browser", "w-other-browser")
+        ]
+    assert all(answer.json()["replies"] for answer in answers)
+
+
+async def test_a_retry_on_another_worker_gets_the_same_answer(service: Service) -> None:
+    body = {"user_id": USER, "message_id": "m-worker", "text": "halo"}
+    async with running_app(service) as first, running_app(service) as second:
+        answer = await first.client.post("/api/chat", json=body)
+        retry = await second.client.post("/api/chat", json=body)
+    assert answer.json()["replies"]
+    assert retry.json() == answer.json()
+
+
+async def test_one_address_cannot_mint_unlimited_browser_ids(service: Service) -> None:
+    async with running_app(service, web_new_ids_per_address=3) as app:
+        statuses = [
+            (
+                await app.client.post(
+                    "/api/chat",
+                    json={"user_id": f"w-minted-{n:04d}", "message_id": "1", "text": "halo"},
+                )
+            ).status_code
+            for n in range(5)
+        ]
+        known = await app.client.post(
+            "/api/chat", json={"user_id": "w-minted-0000", "message_id": "2", "text": "halo"}
+        )
+        danger = await app.client.post(
+            "/api/chat",
+            json={"user_id": "w-minted-0009", "message_id": "1", "text": "tolong saya dikurung"},
+        )
+    assert statuses == [200, 200, 200, 429, 429]
+    assert known.status_code == 200  # an id already seen keeps working
+    assert danger.status_code == 200
+    assert "110" in danger.text
+
+
+async def test_one_address_is_rate_limited_across_browser_ids(service: Service) -> None:
+    async with running_app(service, web_rate_limit_per_address=4) as app:
+        statuses = [
+            (
+                await app.client.post(
+                    "/api/chat",
+                    json={"user_id": f"w-rate-{n % 2:04d}", "message_id": str(n), "text": "halo"},
+                )
+            ).status_code
+            for n in range(6)
+        ]
+    assert statuses == [200, 200, 200, 200, 429, 429]
