@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -91,6 +92,9 @@ class ProcessedMessageRow(Base):
     processed_at: Mapped[datetime] = mapped_column(index=True)
 
 
+UNFINISHED_MESSAGES = text("kind = 'message' AND status IN ('pending', 'sending', 'held')")
+
+
 class OutboxRow(Base):
     """A message queued for a platform, written in the same transaction as the turn.
 
@@ -101,6 +105,14 @@ class OutboxRow(Base):
     __table_args__ = (
         Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_outbox_channel_channel_user_id_id", "channel", "channel_user_id", "id"),
+        Index(
+            "ix_outbox_unfinished_messages",
+            "channel",
+            "channel_user_id",
+            "id",
+            postgresql_where=UNFINISHED_MESSAGES,
+            sqlite_where=UNFINISHED_MESSAGES,
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -156,3 +168,28 @@ class WebReplyRow(Base):
     owner: Mapped[str] = mapped_column(String(64), index=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SchedulerRunRow(Base):
+    """When a periodic job (follow-up, purge) is next due, shared by every process.
+
+    A process runs the job only if it moves due_at forward itself, in one conditional
+    UPDATE, so each interval's run happens once across all processes.
+    """
+
+    __tablename__ = "scheduler_runs"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    due_at: Mapped[datetime]
+    holder: Mapped[str | None] = mapped_column(String(64))
+
+
+class RateWindowRow(Base):
+    """Messages counted in the current minute for one sender (a hashed key), for every worker."""
+
+    __tablename__ = "rate_windows"
+    __table_args__ = (Index("ix_rate_windows_window_start", "window_start"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime]
+    count: Mapped[int] = mapped_column(Integer)

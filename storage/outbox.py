@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    delete,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -47,6 +57,26 @@ def outbound_from_json(body: dict[str, Any]) -> Outbound:
         urgent=bool(body.get("urgent", False)),
         forget_after_send=bool(body.get(FORGET_KEY, False)),
     )
+
+
+def unfinished_message(table: Any) -> list[ColumnElement[bool]]:
+    """Return the conditions of an unfinished message, as literals.
+
+    Literals, not bound parameters: PostgreSQL uses the partial index
+    ix_outbox_unfinished_messages only when it can prove its predicate at planning time.
+    """
+    return [
+        table.kind == literal_column(f"'{MESSAGE}'"),
+        table.status.in_([literal_column(f"'{status}'") for status in (PENDING, SENDING, HELD)]),
+    ]
+
+
+def held_message(table: Any) -> list[ColumnElement[bool]]:
+    """Return the conditions of a held message, as literals (see unfinished_message)."""
+    return [
+        table.kind == literal_column(f"'{MESSAGE}'"),
+        table.status == literal_column(f"'{HELD}'"),
+    ]
 
 
 def new_outbox_row(message: Outbound, recipient: Recipient, at: datetime) -> OutboxRow:
@@ -121,8 +151,7 @@ class SqlOutbox:
             earlier.channel == OutboxRow.channel,
             earlier.channel_user_id == OutboxRow.channel_user_id,
             earlier.id < OutboxRow.id,
-            earlier.kind == MESSAGE,
-            earlier.status.in_((PENDING, SENDING, HELD)),
+            *unfinished_message(earlier),
         )
         query = (
             select(OutboxRow)
@@ -400,7 +429,7 @@ async def release_held(session: AsyncSession, channel: str, user_id: str, at: da
         .where(
             OutboxRow.channel == channel,
             OutboxRow.channel_user_id == user_id,
-            OutboxRow.status == HELD,
+            *held_message(OutboxRow),
         )
         .values(status=PENDING, next_attempt_at=at)
     )

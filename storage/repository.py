@@ -9,23 +9,43 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, exists, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.inquiries import Inquiry
 from bot.messages import Outbound, Recipient
 from bot.ports import Contact, Conversation, StorageUnavailable
 from storage.erasure import erase_contact_data
 from storage.errors import is_transient
 from storage.inquiries import SqlInquiryStore
 from storage.inquiry_models import InquiryRow
-from storage.models import ContactRow, ConversationRow, MessageRow, ProcessedMessageRow
-from storage.outbox import new_outbox_row, release_held
+from storage.models import (
+    ContactRow,
+    ConversationRow,
+    MessageRow,
+    OutboxRow,
+    ProcessedMessageRow,
+)
+from storage.outbox import held_message, new_outbox_row, release_held
 
 
 def inbound_key(channel: str, message_id: str) -> str:
     """Return the stored key of an inbound id (hashed: WhatsApp ids embed phone numbers)."""
     return hashlib.sha256(f"{channel}\x00{message_id}".encode()).hexdigest()
+
+
+# What a queued message stores; the rest of the outbox row is filled by the sender.
+OUTBOX_COLUMNS = (
+    "channel",
+    "channel_user_id",
+    "kind",
+    "body",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "created_at",
+)
 
 
 def _contact(row: ContactRow) -> Contact:
@@ -47,31 +67,61 @@ class SqlUnitOfWork(SqlInquiryStore):
     def __init__(self, session: AsyncSession, clock: Callable[[], datetime]) -> None:
         self.session = session
         self._clock = clock
+        # Rows loaded once per turn and kept referenced (the identity map holds them weakly),
+        # so saving the conversation needs no second read.
+        self._contacts: dict[int, ContactRow] = {}
+        self._conversations: dict[int, ConversationRow | None] = {}
+        # Contacts known to have no claimed inquiry: the handover query is skipped for them.
+        self._nothing_claimed: set[int] = set()
+        # The turn's log lines and queued messages, written together at commit: one
+        # multi-row INSERT each instead of one round trip per row.
+        self._messages: list[dict[str, Any]] = []
+        self._outbox: list[dict[str, Any]] = []
 
     async def claim_inbound(self, channel: str, message_id: str) -> bool:
-        """Record an inbound id; False when it was already processed."""
-        key = inbound_key(channel, message_id)
-        if await self.session.get(ProcessedMessageRow, key) is not None:
-            return False
-        self.session.add(ProcessedMessageRow(key=key, processed_at=self._clock()))
-        try:
-            await self.session.flush()
-        except IntegrityError:
-            # A concurrent worker claimed the same id between our read and our insert.
-            # This is the first write of the unit of work, so nothing else is lost.
-            await self.session.rollback()
-            return False
-        return True
+        """Record an inbound id in one statement; False when it was already processed.
+
+        INSERT ... ON CONFLICT DO NOTHING RETURNING answers a concurrent worker's claim of
+        the same id too, without an error that would end the transaction.
+        """
+        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+        claimed = await self.session.scalar(
+            dialect.insert(ProcessedMessageRow)
+            .values(key=inbound_key(channel, message_id), processed_at=self._clock())
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(ProcessedMessageRow.key)
+        )
+        return claimed is not None
 
     async def contact_for(self, channel: str, user_id: str, default_locale: str) -> Contact:
-        """Return the contact for a channel user, creating it on first contact."""
+        """Return the contact for a channel user, creating it on first contact.
+
+        One query reads the contact, its conversation and whether anything of theirs is
+        held (a message waiting for WhatsApp's window, an inquiry an officer claimed), so
+        an ordinary turn runs neither the release nor the handover query.
+        """
         now = self._clock()
-        row = await self.session.scalar(
-            select(ContactRow).where(
-                ContactRow.channel == channel, ContactRow.channel_user_id == user_id
-            )
+        held_messages = exists().where(
+            OutboxRow.channel == channel,
+            OutboxRow.channel_user_id == user_id,
+            *held_message(OutboxRow),
         )
-        if row is None:
+        claimed_inquiry = exists().where(
+            InquiryRow.contact_id == ContactRow.id, InquiryRow.status == "claimed"
+        )
+        found = (
+            await self.session.execute(
+                select(
+                    ContactRow,
+                    ConversationRow,
+                    held_messages.label("held"),
+                    claimed_inquiry.label("claimed"),
+                )
+                .outerjoin(ConversationRow, ConversationRow.contact_id == ContactRow.id)
+                .where(and_(ContactRow.channel == channel, ContactRow.channel_user_id == user_id))
+            )
+        ).first()
+        if found is None:
             row = ContactRow(
                 channel=channel,
                 channel_user_id=user_id,
@@ -81,32 +131,53 @@ class SqlUnitOfWork(SqlInquiryStore):
                 last_seen_at=now,
             )
             self.session.add(row)
-            await self.session.flush()
-        else:
-            row.last_seen_at = now
-            row.active = True
+            await self.session.flush()  # the new contact's id is needed at once
+            self._contacts[row.id] = row
+            self._conversations[row.id] = None
+            self._nothing_claimed.add(row.id)
+            return _contact(row)
+        row, conversation, held, claimed = found
+        row.last_seen_at = now
+        row.active = True
+        self._contacts[row.id] = row
+        self._conversations[row.id] = conversation
+        if not claimed:
+            self._nothing_claimed.add(row.id)
+        if held:
             # The user wrote, so WhatsApp's service window is open again: deliver what waited.
             await release_held(self.session, channel, user_id, now)
         return _contact(row)
 
+    async def _conversation_row(self, contact_id: int) -> ConversationRow | None:
+        """Return the contact's conversation row, read at most once per unit of work."""
+        if contact_id not in self._conversations:
+            self._conversations[contact_id] = await self.session.get(ConversationRow, contact_id)
+        return self._conversations[contact_id]
+
     async def load_conversation(self, contact_id: int) -> Conversation:
         """Return the stored dialog state of a contact (empty when none)."""
-        row = await self.session.get(ConversationRow, contact_id)
+        row = await self._conversation_row(contact_id)
         if row is None:
             return Conversation()
         return Conversation(state=row.state, slots=dict(row.slots or {}), updated_at=row.updated_at)
 
     async def save_conversation(self, contact_id: int, conversation: Conversation) -> None:
-        """Store the dialog state of a contact."""
-        row = await self.session.get(ConversationRow, contact_id)
+        """Store the dialog state of a contact; written with the commit's single flush."""
+        row = await self._conversation_row(contact_id)
         now = self._clock()
         if row is None:
             row = ConversationRow(contact_id=contact_id, updated_at=now)
             self.session.add(row)
+            self._conversations[contact_id] = row
         row.state = conversation.state
         row.slots = dict(conversation.slots)
         row.updated_at = now
-        await self.session.flush()
+
+    async def held_inquiry(self, contact_id: int, since: datetime) -> Inquiry | None:
+        """Return the contact's claimed inquiry whose officer wrote since the given time."""
+        if contact_id in self._nothing_claimed:
+            return None
+        return await super().held_inquiry(contact_id, since)
 
     async def log_message(
         self,
@@ -117,23 +188,22 @@ class SqlUnitOfWork(SqlInquiryStore):
         topic: str | None,
         at: datetime,
     ) -> None:
-        """Record one message of the turn."""
-        self.session.add(
-            MessageRow(
-                contact_id=contact_id,
-                direction=direction,
-                text=text,
-                handler=handler,
-                topic=topic,
-                created_at=at,
-            )
+        """Record one message of the turn (written at commit)."""
+        self._messages.append(
+            {
+                "contact_id": contact_id,
+                "direction": direction,
+                "text": text,
+                "handler": handler,
+                "topic": topic,
+                "created_at": at,
+            }
         )
-        await self.session.flush()
 
     async def enqueue(self, message: Outbound, recipient: Recipient, at: datetime) -> None:
         """Queue a reply for delivery, committed together with the turn."""
-        self.session.add(new_outbox_row(message, recipient, at))
-        await self.session.flush()
+        row = new_outbox_row(message, recipient, at)
+        self._outbox.append({column: getattr(row, column) for column in OUTBOX_COLUMNS})
 
     async def set_locale(self, contact_id: int, locale: str) -> None:
         """Remember the contact's language."""
@@ -149,6 +219,7 @@ class SqlUnitOfWork(SqlInquiryStore):
 
     async def personal_data(self, contact_id: int) -> dict[str, Any]:
         """Return everything stored about the contact."""
+        await self.write_buffered()
         row = await self.session.get_one(ContactRow, contact_id)
         count = len(
             (
@@ -190,10 +261,21 @@ class SqlUnitOfWork(SqlInquiryStore):
         The turn's own goodbye is queued after this, so it still goes out (and is deleted
         once sent).
         """
+        await self.write_buffered()
         await erase_contact_data(self.session, contact_id, self._clock())
 
+    async def write_buffered(self) -> None:
+        """Write the buffered log lines and queued messages (before anything reads them)."""
+        if self._messages:
+            await self.session.execute(insert(MessageRow.__table__), self._messages)
+            self._messages = []
+        if self._outbox:
+            await self.session.execute(insert(OutboxRow.__table__), self._outbox)
+            self._outbox = []
+
     async def commit(self) -> None:
-        """Commit the transaction."""
+        """Write what is buffered and commit the transaction."""
+        await self.write_buffered()
         await self.session.commit()
 
     async def rollback(self) -> None:

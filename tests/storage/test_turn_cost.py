@@ -1,0 +1,140 @@
+"""What an ordinary turn costs the database: round trips and flushes, pinned on every backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
+
+from bot.composition import Service
+from bot.messages import Channel, Outbound, Recipient
+from storage.models import OutboxRow
+from storage.outbox import HELD
+from tests.helpers import FakeClock, make_inbound
+
+MAX_ROUND_TRIPS = 8
+WHATSAPP_USER = "628111000001"
+
+
+@dataclass
+class Counter:
+    """Statements, transaction edges and ORM flushes seen while counting."""
+
+    statements: list[str] = field(default_factory=list)
+    edges: int = 0
+    flushes: int = 0
+
+    @property
+    def round_trips(self) -> int:
+        """Return every statement plus BEGIN and COMMIT: each is one trip to the server."""
+        return len(self.statements) + self.edges
+
+
+@contextmanager
+def counting(service: Service) -> Iterator[Counter]:
+    """Count what the service's engine sends while the block runs."""
+    counter = Counter()
+    engine = service.database.sync_engine
+
+    def statement(_conn, _cursor, sql, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        counter.statements.append(sql.split("\n")[0][:90])
+
+    def edge(_conn) -> None:  # type: ignore[no-untyped-def]
+        counter.edges += 1
+
+    def flushed(_session, _context) -> None:  # type: ignore[no-untyped-def]
+        counter.flushes += 1
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "begin", edge)
+    event.listen(engine, "commit", edge)
+    event.listen(Session, "after_flush", flushed)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "begin", edge)
+        event.remove(engine, "commit", edge)
+        event.remove(Session, "after_flush", flushed)
+
+
+async def _ordinary_turn(service: Service, clock: FakeClock, question: str) -> Counter:
+    """Run a knowledge question from a returning WhatsApp user and count its cost."""
+    clock.advance(seconds=30)
+    with counting(service) as counter:
+        turn = await service.engine.handle_turn(
+            make_inbound(question, channel=Channel.WHATSAPP, user_id=WHATSAPP_USER)
+        )
+    assert turn.handler == "answer"
+    return counter
+
+
+async def test_ordinary_turn_takes_one_flush_and_at_most_eight_round_trips(
+    service: Service, clock: FakeClock
+) -> None:
+    await service.engine.handle_turn(
+        make_inbound("halo", channel=Channel.WHATSAPP, user_id=WHATSAPP_USER)
+    )
+    for question in ("apa syarat kerja ke malaysia?", "berapa biaya penempatan ke taiwan?"):
+        counter = await _ordinary_turn(service, clock, question)
+        assert counter.flushes == 1, counter.statements
+        assert counter.round_trips <= MAX_ROUND_TRIPS, counter.statements
+        # The conversation is read once (with the contact), the handover and release
+        # queries are skipped: nothing of this user is held.
+        assert not any(sql.startswith("SELECT conversations") for sql in counter.statements)
+        assert not any("inquiries" in sql.split("FROM")[0] for sql in counter.statements)
+        assert not any(sql.startswith("UPDATE outbox") for sql in counter.statements)
+
+
+async def test_duplicate_inbound_costs_one_statement_and_changes_nothing(
+    service: Service, clock: FakeClock
+) -> None:
+    inbound = make_inbound("halo", channel=Channel.WHATSAPP, user_id=WHATSAPP_USER)
+    await service.engine.handle_turn(inbound)
+    with counting(service) as counter:
+        turn = await service.engine.handle_turn(inbound)
+    assert turn.duplicate
+    assert [sql.split(" ")[0] for sql in counter.statements] == ["INSERT"]
+
+
+async def test_held_message_is_released_when_the_user_writes(
+    service: Service, clock: FakeClock
+) -> None:
+    await service.engine.handle_turn(
+        make_inbound("halo", channel=Channel.WHATSAPP, user_id=WHATSAPP_USER)
+    )
+    await service.outbox.enqueue(Outbound("jawaban petugas"), Recipient("whatsapp", WHATSAPP_USER))
+    async with service.storage.unit_of_work() as uow:
+        await uow.session.execute(
+            OutboxRow.__table__.update()
+            .where(OutboxRow.body["text"].as_string() == "jawaban petugas")
+            .values(status=HELD)
+        )
+        await uow.commit()
+    counter = await _ordinary_turn(service, clock, "apa syarat kerja ke malaysia?")
+    assert any(sql.startswith("UPDATE outbox") for sql in counter.statements)
+    async with service.storage.unit_of_work() as uow:
+        statuses = (await uow.session.scalars(select(OutboxRow.status))).all()
+    assert HELD not in statuses
+
+
+async def test_sender_claim_uses_the_partial_index_on_postgresql(service: Service) -> None:
+    if service.database.dialect.name != "postgresql":
+        return  # the planner check is PostgreSQL's; SQLite has the same index
+    async with service.database.connect() as connection:
+        await connection.execute(text("SET enable_seqscan = off"))
+        plan = "\n".join(
+            (
+                await connection.execute(
+                    text(
+                        "EXPLAIN SELECT 1 FROM outbox o WHERE o.channel = 'whatsapp' "
+                        "AND o.channel_user_id = 'x' AND o.id < 100 AND o.kind = 'message' "
+                        "AND o.status IN ('pending', 'sending', 'held')"
+                    )
+                )
+            ).scalars()
+        )
+    assert "ix_outbox_unfinished_messages" in plan
