@@ -32,6 +32,19 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the web service (web chat, webhooks, dashboard)")
     serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default 8080)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (more than 1 needs PostgreSQL)"
+    )
+    serve.add_argument(
+        "--no-sender",
+        dest="sender",
+        action="store_false",
+        help="deliver nothing here: a separate `migrasi-aman sender` does it",
+    )
+
+    commands.add_parser(
+        "sender", help="deliver queued replies and run the periodic jobs (no web service)"
+    )
 
     commands.add_parser("migrate", help="upgrade the database to the newest migration")
 
@@ -220,7 +233,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from bot.web.app import serve
 
-        serve(Settings(), host=args.host, port=args.port)
+        if args.workers < 1:
+            print("--workers must be at least 1", file=sys.stderr)
+            return 2
+        serve(Settings(), host=args.host, port=args.port, workers=args.workers, sender=args.sender)
+        return 0
+    if args.command == "sender":
+        from bot.delivery import run_sender_process
+
+        asyncio.run(run_sender_process(Settings()))
         return 0
     if args.command == "village":
         return _village(args)

@@ -58,6 +58,15 @@ class Settings(BaseSettings):
     # OpenAPI pages (/docs, /redoc, /openapi.json); always on outside production.
     enable_docs: bool = False
     max_body_bytes: int = Field(default=256_000, ge=1024)
+    # Delivery: `serve` runs the outbox sender in-process unless a separate
+    # `migrasi-aman sender` does it (`serve --no-sender` sets this to false).
+    run_sender: bool = True
+    sender_concurrency: int = Field(default=16, ge=1, le=256)
+    sender_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    # Sends per second per sender process; the platforms' documented defaults are
+    # 80 messages/s per WhatsApp business number and about 30/s per Telegram bot.
+    whatsapp_sends_per_second: float = Field(default=80.0, gt=0)
+    telegram_sends_per_second: float = Field(default=30.0, gt=0)
 
     @field_validator("log_level")
     @classmethod

@@ -19,6 +19,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -94,6 +95,14 @@ def new_outbox_row(message: Outbound, recipient: Recipient, at: datetime) -> Out
 
 
 @dataclass(frozen=True, slots=True)
+class ContactStatus:
+    """What the sender needs to know about a recipient."""
+
+    active: bool
+    last_inbound_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxItem:
     """A claimed outbox row, ready to be rendered and sent."""
 
@@ -105,6 +114,8 @@ class OutboxItem:
     created_at: datetime | None = None
     # Parts of a multi-part message the platform accepted already.
     parts_sent: int = 0
+    # The recipient as a contact, read with the claim; None when unknown (an officer).
+    contact: ContactStatus | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,14 +126,6 @@ class OutboxHealth:
     held: int
     failed: int
     oldest_pending_seconds: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class ContactStatus:
-    """What the sender needs to know about a recipient."""
-
-    active: bool
-    last_inbound_at: datetime | None
 
 
 class SqlOutbox:
@@ -139,11 +142,14 @@ class SqlOutbox:
             session.add(new_outbox_row(message, recipient, self.clock()))
 
     async def claim(
-        self, channels: Collection[str], limit: int = 20, lease: timedelta = timedelta(minutes=2)
+        self, channels: Collection[str], limit: int = 50, lease: timedelta = timedelta(minutes=2)
     ) -> list[OutboxItem]:
         """Lease due rows, oldest first, never a message behind an unfinished one to the same user.
 
-        A crashed worker's lease runs out and the row is claimed again, so a restart resumes.
+        One statement reads the rows with their recipient's status (active, last inbound),
+        so sending needs no further read. On PostgreSQL, FOR UPDATE SKIP LOCKED lets several
+        senders claim side by side without ever taking the same row. A crashed sender's
+        lease runs out and the row is claimed again, so a restart resumes.
         """
         now = self.clock()
         earlier = aliased(OutboxRow)
@@ -154,7 +160,14 @@ class SqlOutbox:
             *unfinished_message(earlier),
         )
         query = (
-            select(OutboxRow)
+            select(OutboxRow, ContactRow.active, ContactRow.last_seen_at)
+            .outerjoin(
+                ContactRow,
+                and_(
+                    ContactRow.channel == OutboxRow.channel,
+                    ContactRow.channel_user_id == OutboxRow.channel_user_id,
+                ),
+            )
             .where(
                 OutboxRow.channel.in_(list(channels)),
                 OutboxRow.status.in_((PENDING, SENDING)),
@@ -166,24 +179,31 @@ class SqlOutbox:
         )
         async with self.sessions.begin() as session:
             if session.bind.dialect.name == "postgresql":
-                # Several workers share the outbox: each skips the rows another one holds.
+                # Several senders share the outbox: each skips the rows another one holds.
                 query = query.with_for_update(skip_locked=True, of=OutboxRow)
-            rows = (await session.scalars(query)).all()
-            for row in rows:
-                row.status = SENDING
-                row.attempts += 1
-                row.next_attempt_at = now + lease
+            found = (await session.execute(query)).all()
+            if not found:
+                return []
+            await session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_([row.id for row, _, _ in found]))
+                .values(
+                    status=SENDING, attempts=OutboxRow.attempts + 1, next_attempt_at=now + lease
+                )
+                .execution_options(synchronize_session=False)
+            )
             return [
                 OutboxItem(
                     row.id,
                     Recipient(row.channel, row.channel_user_id),
                     row.kind,
                     outbound_from_json(row.body),
-                    row.attempts,
+                    row.attempts + 1,
                     row.created_at,
                     row.parts_sent or 0,
+                    None if active is None else ContactStatus(active, last_seen),
                 )
-                for row in rows
+                for row, active, last_seen in found
             ]
 
     async def record_part(self, outbox_id: int, parts_sent: int, platform_ids: list[str]) -> None:
@@ -204,32 +224,46 @@ class SqlOutbox:
         """Record that the platform accepted the whole message, with its ids."""
         now = self.clock()
         async with self.sessions.begin() as session:
-            row = await session.get_one(OutboxRow, outbox_id)
-            row.status, row.sent_at, row.last_error = SENT, now, None
-            if platform_ids:
-                row.platform_message_id = platform_ids[-1]
-            await self._receipts(session, outbox_id, platform_ids, now)
-            if row.body.get(FORGET_KEY):
-                # The goodbye after an erasure: once out, nothing of it is kept.
-                await session.execute(
-                    delete(OutboxReceiptRow).where(OutboxReceiptRow.outbox_id == outbox_id)
+            body = await session.scalar(
+                update(OutboxRow)
+                .where(OutboxRow.id == outbox_id)
+                .values(
+                    status=SENT,
+                    sent_at=now,
+                    last_error=None,
+                    **({"platform_message_id": platform_ids[-1]} if platform_ids else {}),
                 )
-                await session.delete(row)
+                .returning(OutboxRow.body)
+            )
+            if body is not None and body.get(FORGET_KEY):
+                # The goodbye after an erasure: once out, nothing of it is kept.
+                await session.execute(delete(OutboxRow).where(OutboxRow.id == outbox_id))
+                return
+            await self._receipts(session, outbox_id, platform_ids, now)
 
     @staticmethod
     async def _receipts(
         session: AsyncSession, outbox_id: int, platform_ids: list[str], now: datetime
     ) -> None:
-        """Store one receipt per platform id (idempotent)."""
-        for platform_id in platform_ids:
-            await session.merge(
-                OutboxReceiptRow(
-                    platform_message_id=platform_id,
-                    outbox_id=outbox_id,
-                    status="accepted",
-                    updated_at=now,
-                )
+        """Store one receipt per platform id, in one statement (idempotent)."""
+        if not platform_ids:
+            return
+        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+        await session.execute(
+            dialect.insert(OutboxReceiptRow)
+            .values(
+                [
+                    {
+                        "platform_message_id": platform_id,
+                        "outbox_id": outbox_id,
+                        "status": "accepted",
+                        "updated_at": now,
+                    }
+                    for platform_id in platform_ids
+                ]
             )
+            .on_conflict_do_nothing(index_elements=["platform_message_id"])
+        )
 
     async def alert_officers(self, outbox_id: int, notice: Callable[[str], str]) -> int:
         """Queue a notice to the officers concerned by a message that failed for good.

@@ -7,6 +7,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.engine import scrub_inbound
 from bot.i18n import Translator
@@ -42,6 +43,13 @@ def slow_down_message(translator: Translator) -> Outbound:
     )
 
 
+class SenderLimiter(Protocol):
+    """A per-sender limit: in this process's memory, or shared through the database."""
+
+    async def verdict(self, sender: str) -> str:
+        """Count one message and return "ok", "warn" (first over the limit) or "drop"."""
+
+
 class RateLimiter:
     """A per-sender sliding one-minute window, kept in this process's memory."""
 
@@ -53,6 +61,10 @@ class RateLimiter:
         self.max_senders = max_senders
         self._seen: dict[str, deque[datetime]] = {}
         self._warned: set[str] = set()
+
+    async def verdict(self, sender: str) -> str:
+        """Return the verdict of check(); the interface the gateway shares with SqlRateLimiter."""
+        return self.check(sender)
 
     def check(self, sender: str) -> str:
         """Return "ok", "warn" (first message over the limit) or "drop" (warned already)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.channels.common import RateLimiter, cap_inbound, hashed, slow_down_message
+from bot.channels.common import SenderLimiter, cap_inbound, hashed, slow_down_message
 from bot.engine import Engine
 from bot.i18n import Translator
 from bot.messages import Inbound, Outbound
@@ -23,7 +23,7 @@ class ChannelGateway:
         engine: Engine,
         outbox: SqlOutbox,
         translator: Translator,
-        limiter: RateLimiter,
+        limiter: SenderLimiter,
         max_input_chars: int,
         wake_sender: Callable[[], None] = lambda: None,
     ) -> None:
@@ -41,7 +41,7 @@ class ChannelGateway:
     async def receive(self, inbound: Inbound) -> list[Outbound]:
         """Run one inbound through the engine and return its replies (already queued if outbox)."""
         inbound = cap_inbound(inbound, self.max_input_chars)
-        verdict = self.limiter.check(f"{inbound.channel}:{inbound.user_id}")
+        verdict = await self.limiter.verdict(f"{inbound.channel}:{inbound.user_id}")
         # Someone in danger is never told to slow down: the urgent message goes through.
         if verdict != "ok" and not assess(inbound.text).urgent:
             log.info(

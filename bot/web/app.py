@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 import uvicorn
@@ -17,20 +18,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from bot.channels.common import RateLimiter
 from bot.channels.gateway import ChannelGateway
 from bot.channels.sender import OutboxSender, Transport
 from bot.channels.telegram import TelegramChannel, TelegramSender
 from bot.channels.web import AddressGuard, WebChat
 from bot.channels.whatsapp import WhatsAppChannel
-from bot.channels.whatsapp_api import WhatsAppSender
 from bot.composition import Service, build_service
 from bot.config import Settings, configure_logging
-from bot.followup import follow_up
+from bot.delivery import outbox_sender, run_jobs_forever, secret_value, whatsapp_sender
 from bot.web.dashboard import dashboard
 from bot.web.limits import BodySizeLimit, SecurityHeaders
 from bot.web.routes import STATIC_DIR, router
-from storage.retention import purge_expired
+from storage.rate_windows import SqlRateLimiter
 from storage.web_replies import SqlWebReplies
 
 log = logging.getLogger(__name__)
@@ -53,36 +52,11 @@ class Runtime:
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
-def _secret(value: object) -> str | None:
-    """Return the plain value of an optional SecretStr."""
-    getter = getattr(value, "get_secret_value", None)
-    return getter() if getter is not None else None
-
-
-def _whatsapp(
-    settings: Settings, service: Service, transport: httpx.AsyncBaseTransport | None
-) -> WhatsAppSender | None:
-    """Build the WhatsApp sender when its credentials are configured."""
-    token = _secret(settings.whatsapp_access_token)
-    if not token or not settings.whatsapp_phone_number_id:
-        return None
-    return WhatsAppSender(
-        settings.whatsapp_api_base,
-        settings.whatsapp_phone_number_id,
-        token,
-        service.translator,
-        settings.whatsapp_reopen_template,
-        settings.whatsapp_template_language,
-        shorten=service.outbox.shorten_payload,
-        transport=transport,
-    )
-
-
 async def _telegram(
     settings: Settings, service: Service, gateway: ChannelGateway
 ) -> TelegramChannel | None:
     """Start Telegram (webhook or polling) when a token is configured; log and go on if it fails."""
-    token = _secret(settings.telegram_token)
+    token = secret_value(settings.telegram_token)
     if not token:
         return None
     channel = TelegramChannel(
@@ -91,7 +65,7 @@ async def _telegram(
         gateway,
         service.outbox,
         webhook_url=settings.telegram_webhook_url,
-        webhook_secret=_secret(settings.telegram_webhook_secret),
+        webhook_secret=secret_value(settings.telegram_webhook_secret),
     )
     if settings.telegram_webhook_url and settings.telegram_webhook_secret is None:
         log.warning("Telegram webhook without MIGRASI_TELEGRAM_WEBHOOK_SECRET: anyone can post")
@@ -115,8 +89,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = await build(settings)
-        sender = OutboxSender(service.outbox, [], translator=service.translator)
-        limiter = RateLimiter(settings.rate_limit_per_minute, service.storage.clock)
+        sender = outbox_sender(settings, service)
+        # Counted in the database, so every worker enforces the same per-sender limit.
+        limiter = SqlRateLimiter(
+            service.database, settings.rate_limit_per_minute, service.storage.clock
+        )
         gateway = ChannelGateway(
             service.engine,
             service.outbox,
@@ -135,21 +112,20 @@ def create_app(
         transports: list[Transport] = []
         if settings.whatsapp_app_secret is not None:
             runtime.whatsapp = WhatsAppChannel(gateway, service.outbox)
-        whatsapp_sender = _whatsapp(settings, service, whatsapp_transport)
-        if whatsapp_sender is not None:
-            transports.append(whatsapp_sender)
-            runtime.closers.append(whatsapp_sender.close)
+        whatsapp = whatsapp_sender(settings, service, whatsapp_transport)
+        if whatsapp is not None:
+            transports.append(whatsapp)
+            runtime.closers.append(whatsapp.close)
         runtime.telegram = await _telegram(settings, service, gateway)
         if runtime.telegram is not None:
             transports.append(TelegramSender(runtime.telegram.bot, service.outbox))
             runtime.closers.append(runtime.telegram.stop)
         sender.transports = {transport.channel: transport for transport in transports}
-        if run_sender:
+        if run_sender and settings.run_sender:
+            # The single-machine default: this process delivers and runs the jobs too.
             sender.start()
-            followups = asyncio.create_task(
-                _follow_up_forever(service, sender.wake), name="inquiry-follow-up"
-            )
-            runtime.closers.append(lambda: _cancel(followups))
+            jobs = asyncio.create_task(run_jobs_forever(service, sender.wake), name="jobs")
+            runtime.closers.append(lambda: _cancel(jobs))
         app.state.runtime = runtime
         try:
             yield
@@ -200,29 +176,6 @@ async def _invalid_request(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=422)
 
 
-FOLLOW_UP_EVERY_SECONDS = 60.0
-
-
-PURGE_EVERY = timedelta(days=1)
-
-
-async def _follow_up_forever(service: Service, wake: Callable[[], None]) -> None:
-    """Remind and escalate unclaimed inquiries every minute, and purge expired data daily."""
-    last_purge: datetime | None = None
-    while True:
-        now = service.storage.clock()
-        try:
-            result = await follow_up(service.storage, now, service.translator)
-            if result.reminded or result.escalated:
-                wake()  # notices were queued: deliver them now
-            if last_purge is None or now - last_purge >= PURGE_EVERY:
-                await purge_expired(service.storage, now, service.settings.retention_days)
-                last_purge = now
-        except Exception:
-            log.exception("follow-up round failed")
-        await asyncio.sleep(FOLLOW_UP_EVERY_SECONDS)
-
-
 async def _cancel(task: asyncio.Task[None]) -> None:
     """Cancel a background task and wait for it."""
     task.cancel()
@@ -230,17 +183,44 @@ async def _cancel(task: asyncio.Task[None]) -> None:
         await task
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
-    """Run the web service with uvicorn until interrupted (blocking)."""
+def app_from_environment() -> FastAPI:
+    """Build the app from MIGRASI_* variables: the factory each uvicorn worker calls."""
+    settings = Settings()
     configure_logging(settings.log_level)
-    config = uvicorn.Config(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level.lower(),
-        proxy_headers=True,
+    return create_app(settings)
+
+
+def serve(
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    workers: int = 1,
+    sender: bool = True,
+) -> None:
+    """Run the web service with uvicorn until interrupted (blocking).
+
+    Each worker process builds its own app through app_from_environment, so settings
+    reach the workers through the environment, as they reach this process.
+    """
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        raise SystemExit(
+            "serve --workers needs PostgreSQL (MIGRASI_DATABASE_URL=postgresql://...): "
+            "SQLite takes one writer at a time, so extra workers only wait for it."
+        )
+    configure_logging(settings.log_level)
+    options: dict[str, Any] = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": settings.log_level.lower(),
+        "proxy_headers": True,
         # Access lines would print query strings: the web chat's browser id and Meta's
         # verify token. The app logs what it needs, with ids hashed.
-        access_log=False,
-    )
-    uvicorn.Server(config).run()
+        "access_log": False,
+    }
+    if workers == 1:
+        settings = settings.model_copy(update={"run_sender": settings.run_sender and sender})
+        uvicorn.Server(uvicorn.Config(create_app(settings), **options)).run()
+        return
+    if not sender:
+        os.environ["MIGRASI_RUN_SENDER"] = "false"  # read by every worker's Settings()
+    uvicorn.run("bot.web.app:app_from_environment", factory=True, workers=workers, **options)
