@@ -159,15 +159,8 @@ class SqlOutbox:
             earlier.id < OutboxRow.id,
             *unfinished_message(earlier),
         )
-        query = (
-            select(OutboxRow, ContactRow.active, ContactRow.last_seen_at)
-            .outerjoin(
-                ContactRow,
-                and_(
-                    ContactRow.channel == OutboxRow.channel,
-                    ContactRow.channel_user_id == OutboxRow.channel_user_id,
-                ),
-            )
+        due = (
+            select(OutboxRow.id)
             .where(
                 OutboxRow.channel.in_(list(channels)),
                 OutboxRow.status.in_((PENDING, SENDING)),
@@ -180,25 +173,45 @@ class SqlOutbox:
         async with self.sessions.begin() as session:
             if session.bind.dialect.name == "postgresql":
                 # Several senders share the outbox: each skips the rows another one holds.
-                query = query.with_for_update(skip_locked=True, of=OutboxRow)
-            found = (await session.execute(query)).all()
-            if not found:
-                return []
-            await session.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id.in_([row.id for row, _, _ in found]))
-                .values(
-                    status=SENDING, attempts=OutboxRow.attempts + 1, next_attempt_at=now + lease
+                due = due.with_for_update(skip_locked=True, of=OutboxRow)
+            # The lease is taken by the first statement, a write: on SQLite it holds the
+            # database's write lock from the start, so two senders never read the same rows.
+            ids = (
+                await session.scalars(
+                    update(OutboxRow)
+                    .where(OutboxRow.id.in_(due.scalar_subquery()))
+                    .values(
+                        status=SENDING,
+                        attempts=OutboxRow.attempts + 1,
+                        next_attempt_at=now + lease,
+                    )
+                    .returning(OutboxRow.id)
+                    .execution_options(synchronize_session=False)
                 )
-                .execution_options(synchronize_session=False)
-            )
+            ).all()
+            if not ids:
+                return []
+            found = (
+                await session.execute(
+                    select(OutboxRow, ContactRow.active, ContactRow.last_seen_at)
+                    .outerjoin(
+                        ContactRow,
+                        and_(
+                            ContactRow.channel == OutboxRow.channel,
+                            ContactRow.channel_user_id == OutboxRow.channel_user_id,
+                        ),
+                    )
+                    .where(OutboxRow.id.in_(ids))
+                    .order_by(OutboxRow.id)
+                )
+            ).all()
             return [
                 OutboxItem(
                     row.id,
                     Recipient(row.channel, row.channel_user_id),
                     row.kind,
                     outbound_from_json(row.body),
-                    row.attempts + 1,
+                    row.attempts,
                     row.created_at,
                     row.parts_sent or 0,
                     None if active is None else ContactStatus(active, last_seen),

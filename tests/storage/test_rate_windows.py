@@ -1,0 +1,28 @@
+"""The per-sender rate limit counted in the database: N workers enforce one limit."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.composition import Service
+from storage.database import create_engine
+from storage.rate_windows import SqlRateLimiter
+from tests.helpers import FakeClock
+
+
+async def test_two_workers_share_one_limit(service: Service, clock: FakeClock) -> None:
+    other = create_engine(service.settings.database_url)
+    workers = [
+        SqlRateLimiter(service.database, 3, clock),
+        SqlRateLimiter(other, 3, clock),
+    ]
+    try:
+        verdicts = [await workers[n % 2].verdict("whatsapp:62812") for n in range(6)]
+        assert verdicts == ["ok", "ok", "ok", "warn", "drop", "drop"]
+        assert await workers[0].verdict("whatsapp:62813") == "ok"  # per sender
+        clock.advance(minutes=1)
+        assert await workers[1].verdict("whatsapp:62812") == "ok"  # a new minute
+        clock.advance(hours=2)
+        assert await workers[0].forget_older_than(timedelta(hours=1)) == 2
+    finally:
+        await other.dispose()
