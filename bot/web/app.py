@@ -29,6 +29,7 @@ from bot.delivery import outbox_sender, run_jobs_forever, secret_value, whatsapp
 from bot.web.dashboard import dashboard
 from bot.web.limits import BodySizeLimit, SecurityHeaders
 from bot.web.routes import STATIC_DIR, router
+from storage.database import migrations_current
 from storage.rate_windows import SqlRateLimiter
 from storage.web_replies import SqlWebReplies
 
@@ -49,6 +50,8 @@ class Runtime:
     web_guard: AddressGuard
     whatsapp: WhatsAppChannel | None = None
     telegram: TelegramChannel | None = None
+    # Checked once at start; /healthz reports it without asking Alembic again.
+    migrations_current: bool = False
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
@@ -109,6 +112,7 @@ def create_app(
             service.storage.clock,
         )
         runtime = Runtime(settings, service, gateway, web, sender, guard)
+        runtime.migrations_current = await migrations_current(service.database)
         transports: list[Transport] = []
         if settings.whatsapp_app_secret is not None:
             runtime.whatsapp = WhatsAppChannel(gateway, service.outbox)

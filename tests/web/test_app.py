@@ -157,3 +157,13 @@ async def test_one_address_is_rate_limited_across_browser_ids(service: Service) 
             for n in range(6)
         ]
     assert statuses == [200, 200, 200, 200, 429, 429]
+
+
+async def test_health_check_runs_only_select_1_per_call(service: Service) -> None:
+    from tests.storage.test_turn_cost import counting
+
+    async with running_app(service) as app:
+        with counting(service) as counter:
+            for _ in range(3):
+                assert (await app.client.get("/healthz")).status_code == 200
+    assert counter.statements == ["SELECT 1"] * 3
