@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         serve(Settings(), host=args.host, port=args.port, workers=args.workers, sender=args.sender)
         return 0
     if args.command == "sender":
-        from bot.delivery import run_sender_process
+        from bot.channels.delivery import run_sender_process
 
         asyncio.run(run_sender_process(Settings()))
         return 0

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from bot.composition import Service
 from bot.engine import Engine
 from bot.messages import Channel, Inbound, InboundKind, Outbound, numbered_text
 
@@ -68,3 +74,45 @@ async def verify_dialog(
             assert fragment.lower() in answer.lower(), (
                 f"after {said!r} expected {fragment!r} in:\n{answer}"
             )
+
+
+@dataclass
+class QueryCounter:
+    """Statements, transaction edges and ORM flushes seen while counting."""
+
+    statements: list[str] = field(default_factory=list)
+    edges: int = 0
+    flushes: int = 0
+
+    @property
+    def round_trips(self) -> int:
+        """Return every statement plus BEGIN and COMMIT: each is one trip to the server."""
+        return len(self.statements) + self.edges
+
+
+@contextmanager
+def counting(service: Service) -> Iterator[QueryCounter]:
+    """Count what the service's engine sends while the block runs."""
+    counter = QueryCounter()
+    engine = service.database.sync_engine
+
+    def statement(_conn, _cursor, sql, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        counter.statements.append(sql.split("\n")[0][:90])
+
+    def edge(_conn) -> None:  # type: ignore[no-untyped-def]
+        counter.edges += 1
+
+    def flushed(_session, _context) -> None:  # type: ignore[no-untyped-def]
+        counter.flushes += 1
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "begin", edge)
+    event.listen(engine, "commit", edge)
+    event.listen(Session, "after_flush", flushed)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "begin", edge)
+        event.remove(engine, "commit", edge)
+        event.remove(Session, "after_flush", flushed)

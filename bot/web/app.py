@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from bot.channels.delivery import outbox_sender, run_jobs_forever, secret_value, whatsapp_sender
 from bot.channels.gateway import ChannelGateway
 from bot.channels.sender import OutboxSender, Transport
 from bot.channels.telegram import TelegramChannel, TelegramSender
@@ -25,7 +26,6 @@ from bot.channels.web import AddressGuard, WebChat
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.composition import Service, build_service
 from bot.config import Settings, configure_logging
-from bot.delivery import outbox_sender, run_jobs_forever, secret_value, whatsapp_sender
 from bot.web.dashboard import dashboard
 from bot.web.limits import BodySizeLimit, SecurityHeaders
 from bot.web.routes import STATIC_DIR, router

@@ -2,66 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-
-from sqlalchemy import event, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import select, text
 
 from bot.composition import Service
 from bot.messages import Channel, Outbound, Recipient
 from storage.models import OutboxRow
 from storage.outbox import HELD
-from tests.helpers import FakeClock, make_inbound
+from tests.helpers import FakeClock, QueryCounter, counting, make_inbound
 
 MAX_ROUND_TRIPS = 8
 WHATSAPP_USER = "628111000001"
 
 
-@dataclass
-class Counter:
-    """Statements, transaction edges and ORM flushes seen while counting."""
-
-    statements: list[str] = field(default_factory=list)
-    edges: int = 0
-    flushes: int = 0
-
-    @property
-    def round_trips(self) -> int:
-        """Return every statement plus BEGIN and COMMIT: each is one trip to the server."""
-        return len(self.statements) + self.edges
-
-
-@contextmanager
-def counting(service: Service) -> Iterator[Counter]:
-    """Count what the service's engine sends while the block runs."""
-    counter = Counter()
-    engine = service.database.sync_engine
-
-    def statement(_conn, _cursor, sql, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        counter.statements.append(sql.split("\n")[0][:90])
-
-    def edge(_conn) -> None:  # type: ignore[no-untyped-def]
-        counter.edges += 1
-
-    def flushed(_session, _context) -> None:  # type: ignore[no-untyped-def]
-        counter.flushes += 1
-
-    event.listen(engine, "before_cursor_execute", statement)
-    event.listen(engine, "begin", edge)
-    event.listen(engine, "commit", edge)
-    event.listen(Session, "after_flush", flushed)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", statement)
-        event.remove(engine, "begin", edge)
-        event.remove(engine, "commit", edge)
-        event.remove(Session, "after_flush", flushed)
-
-
-async def _ordinary_turn(service: Service, clock: FakeClock, question: str) -> Counter:
+async def _ordinary_turn(service: Service, clock: FakeClock, question: str) -> QueryCounter:
     """Run a knowledge question from a returning WhatsApp user and count its cost."""
     clock.advance(seconds=30)
     with counting(service) as counter:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.composition import Service
+from tests.helpers import counting
 from tests.webapp import running_app
 
 USER = "w-test-user-0001"
@@ -160,8 +161,6 @@ async def test_one_address_is_rate_limited_across_browser_ids(service: Service) 
 
 
 async def test_health_check_runs_only_select_1_per_call(service: Service) -> None:
-    from tests.storage.test_turn_cost import counting
-
     async with running_app(service) as app:
         with counting(service) as counter:
             for _ in range(3):
