@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
@@ -18,6 +18,8 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # costs a round trip per unit of work, and a dropped connection surfaces as
 # StorageUnavailable anyway (the turn is retried whole).
 RECYCLE_SECONDS = 1800
+# Advisory lock key serialising migrations across processes (any constant of our own).
+MIGRATE_LOCK = 0x6D61_0011
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -60,6 +62,12 @@ async def migrate(engine: AsyncEngine) -> None:
         command.upgrade(config, "head")
 
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Workers and a sender starting together: one migrates, the others wait and
+            # then find the schema at its head. Released with the transaction.
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK}
+            )
         await connection.run_sync(upgrade)
 
 

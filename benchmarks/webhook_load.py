@@ -1,0 +1,439 @@
+"""End-to-end load: signed WhatsApp deliveries in, replies out at a local Graph API stand-in.
+
+Run (bounded by --messages and --duration; everything on 127.0.0.1):
+  .venv/bin/python benchmarks/webhook_load.py                         # SQLite, 1 process
+  .venv/bin/python benchmarks/webhook_load.py --reset \
+      --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/DB --workers 2 --sender
+
+It starts `migrasi-aman serve` (and `migrasi-aman sender` with --sender) as real processes,
+measures `GET /docs` requests/s on the same server as the machine's reference, then posts
+deliveries from --phones senders, each sending its messages one after another (the next
+once the webhook answered), --concurrency phones at a time. Every reply the stand-in
+receives is matched to its inbound message by order per phone (the sender keeps each
+recipient's messages in order), which gives lost and doubled replies per inbound id and
+the time from webhook to reply.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import json
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "load-app-secret-0123456789"
+PHONE_ID = "100000000000002"
+QUESTIONS = [
+    "apa syarat kerja ke malaysia?",
+    "berapa biaya penempatan ke taiwan?",
+    "cara cek pt resmi",
+    "paspor saya ditahan agen gimana",
+]
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+# --- the Graph API stand-in (its own process) -------------------------------------------
+
+
+def run_standin(port: int) -> None:
+    """Serve POST /v21.0/{id}/messages, recording (to, wall time); GET /log returns them."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    received: list[tuple[str, float]] = []
+
+    async def messages(request: Request) -> JSONResponse:
+        body = await request.json()
+        received.append((body["to"], time.time()))
+        number = len(received)
+        return JSONResponse({"messages": [{"id": f"wamid.standin.{number}"}]})
+
+    async def log(_request: Request) -> JSONResponse:
+        return JSONResponse(received)
+
+    app = Starlette(
+        routes=[
+            Route("/v21.0/{phone}/messages", messages, methods=["POST"]),
+            Route("/log", log),
+        ]
+    )
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+# --- processes under test ---------------------------------------------------------------
+
+
+def server_env(args: argparse.Namespace) -> dict[str, str]:
+    """Return the environment of the service processes."""
+    return {
+        **os.environ,
+        "MIGRASI_DATABASE_URL": args.database_url,
+        "MIGRASI_WHATSAPP_APP_SECRET": SECRET,
+        "MIGRASI_WHATSAPP_VERIFY_TOKEN": "load-verify-token",
+        "MIGRASI_WHATSAPP_ACCESS_TOKEN": "load-access-token",
+        "MIGRASI_WHATSAPP_PHONE_NUMBER_ID": PHONE_ID,
+        "MIGRASI_WHATSAPP_API_BASE": f"http://127.0.0.1:{args.port + 1}/v21.0",
+        # The load measures throughput, not the per-sender limit (20 a minute by default).
+        "MIGRASI_RATE_LIMIT_PER_MINUTE": "1000000",
+        # Meta raises a number's throughput to 1,000 messages/s on request; the stand-in
+        # has no limit, so the sender is paced at that tier.
+        "MIGRASI_WHATSAPP_SENDS_PER_SECOND": "1000",
+        "MIGRASI_LOG_LEVEL": "WARNING",
+    }
+
+
+def process_tree_rss(pid: int) -> int:
+    """Return the summed resident memory (bytes) of a process and its children."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+        pending.extend(int(child) for child in children)
+    return total
+
+
+# --- the load ---------------------------------------------------------------------------
+
+
+def delivery(phone: str, message_id: str, text: str) -> bytes:
+    """Return one WhatsApp Cloud API text delivery."""
+    message = {
+        "from": phone,
+        "id": message_id,
+        "timestamp": str(int(time.time())),
+        "type": "text",
+        "text": {"body": text},
+    }
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550000000", "phone_number_id": PHONE_ID},
+        "contacts": [{"profile": {"name": "Load"}, "wa_id": phone}],
+        "messages": [message],
+    }
+    body = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "0", "changes": [{"field": "messages", "value": value}]}],
+    }
+    return json.dumps(body).encode()
+
+
+def signed(body: bytes) -> dict[str, str]:
+    """Return the headers of a correctly signed delivery."""
+    digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    return {"X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}
+
+
+@dataclass
+class Load:
+    """What the generator sent and when."""
+
+    sent: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    accepted: int = 0
+    retried: int = 0
+    refused: int = 0
+    webhook_ms: list[float] = field(default_factory=list)
+    first: float = 0.0
+    last: float = 0.0
+
+
+async def post(client: httpx.AsyncClient, phone: str, message_id: str, text: str) -> int:
+    """Post one delivery, redelivering on 503 as the platform does; return the final status."""
+    body = delivery(phone, message_id, text)
+    for _attempt in range(20):
+        response = await client.post("/webhooks/whatsapp", content=body, headers=signed(body))
+        if response.status_code != 503:
+            return response.status_code
+        await asyncio.sleep(0.5)
+    return 503
+
+
+async def generate(args: argparse.Namespace, base: str, phones: list[str]) -> Load:
+    """Send up to --messages deliveries within --duration seconds."""
+    load = Load()
+    budget = args.messages
+    deadline = time.monotonic() + args.duration
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for phone in phones:
+        queue.put_nowait(phone)
+    sequence = defaultdict(int)
+    limits = httpx.Limits(max_connections=args.concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+
+        async def phone_worker() -> None:
+            nonlocal budget
+            while budget > 0 and time.monotonic() < deadline:
+                phone = await queue.get()
+                budget -= 1
+                number = sequence[phone]
+                sequence[phone] += 1
+                text = QUESTIONS[int(phone[-4:]) % len(QUESTIONS)]
+                started = time.time()
+                status = await post(client, phone, f"wamid.load.{phone}.{number}", text)
+                elapsed = (time.time() - started) * 1000
+                if status == 200:
+                    load.sent[phone].append(started)
+                    load.accepted += 1
+                    load.webhook_ms.append(elapsed)
+                    load.last = time.time()
+                else:
+                    load.refused += 1
+                queue.put_nowait(phone)  # this phone may send again, after the others
+
+        load.first = time.time()
+        await asyncio.gather(*(phone_worker() for _ in range(args.concurrency)))
+    return load
+
+
+async def docs_rate(base: str, seconds: float = 3.0, concurrency: int = 8) -> float:
+    """Return GET /docs requests/s against the same server: the machine's reference."""
+    done = 0
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+
+        async def worker() -> None:
+            nonlocal done
+            while time.monotonic() < deadline:
+                response = await client.get("/docs")
+                response.raise_for_status()
+                done += 1
+
+        started = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return done / (time.monotonic() - started)
+
+
+async def replies(standin: str) -> list[tuple[str, float]]:
+    """Return every post the stand-in received, in arrival order."""
+    async with httpx.AsyncClient(timeout=30) as client:
+        return [tuple(item) for item in (await client.get(f"{standin}/log")).json()]
+
+
+async def calibrate(base: str, standin: str) -> dict[str, int]:
+    """Return how many platform posts answer each question (long answers come in parts)."""
+    parts: dict[str, int] = {}
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        for number, question in enumerate(QUESTIONS):
+            phone = f"6281999{number:05d}"
+            for turn in range(2):  # the second answer is the steady state
+                assert await post(client, phone, f"wamid.cal.{number}.{turn}", question) == 200
+            previous, stable = -1, 0
+            for _ in range(100):
+                count = sum(1 for to, _t in await replies(standin) if to == phone)
+                stable = stable + 1 if count == previous and count > 0 else 0
+                if stable >= 6:
+                    break
+                previous = count
+                await asyncio.sleep(0.25)
+            parts[question] = count // 2
+    return parts
+
+
+async def wait_until_up(url: str, within: float = 120.0) -> None:
+    """Wait for a 200 from the URL."""
+    deadline = time.monotonic() + within
+    async with httpx.AsyncClient(timeout=5) as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.3)
+    raise SystemExit(f"{url} did not come up")
+
+
+def reset_postgres(url: str) -> None:
+    """Drop and recreate the public schema (only with --reset)."""
+    from sqlalchemy import text
+
+    from storage.database import create_engine
+
+    async def main() -> None:
+        engine = create_engine(url)
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+
+    asyncio.run(main())
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Return the value below which `share` of the values fall."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def measure(args: argparse.Namespace) -> dict[str, Any]:
+    """Run the whole measurement and return the figures."""
+    base = f"http://127.0.0.1:{args.port}"
+    standin = f"http://127.0.0.1:{args.port + 1}"
+    await wait_until_up(f"{base}/healthz")
+    reference = await docs_rate(base)
+    parts = await calibrate(base, standin)
+    before = len(await replies(standin))
+    phones = [f"6281{args.port:04d}{n:04d}" for n in range(args.phones)]
+    load = await generate(args, base, phones)
+    load_end = time.time()
+    async with httpx.AsyncClient(timeout=30) as client:
+        backlog_at_end = (await client.get(f"{base}/readyz")).json()["outbox"]["backlog"]
+    expected = {
+        phone: len(times) * parts[QUESTIONS[int(phone[-4:]) % len(QUESTIONS)]]
+        for phone, times in load.sent.items()
+    }
+    total_expected = sum(expected.values())
+    drain_deadline = time.monotonic() + args.drain
+    while time.monotonic() < drain_deadline:
+        got = [(to, at) for to, at in (await replies(standin))[before:] if to in expected]
+        if len(got) >= total_expected:
+            break
+        await asyncio.sleep(0.25)
+    await asyncio.sleep(1.0)  # let any doubled post arrive too
+    got = [(to, at) for to, at in (await replies(standin))[before:] if to in expected]
+    by_phone: dict[str, list[float]] = defaultdict(list)
+    for to, at in got:
+        by_phone[to].append(at)
+    latencies: list[float] = []
+    lost = doubled = delivered = 0
+    last_reply = 0.0
+    for phone, sent_times in load.sent.items():
+        per = parts[QUESTIONS[int(phone[-4:]) % len(QUESTIONS)]]
+        arrived = sorted(by_phone.get(phone, []))
+        for index, sent_at in enumerate(sent_times):
+            chunk = arrived[index * per : (index + 1) * per]
+            if len(chunk) < per:
+                lost += 1
+                continue
+            delivered += 1
+            latencies.append((chunk[-1] - sent_at) * 1000)
+            last_reply = max(last_reply, chunk[-1])
+        doubled += max(0, len(arrived) - len(sent_times) * per) // max(per, 1)
+    span = load.last - load.first
+    return {
+        "database": urlsplit(args.database_url).scheme,
+        "workers": args.workers,
+        "separate_sender": args.sender,
+        "phones": args.phones,
+        "concurrency": args.concurrency,
+        "posts_per_answer": parts,
+        "docs_requests_per_s": round(reference, 1),
+        "accepted": load.accepted,
+        "refused": load.refused,
+        "load_seconds": round(span, 2),
+        "accepted_per_s": round(load.accepted / span, 1) if span else None,
+        "delivered": delivered,
+        "delivered_per_s_end_to_end": (
+            round(delivered / (last_reply - load.first), 1) if last_reply else None
+        ),
+        "delivered_to_accepted": round(delivered / load.accepted, 3) if load.accepted else None,
+        "webhook_p50_ms": round(statistics.median(load.webhook_ms), 1) if load.webhook_ms else None,
+        "webhook_to_reply_p50_ms": round(percentile(latencies, 0.5), 1),
+        "webhook_to_reply_p99_ms": round(percentile(latencies, 0.99), 1),
+        "backlog_at_load_end": backlog_at_end,
+        "last_reply_after_load_s": round(last_reply - load_end, 2) if last_reply else None,
+        "lost": lost,
+        "doubled": doubled,
+        "accepted_to_docs_ratio": (
+            round(load.accepted / span / reference, 3) if span and reference else None
+        ),
+    }
+
+
+def main() -> int:
+    """Parse arguments, start the stand-in and the service, measure, stop everything."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--reset", action="store_true", help="empty the PostgreSQL schema first")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--sender", action="store_true", help="deliver from a separate process")
+    parser.add_argument("--messages", type=int, default=1500, help="at most this many deliveries")
+    parser.add_argument("--duration", type=float, default=20.0, help="at most this many seconds")
+    parser.add_argument("--phones", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--drain", type=float, default=60.0, help="seconds to wait for replies")
+    parser.add_argument("--port", type=int, default=9500, help="service port; stand-in is +1")
+    args = parser.parse_args()
+    temp = tempfile.TemporaryDirectory()
+    args.database_url = args.database_url or f"sqlite+aiosqlite:///{temp.name}/load.db"
+    host = urlsplit(args.database_url.replace("+asyncpg", "").replace("+aiosqlite", "")).hostname
+    if host is not None and host not in LOOPBACK:
+        raise SystemExit("the load runs on loopback only: use a database on 127.0.0.1")
+    if args.reset and args.database_url.startswith("postgresql"):
+        reset_postgres(args.database_url)
+    env = server_env(args)
+    command = [str(ROOT / ".venv" / "bin" / "migrasi-aman")]
+    # Our own installed console script, with fixed arguments.
+    subprocess.run([*command, "migrate"], env=env, check=True, capture_output=True)  # noqa: S603
+    standin = multiprocessing.Process(target=run_standin, args=(args.port + 1,), daemon=True)
+    standin.start()
+    serve = [*command, "serve", "--port", str(args.port), "--workers", str(args.workers)]
+    serve += ["--no-sender"] if args.sender else []
+    processes = [subprocess.Popen(serve, env=env)]  # noqa: S603
+    if args.sender:
+        processes.append(subprocess.Popen([*command, "sender"], env=env))  # noqa: S603
+    peak = 0
+
+    async def run() -> dict[str, Any]:
+        nonlocal peak
+
+        async def sample() -> None:
+            nonlocal peak
+            while True:
+                peak = max(peak, sum(process_tree_rss(p.pid) for p in processes))
+                await asyncio.sleep(0.5)
+
+        sampler = asyncio.create_task(sample())
+        try:
+            return await measure(args)
+        finally:
+            sampler.cancel()
+
+    try:
+        figures = asyncio.run(run())
+        figures["peak_rss_mib"] = round(peak / 2**20, 1)
+        print(json.dumps(figures, indent=2))
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        standin.terminate()
+        standin.join(timeout=10)
+        temp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
