@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     and_,
+    case,
     delete,
     exists,
     func,
@@ -226,11 +227,17 @@ class SqlOutbox:
         the part go out twice: the window shrinks to one round trip to the database.
         """
         now = self.clock()
+        values: dict[str, Any] = {
+            "parts_sent": case(
+                (OutboxRow.parts_sent < parts_sent, parts_sent), else_=OutboxRow.parts_sent
+            )
+        }
+        if platform_ids:
+            values["platform_message_id"] = platform_ids[-1]
         async with self.sessions.begin() as session:
-            row = await session.get_one(OutboxRow, outbox_id)
-            row.parts_sent = max(row.parts_sent or 0, parts_sent)
-            if platform_ids:
-                row.platform_message_id = platform_ids[-1]
+            await session.execute(
+                update(OutboxRow).where(OutboxRow.id == outbox_id).values(**values)
+            )
             await self._receipts(session, outbox_id, platform_ids, now)
 
     async def mark_sent(self, outbox_id: int, platform_ids: list[str]) -> None:

@@ -65,9 +65,13 @@ class Parts:
         self.already = already
         self._record = record
 
-    async def accepted(self, index: int, platform_ids: list[str]) -> None:
-        """Record that part `index` (from 0) was accepted with these ids."""
-        if self._record is not None:
+    async def accepted(self, index: int, platform_ids: list[str], last: bool = False) -> None:
+        """Record that part `index` (from 0) was accepted with these ids.
+
+        The last part is not recorded here: the transport returns Sent at once and
+        mark_sent records it in the same single transaction, a round trip sooner.
+        """
+        if self._record is not None and not last:
             await self._record(index + 1, platform_ids)
 
 

@@ -300,6 +300,6 @@ class TelegramSender:
                 return Retry(f"telegram {type(error).__name__}")
             # Telegram message ids count per chat: qualify them so receipts stay unique.
             accepted = [f"tg:{recipient.user_id}:{sent.message_id}"]
-            await parts.accepted(index, accepted)
+            await parts.accepted(index, accepted, last=last)
             ids.extend(accepted)
         return Sent(ids)

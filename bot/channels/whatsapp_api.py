@@ -109,7 +109,7 @@ class WhatsAppSender:
                 if index:
                     log.info("whatsapp message partly sent (%s of %s)", index, len(bodies))
                 return result
-            await parts.accepted(index, result.platform_ids)
+            await parts.accepted(index, result.platform_ids, last=index == len(bodies) - 1)
             ids.extend(result.platform_ids)
         return Sent(ids)
 
