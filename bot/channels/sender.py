@@ -13,6 +13,7 @@ from typing import Protocol
 from bot.channels.common import hashed
 from bot.i18n import Translator
 from bot.messages import Outbound, Recipient
+from storage.errors import is_unavailable
 from storage.outbox import TEMPLATE, OutboxItem, SqlOutbox
 
 log = logging.getLogger(__name__)
@@ -185,7 +186,7 @@ class OutboxSender:
                 return
 
         async def record(parts_sent: int, platform_ids: list[str]) -> None:
-            await self.outbox.record_part(item.id, parts_sent, platform_ids)
+            await _persist(lambda: self.outbox.record_part(item.id, parts_sent, platform_ids))
 
         parts = Parts(item.parts_sent, record)
         try:
@@ -206,7 +207,7 @@ class OutboxSender:
         who = hashed(item.recipient.user_id)
         match result:
             case Sent(platform_ids):
-                await self.outbox.mark_sent(item.id, platform_ids)
+                await _persist(lambda: self.outbox.mark_sent(item.id, platform_ids))
             case Retry(error, after) if self._deliverable(item):
                 delay = after if after is not None else backoff(item.attempts)
                 log.warning("outbox %s to %s: %s; retry in %s", item.id, who, error, delay)
@@ -231,3 +232,21 @@ class OutboxSender:
         await self.outbox.fail(item.id, error)
         alerted = await self.outbox.alert_officers(item.id, self.alert_text)
         log.error("outbox %s failed for good; %d officers alerted", item.id, alerted)
+
+
+# Recording what the platform accepted is retried through a dropped connection: if it is
+# not recorded, the row's lease runs out and the message goes out a second time.
+PERSIST_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
+
+
+async def _persist(write: Callable[[], Awaitable[None]]) -> None:
+    """Run a short write, retrying while the database is briefly unavailable."""
+    for delay in PERSIST_DELAYS:
+        try:
+            await write()
+            return
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            await asyncio.sleep(delay)
+    await write()
