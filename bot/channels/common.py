@@ -70,6 +70,12 @@ class RateLimiter:
         self._warned.add(sender)
         return "warn"
 
+    def refund(self, sender: str) -> None:
+        """Forget the sender's last counted message: it was not handled and will come again."""
+        window = self._seen.get(sender)
+        if window:
+            window.pop()
+
     def _trim(self) -> None:
         """Forget the oldest senders so memory stays bounded under a flood of new ids."""
         while len(self._seen) > self.max_senders:

@@ -9,6 +9,7 @@ from bot.channels.common import RateLimiter, cap_inbound, hashed, slow_down_mess
 from bot.engine import Engine
 from bot.i18n import Translator
 from bot.messages import Inbound, Outbound
+from bot.ports import StorageUnavailable
 from knowledge.safety import assess
 from storage.outbox import SqlOutbox
 
@@ -41,7 +42,8 @@ class ChannelGateway:
     async def receive(self, inbound: Inbound) -> list[Outbound]:
         """Run one inbound through the engine and return its replies (already queued if outbox)."""
         inbound = cap_inbound(inbound, self.max_input_chars)
-        verdict = self.limiter.check(f"{inbound.channel}:{inbound.user_id}")
+        sender = f"{inbound.channel}:{inbound.user_id}"
+        verdict = self.limiter.check(sender)
         # Someone in danger is never told to slow down: the urgent message goes through.
         if verdict != "ok" and not assess(inbound.text).urgent:
             log.info(
@@ -54,7 +56,12 @@ class ChannelGateway:
                 await self.outbox.enqueue(notice, inbound.sender)
                 self.wake_sender()
             return [notice]
-        replies = await self.engine.handle(inbound)
+        try:
+            replies = await self.engine.handle(inbound)
+        except StorageUnavailable:
+            # The platform redelivers it: counting it twice would end in "slow down".
+            self.limiter.refund(sender)
+            raise
         if replies:
             # Replies to others (an officer on Telegram) may be queued even from the web chat.
             self.wake_sender()

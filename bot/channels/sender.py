@@ -99,7 +99,7 @@ def backoff(attempts: int, base: float = 2.0, cap: timedelta = MAX_BACKOFF) -> t
     return min(cap, timedelta(seconds=seconds))
 
 
-def _alert_text(translator: Translator | None) -> Callable[[str], str]:
+def alert_text(translator: Translator | None) -> Callable[[str], str]:
     """Return the officer alert about a message that could not be delivered."""
     i18n = (translator or Translator(default="id")).for_locale("id")  # officers read Indonesian
 
@@ -126,7 +126,7 @@ class OutboxSender:
         self.outbox = outbox
         self.transports = {transport.channel: transport for transport in transports}
         self.give_up_after = give_up_after
-        self.alert_text = _alert_text(translator)
+        self.alert_text = alert_text(translator)
         self.poll_seconds = poll_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None

@@ -182,3 +182,24 @@ async def test_a_dropped_connection_while_recording_an_accepted_part_sends_nothi
         await app.deliver()
     assert all(row.status == "sent" for row in await service.outbox.rows())
     assert len(api.requests) == len(api.accepted) == len(await service.outbox.rows())
+
+
+async def test_a_failed_status_from_the_platform_alerts_the_officers(service: Service) -> None:
+    import json
+
+    from tests.webapp import load
+
+    await _centre_with_two_officers(service)
+    api = FakeGraphApi()
+    async with running_app(service, transport=api.transport(), **WHATSAPP) as app:
+        officer = Recipient("whatsapp", OFFICER_PHONE)
+        await service.outbox.enqueue(Outbound("Pertanyaan baru #1"), officer)
+        await service.outbox.set_active(officer, True)
+        await app.deliver()
+        status = json.dumps(load("whatsapp/status_failed.json")).replace(
+            "wamid.TEST.out1", "wamid.OUT.1"
+        )
+        assert (await app.post_whatsapp(json.loads(status))).status_code == 200
+    alerts = [row for row in await service.outbox.rows() if row.channel_user_id == OTHER_OFFICER]
+    assert len(alerts) == 1
+    assert "Bu Ani" in alerts[0].body["text"]

@@ -169,3 +169,20 @@ async def test_nul_and_lone_surrogates_are_answered_not_crashed_on(
     assert await _count(service, ProcessedMessageRow) == 2
     assert "ada gangguan" not in str(api.accepted)
     _assert_no_personal_data(caplog.text)
+
+
+async def test_deliveries_refused_with_503_do_not_count_against_the_rate_limit(
+    service: Service,
+) -> None:
+    api = FakeGraphApi()
+    async with running_app(
+        service, transport=api.transport(), rate_limit_per_minute=2, **WHATSAPP
+    ) as app:
+        data = whatsapp_text("wamid.LIMIT.1", "halo", PHONE)
+        async with database_down(service):
+            for _ in range(4):  # Meta retries a 503 quickly
+                assert (await app.post_whatsapp(data)).status_code == 503
+        assert (await app.post_whatsapp(data)).status_code == 200
+        await app.deliver()
+    assert "terlalu cepat" not in str(api.accepted)
+    assert "Migrasi Aman" in str(api.accepted)
