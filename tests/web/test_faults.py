@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 import respx
@@ -186,3 +187,47 @@ async def test_deliveries_refused_with_503_do_not_count_against_the_rate_limit(
         await app.deliver()
     assert "terlalu cepat" not in str(api.accepted)
     assert "Migrasi Aman" in str(api.accepted)
+
+
+async def test_a_connection_terminated_mid_turn_answers_503_then_the_redelivery_is_answered(
+    service: Service, database_url: str
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("pg_terminate_backend is PostgreSQL's")
+    from sqlalchemy import text
+
+    from storage.database import create_engine
+
+    killer = create_engine(database_url)
+    pipeline = service.engine.pipeline
+    terminated: list[int] = []
+
+    class TerminatesItsConnection:
+        """Runs after the claim, like any handler, and has its connection killed once."""
+
+        name = "terminates"
+
+        async def handle(self, message: object, ctx: Any) -> None:
+            if not terminated:
+                pid = await ctx.store.session.scalar(text("SELECT pg_backend_pid()"))
+                async with killer.connect() as connection:
+                    await connection.execute(
+                        text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}
+                    )
+                terminated.append(pid)
+            return None
+
+    service.engine.pipeline = (TerminatesItsConnection(), *pipeline)
+    api = FakeGraphApi()
+    try:
+        async with running_app(service, transport=api.transport(), **WHATSAPP) as app:
+            data = whatsapp_text("wamid.KILL.1", QUESTION, PHONE)
+            assert (await app.post_whatsapp(data)).status_code == 503
+            assert await _count(service, ProcessedMessageRow) == 0
+            assert (await app.post_whatsapp(data)).status_code == 200
+            await app.deliver()
+    finally:
+        await killer.dispose()
+    assert terminated
+    assert api.accepted
+    assert "gangguan" not in str(api.accepted)
