@@ -231,3 +231,22 @@ async def test_a_connection_terminated_mid_turn_answers_503_then_the_redelivery_
     assert terminated
     assert api.accepted
     assert "gangguan" not in str(api.accepted)
+
+
+async def test_web_chat_inbox_while_the_database_is_down_gets_503_and_loses_nothing(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from bot.web import routes
+
+    async def down(*_args: object) -> list[object]:
+        raise OperationalError("SELECT", {}, ConnectionRefusedError("down"))
+
+    async with running_app(service) as app:
+        with monkeypatch.context() as patch:
+            patch.setattr(routes, "take_pending", down)
+            refused = await app.client.get("/api/chat/inbox", params={"user_id": "w-inbox-user"})
+        fine = await app.client.get("/api/chat/inbox", params={"user_id": "w-inbox-user"})
+    assert refused.status_code == 503
+    assert fine.status_code == 200
