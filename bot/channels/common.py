@@ -70,11 +70,13 @@ class RateLimiter:
         self._warned.add(sender)
         return "warn"
 
-    def refund(self, sender: str) -> None:
-        """Forget the sender's last counted message: it was not handled and will come again."""
+    def refund(self, sender: str, verdict: str) -> None:
+        """Undo what check() recorded for a message that was not handled and will come again."""
         window = self._seen.get(sender)
-        if window:
+        if verdict == "ok" and window:
             window.pop()
+        elif verdict == "warn":
+            self._warned.discard(sender)  # the notice was not stored: warn on the retry
 
     def _trim(self) -> None:
         """Forget the oldest senders so memory stays bounded under a flood of new ids."""

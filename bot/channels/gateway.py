@@ -11,6 +11,7 @@ from bot.i18n import Translator
 from bot.messages import Inbound, Outbound
 from bot.ports import StorageUnavailable
 from knowledge.safety import assess
+from storage.errors import is_unavailable
 from storage.outbox import SqlOutbox
 
 log = logging.getLogger(__name__)
@@ -53,14 +54,19 @@ class ChannelGateway:
                 return []
             notice = slow_down_message(self.translator)
             if self.queued(inbound.channel):
-                await self.outbox.enqueue(notice, inbound.sender)
+                try:
+                    await self.outbox.enqueue(notice, inbound.sender)
+                except Exception as error:
+                    if is_unavailable(error):
+                        self.limiter.refund(sender, verdict)
+                    raise
                 self.wake_sender()
             return [notice]
         try:
             replies = await self.engine.handle(inbound)
         except StorageUnavailable:
             # The platform redelivers it: counting it twice would end in "slow down".
-            self.limiter.refund(sender)
+            self.limiter.refund(sender, verdict)
             raise
         if replies:
             # Replies to others (an officer on Telegram) may be queued even from the web chat.

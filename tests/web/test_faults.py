@@ -189,6 +189,24 @@ async def test_deliveries_refused_with_503_do_not_count_against_the_rate_limit(
     assert "Migrasi Aman" in str(api.accepted)
 
 
+async def test_a_slow_down_notice_that_could_not_be_stored_is_given_on_the_retry(
+    service: Service,
+) -> None:
+    api = FakeGraphApi()
+    async with running_app(
+        service, transport=api.transport(), rate_limit_per_minute=1, **WHATSAPP
+    ) as app:
+        assert (
+            await app.post_whatsapp(whatsapp_text("wamid.W.1", "halo", PHONE))
+        ).status_code == 200
+        fast = whatsapp_text("wamid.W.2", "halo lagi", PHONE)
+        async with database_down(service):
+            assert (await app.post_whatsapp(fast)).status_code == 503
+        assert (await app.post_whatsapp(fast)).status_code == 200
+        await app.deliver()
+    assert "terlalu cepat" in str(api.accepted)
+
+
 async def test_a_connection_terminated_mid_turn_answers_503_then_the_redelivery_is_answered(
     service: Service, database_url: str
 ) -> None:
