@@ -159,8 +159,8 @@ async def database_unreachable(database_url: str) -> dict[str, Any]:
     }
 
 
-async def connections_terminated(database_url: str, users: int) -> dict[str, Any]:
-    """Deliveries while every other backend of the database is terminated every half second."""
+async def connections_terminated(database_url: str, users: int, every: float) -> dict[str, Any]:
+    """Deliveries while every other backend of the database is terminated every `every` s."""
     clock, api = Clock(), GraphStandIn()
     phones = [f"6281400{n:06d}" for n in range(users)]
     database = make_url(database_url).database
@@ -183,7 +183,7 @@ async def connections_terminated(database_url: str, users: int) -> dict[str, Any
                     )
                     terminated += sum(1 for (ok,) in result if ok)
                     await connection.commit()
-                    await asyncio.sleep(0.5)
+                    await asyncio.sleep(every)
 
         async def deliver_loop() -> None:
             while not stop.is_set():
@@ -216,7 +216,7 @@ async def connections_terminated(database_url: str, users: int) -> dict[str, Any
             await sender.deliver_due()
     await killer_engine.dispose()
     return {
-        "scenario": f"connections terminated during {users} deliveries",
+        "scenario": f"connections terminated every {every} s during {users} deliveries",
         "webhook_statuses": dict(statuses),
         "backends_terminated": terminated,
         **summary(api, phones),
@@ -276,7 +276,7 @@ async def erasure(database_url: str) -> dict[str, Any]:
     return {"scenario": "erasure", "hits_before": before, "hits_after": len(after)}
 
 
-async def main(database_url: str | None, users: int) -> None:
+async def main(database_url: str | None, users: int, every: float) -> None:
     """Run every scenario and print one JSON line each."""
     with tempfile.TemporaryDirectory() as folder:
 
@@ -292,7 +292,7 @@ async def main(database_url: str | None, users: int) -> None:
         for scenario in scenarios:
             print(json.dumps(await scenario, ensure_ascii=False))
         if database_url and database_url.startswith("postgresql"):
-            print(json.dumps(await connections_terminated(database_url, users)))
+            print(json.dumps(await connections_terminated(database_url, users, every)))
         print(json.dumps({"seconds": round(time.perf_counter() - started, 1)}))
 
 
@@ -300,5 +300,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url")
     parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--kill-every", type=float, default=0.5, help="seconds between kills")
     args = parser.parse_args()
-    asyncio.run(main(args.database_url, args.users))
+    asyncio.run(main(args.database_url, args.users, args.kill_every))
