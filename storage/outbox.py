@@ -322,6 +322,13 @@ class SqlOutbox:
                 session.add(alert)
             return len(officers)
 
+    async def alert_for_receipt(self, platform_id: str, notice: Callable[[str], str]) -> int:
+        """Alert the officers concerned by a message the platform reported failed."""
+        async with self.sessions() as session:
+            receipt = await session.get(OutboxReceiptRow, platform_id)
+            outbox_id = None if receipt is None else receipt.outbox_id
+        return 0 if outbox_id is None else await self.alert_officers(outbox_id, notice)
+
     async def health(self) -> OutboxHealth:
         """Return the backlog, the held and failed counts and the oldest pending age."""
         now = self.clock()

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete
+from sqlalchemy import case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models import RateWindowRow
 
 _SALT = b"migrasi-aman/rate"
+log = logging.getLogger(__name__)
 
 
 def window_key(sender: str) -> str:
@@ -56,6 +58,29 @@ class SqlRateLimiter:
         if count <= self.per_minute:
             return "ok"
         return "warn" if count == self.per_minute + 1 else "drop"
+
+    async def undo(self, sender: str, verdict: str) -> None:
+        """Uncount a message that was not handled and will come again.
+
+        Called when the database failed the turn, so this may fail too: then the retry
+        is counted twice, which at worst brings one "slow down" early.
+        """
+        if verdict not in ("ok", "warn"):
+            return
+        window = self.clock().replace(second=0, microsecond=0)
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(
+                    update(RateWindowRow)
+                    .where(
+                        RateWindowRow.key == window_key(sender),
+                        RateWindowRow.window_start == window,
+                        RateWindowRow.count > 0,
+                    )
+                    .values(count=RateWindowRow.count - 1)
+                )
+        except Exception as error:
+            log.warning("rate count not undone: %s", type(error).__name__)
 
     async def forget_older_than(self, age: timedelta) -> int:
         """Delete windows older than `age` (the purge job); return how many."""

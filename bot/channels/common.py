@@ -49,6 +49,9 @@ class SenderLimiter(Protocol):
     async def verdict(self, sender: str) -> str:
         """Count one message and return "ok", "warn" (first over the limit) or "drop"."""
 
+    async def undo(self, sender: str, verdict: str) -> None:
+        """Uncount a message that was not handled and will come again (best effort)."""
+
 
 class RateLimiter:
     """A per-sender sliding one-minute window, kept in this process's memory."""
@@ -81,6 +84,18 @@ class RateLimiter:
             return "drop"
         self._warned.add(sender)
         return "warn"
+
+    async def undo(self, sender: str, verdict: str) -> None:
+        """Uncount a message that was not handled; see refund()."""
+        self.refund(sender, verdict)
+
+    def refund(self, sender: str, verdict: str) -> None:
+        """Undo what check() recorded for a message that was not handled and will come again."""
+        window = self._seen.get(sender)
+        if verdict == "ok" and window:
+            window.pop()
+        elif verdict == "warn":
+            self._warned.discard(sender)  # the notice was not stored: warn on the retry
 
     def _trim(self) -> None:
         """Forget the oldest senders so memory stays bounded under a flood of new ids."""

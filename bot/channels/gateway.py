@@ -9,7 +9,9 @@ from bot.channels.common import SenderLimiter, cap_inbound, hashed, slow_down_me
 from bot.engine import Engine
 from bot.i18n import Translator
 from bot.messages import Inbound, Outbound
+from bot.ports import StorageUnavailable
 from knowledge.safety import assess
+from storage.errors import is_unavailable
 from storage.outbox import SqlOutbox
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,8 @@ class ChannelGateway:
     async def receive(self, inbound: Inbound) -> list[Outbound]:
         """Run one inbound through the engine and return its replies (already queued if outbox)."""
         inbound = cap_inbound(inbound, self.max_input_chars)
-        verdict = await self.limiter.verdict(f"{inbound.channel}:{inbound.user_id}")
+        sender = f"{inbound.channel}:{inbound.user_id}"
+        verdict = await self.limiter.verdict(sender)
         # Someone in danger is never told to slow down: the urgent message goes through.
         if verdict != "ok" and not assess(inbound.text).urgent:
             log.info(
@@ -51,10 +54,20 @@ class ChannelGateway:
                 return []
             notice = slow_down_message(self.translator)
             if self.queued(inbound.channel):
-                await self.outbox.enqueue(notice, inbound.sender)
+                try:
+                    await self.outbox.enqueue(notice, inbound.sender)
+                except Exception as error:
+                    if is_unavailable(error):
+                        await self.limiter.undo(sender, verdict)
+                    raise
                 self.wake_sender()
             return [notice]
-        replies = await self.engine.handle(inbound)
+        try:
+            replies = await self.engine.handle(inbound)
+        except StorageUnavailable:
+            # The platform redelivers it: counting it twice would end in "slow down".
+            await self.limiter.undo(sender, verdict)
+            raise
         if replies:
             # Replies to others (an officer on Telegram) may be queued even from the web chat.
             self.wake_sender()

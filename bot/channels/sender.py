@@ -15,6 +15,7 @@ from typing import Protocol
 from bot.channels.common import hashed
 from bot.i18n import Translator
 from bot.messages import Outbound, Recipient
+from storage.errors import is_unavailable
 from storage.outbox import TEMPLATE, OutboxItem, SqlOutbox
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def backoff(attempts: int, base: float = 2.0, cap: timedelta = MAX_BACKOFF) -> t
     return min(cap, timedelta(seconds=seconds))
 
 
-def _alert_text(translator: Translator | None) -> Callable[[str], str]:
+def alert_text(translator: Translator | None) -> Callable[[str], str]:
     """Return the officer alert about a message that could not be delivered."""
     i18n = (translator or Translator(default="id")).for_locale("id")  # officers read Indonesian
 
@@ -160,7 +161,7 @@ class OutboxSender:
         self.outbox = outbox
         self.transports = {transport.channel: transport for transport in transports}
         self.give_up_after = give_up_after
-        self.alert_text = _alert_text(translator)
+        self.alert_text = alert_text(translator)
         self.poll_seconds = poll_seconds
         self.concurrency = concurrency
         self.batch = batch
@@ -242,7 +243,7 @@ class OutboxSender:
                 return
 
         async def record(parts_sent: int, platform_ids: list[str]) -> None:
-            await self.outbox.record_part(item.id, parts_sent, platform_ids)
+            await _persist(lambda: self.outbox.record_part(item.id, parts_sent, platform_ids))
 
         parts = Parts(item.parts_sent, record)
         pace = self.paces.get(transport.channel)
@@ -266,7 +267,7 @@ class OutboxSender:
         who = hashed(item.recipient.user_id)
         match result:
             case Sent(platform_ids):
-                await self.outbox.mark_sent(item.id, platform_ids)
+                await _persist(lambda: self.outbox.mark_sent(item.id, platform_ids))
             case Retry(error, after) if self._deliverable(item):
                 delay = after if after is not None else backoff(item.attempts)
                 log.warning("outbox %s to %s: %s; retry in %s", item.id, who, error, delay)
@@ -291,3 +292,21 @@ class OutboxSender:
         await self.outbox.fail(item.id, error)
         alerted = await self.outbox.alert_officers(item.id, self.alert_text)
         log.error("outbox %s failed for good; %d officers alerted", item.id, alerted)
+
+
+# Recording what the platform accepted is retried through a dropped connection: if it is
+# not recorded, the row's lease runs out and the message goes out a second time.
+PERSIST_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
+
+
+async def _persist(write: Callable[[], Awaitable[None]]) -> None:
+    """Run a short write, retrying while the database is briefly unavailable."""
+    for delay in PERSIST_DELAYS:
+        try:
+            await write()
+            return
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            await asyncio.sleep(delay)
+    await write()

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.channels.common import hashed
 from bot.channels.gateway import ChannelGateway
+from bot.channels.sender import alert_text
 from bot.engine import describe_failure
 from bot.messages import Channel, Inbound, InboundKind
 from storage.errors import is_unavailable
@@ -269,6 +270,7 @@ class WhatsAppChannel:
     def __init__(self, gateway: ChannelGateway, outbox: SqlOutbox) -> None:
         self.gateway = gateway
         self.outbox = outbox
+        self.alert = alert_text(gateway.translator)
 
     async def handle(self, data: Any) -> WebhookEvents:
         """Process one verified delivery; replies go to the outbox, nothing waits on Meta."""
@@ -294,6 +296,8 @@ class WhatsAppChannel:
             )
             if status.status == "failed":
                 log.warning("whatsapp message failed with %s (known: %s)", status.error_code, known)
+                if known:
+                    await self.outbox.alert_for_receipt(status.platform_id, self.alert)
         return events
 
     async def _expand(self, inbound: Inbound) -> Inbound:

@@ -179,15 +179,20 @@ async def chat(message: ChatRequest, request: Request) -> Any:
         raise
 
 
-@router.get("/api/chat/inbox", tags=["web chat"])
-async def chat_inbox(
-    request: Request, user_id: str = Query(pattern=USER_ID_PATTERN)
-) -> ChatResponse:
+@router.get(
+    "/api/chat/inbox", tags=["web chat"], response_model=ChatResponse, responses=UNAVAILABLE
+)
+async def chat_inbox(request: Request, user_id: str = Query(pattern=USER_ID_PATTERN)) -> Any:
     """Return (once) the messages queued for a web chat user, such as an officer's answer."""
     service = _runtime(request).service
-    pending = await take_pending(
-        service.database, Recipient(Channel.WEB, user_id), service.storage.clock()
-    )
+    try:
+        pending = await take_pending(
+            service.database, Recipient(Channel.WEB, user_id), service.storage.clock()
+        )
+    except Exception as error:
+        if is_unavailable(error):
+            return _unavailable(request)  # nothing was taken: the next poll gets it
+        raise
     return ChatResponse(replies=[reply_out(message) for message in pending])
 
 

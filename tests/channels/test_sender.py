@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 
 from bot.channels.sender import OutboxSender, backoff
 from bot.channels.whatsapp_api import WhatsAppSender
@@ -157,3 +158,48 @@ async def _centre_with_two_officers(service: Service) -> None:
                     created_at=now,
                 )
             )
+
+
+async def test_a_dropped_connection_while_recording_an_accepted_part_sends_nothing_twice(
+    service: Service, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    api = FakeGraphApi()
+    real = service.outbox.record_part
+    drops = [OperationalError("UPDATE outbox", {}, ConnectionResetError("terminated"))]
+
+    async def flaky(outbox_id: int, parts_sent: int, platform_ids: list[str]) -> None:
+        if drops:
+            raise drops.pop()
+        await real(outbox_id, parts_sent, platform_ids)
+
+    monkeypatch.setattr(service.outbox, "record_part", flaky)
+    async with running_app(service, transport=api.transport(), **WHATSAPP) as app:
+        await app.post_whatsapp(whatsapp_text("wamid.DROP.1", "halo"))
+        await app.deliver()
+        clock.advance(minutes=10)  # any lease left behind would have run out
+        await app.deliver()
+    assert all(row.status == "sent" for row in await service.outbox.rows())
+    assert len(api.requests) == len(api.accepted) == len(await service.outbox.rows())
+
+
+async def test_a_failed_status_from_the_platform_alerts_the_officers(service: Service) -> None:
+    import json
+
+    from tests.webapp import load
+
+    await _centre_with_two_officers(service)
+    api = FakeGraphApi()
+    async with running_app(service, transport=api.transport(), **WHATSAPP) as app:
+        officer = Recipient("whatsapp", OFFICER_PHONE)
+        await service.outbox.enqueue(Outbound("Pertanyaan baru #1"), officer)
+        await service.outbox.set_active(officer, True)
+        await app.deliver()
+        status = json.dumps(load("whatsapp/status_failed.json")).replace(
+            "wamid.TEST.out1", "wamid.OUT.1"
+        )
+        assert (await app.post_whatsapp(json.loads(status))).status_code == 200
+    alerts = [row for row in await service.outbox.rows() if row.channel_user_id == OTHER_OFFICER]
+    assert len(alerts) == 1
+    assert "Bu Ani" in alerts[0].body["text"]

@@ -283,3 +283,34 @@ async def test_long_answer_split_and_long_payload_mapped(
     assert len(data.encode()) <= 64
     assert data != long_payload
     assert await service.outbox.expand_payload(data) == long_payload
+
+
+async def test_a_retry_sends_only_the_chunks_not_yet_accepted(
+    service: Service, bot_api: FakeBotApi
+) -> None:
+    from bot.channels.sender import Parts, Retry
+
+    recorded: list[tuple[int, list[str]]] = []
+
+    async def record(parts_sent: int, platform_ids: list[str]) -> None:
+        recorded.append((parts_sent, platform_ids))
+
+    paragraph = ("Informasi penting tentang migrasi aman. " * 25).strip()
+    message = Outbound("\n\n".join([paragraph] * 8)[:6000], buttons=(Button("Menu", "menu"),))
+    to = Recipient("telegram", str(CHAT))
+    async with running_app(service, **TELEGRAM) as app:
+        sender = TelegramSender(app.runtime.telegram.bot, service.outbox)
+        first = await sender.send(to, message, False, Parts(0, record))
+        assert len(bot_api.sent) == 2
+        bot_api.sent.clear()
+        bot_api.failures.append(httpx.Response(502, json={"ok": False, "error_code": 502}))
+        retry = await sender.send(to, message, False, Parts(1, record))
+        assert isinstance(retry, Retry)
+        again = await sender.send(to, message, False, Parts(1, record))
+    assert len(first.platform_ids) == 2  # type: ignore[union-attr]
+    # Each chunk but the last is recorded as accepted; the last one is recorded by
+    # mark_sent together with the Sent result.
+    assert [parts for parts, _ in recorded] == [1]
+    assert len(bot_api.sent) == 1  # only the second chunk, with its keyboard
+    assert "reply_markup" in bot_api.sent[0]
+    assert len(again.platform_ids) == 1  # type: ignore[union-attr]

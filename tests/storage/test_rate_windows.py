@@ -26,3 +26,14 @@ async def test_two_workers_share_one_limit(service: Service, clock: FakeClock) -
         assert await workers[0].forget_older_than(timedelta(hours=1)) == 2
     finally:
         await other.dispose()
+
+
+async def test_a_message_the_database_failed_is_uncounted_for_its_retry(
+    service: Service, clock: FakeClock
+) -> None:
+    limiter = SqlRateLimiter(service.database, 2, clock)
+    assert [await limiter.verdict("telegram:7") for _ in range(2)] == ["ok", "ok"]
+    assert await limiter.verdict("telegram:7") == "warn"
+    await limiter.undo("telegram:7", "warn")  # the notice could not be stored
+    assert await limiter.verdict("telegram:7") == "warn"  # so the retry is warned again
+    assert await limiter.verdict("telegram:7") == "drop"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 import respx
@@ -169,3 +170,101 @@ async def test_nul_and_lone_surrogates_are_answered_not_crashed_on(
     assert await _count(service, ProcessedMessageRow) == 2
     assert "ada gangguan" not in str(api.accepted)
     _assert_no_personal_data(caplog.text)
+
+
+async def test_deliveries_refused_with_503_do_not_count_against_the_rate_limit(
+    service: Service,
+) -> None:
+    api = FakeGraphApi()
+    async with running_app(
+        service, transport=api.transport(), rate_limit_per_minute=2, **WHATSAPP
+    ) as app:
+        data = whatsapp_text("wamid.LIMIT.1", "halo", PHONE)
+        async with database_down(service):
+            for _ in range(4):  # Meta retries a 503 quickly
+                assert (await app.post_whatsapp(data)).status_code == 503
+        assert (await app.post_whatsapp(data)).status_code == 200
+        await app.deliver()
+    assert "terlalu cepat" not in str(api.accepted)
+    assert "Migrasi Aman" in str(api.accepted)
+
+
+async def test_a_slow_down_notice_that_could_not_be_stored_is_given_on_the_retry(
+    service: Service,
+) -> None:
+    api = FakeGraphApi()
+    async with running_app(
+        service, transport=api.transport(), rate_limit_per_minute=1, **WHATSAPP
+    ) as app:
+        assert (
+            await app.post_whatsapp(whatsapp_text("wamid.W.1", "halo", PHONE))
+        ).status_code == 200
+        fast = whatsapp_text("wamid.W.2", "halo lagi", PHONE)
+        async with database_down(service):
+            assert (await app.post_whatsapp(fast)).status_code == 503
+        assert (await app.post_whatsapp(fast)).status_code == 200
+        await app.deliver()
+    assert "terlalu cepat" in str(api.accepted)
+
+
+async def test_a_connection_terminated_mid_turn_answers_503_then_the_redelivery_is_answered(
+    service: Service, database_url: str
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("pg_terminate_backend is PostgreSQL's")
+    from sqlalchemy import text
+
+    from storage.database import create_engine
+
+    killer = create_engine(database_url)
+    pipeline = service.engine.pipeline
+    terminated: list[int] = []
+
+    class TerminatesItsConnection:
+        """Runs after the claim, like any handler, and has its connection killed once."""
+
+        name = "terminates"
+
+        async def handle(self, message: object, ctx: Any) -> None:
+            if not terminated:
+                pid = await ctx.store.session.scalar(text("SELECT pg_backend_pid()"))
+                async with killer.connect() as connection:
+                    await connection.execute(
+                        text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}
+                    )
+                terminated.append(pid)
+            return None
+
+    service.engine.pipeline = (TerminatesItsConnection(), *pipeline)
+    api = FakeGraphApi()
+    try:
+        async with running_app(service, transport=api.transport(), **WHATSAPP) as app:
+            data = whatsapp_text("wamid.KILL.1", QUESTION, PHONE)
+            assert (await app.post_whatsapp(data)).status_code == 503
+            assert await _count(service, ProcessedMessageRow) == 0
+            assert (await app.post_whatsapp(data)).status_code == 200
+            await app.deliver()
+    finally:
+        await killer.dispose()
+    assert terminated
+    assert api.accepted
+    assert "gangguan" not in str(api.accepted)
+
+
+async def test_web_chat_inbox_while_the_database_is_down_gets_503_and_loses_nothing(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from bot.web import routes
+
+    async def down(*_args: object) -> list[object]:
+        raise OperationalError("SELECT", {}, ConnectionRefusedError("down"))
+
+    async with running_app(service) as app:
+        with monkeypatch.context() as patch:
+            patch.setattr(routes, "take_pending", down)
+            refused = await app.client.get("/api/chat/inbox", params={"user_id": "w-inbox-user"})
+        fine = await app.client.get("/api/chat/inbox", params={"user_id": "w-inbox-user"})
+    assert refused.status_code == 503
+    assert fine.status_code == 200
