@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     run_sender: bool = True
     sender_concurrency: int = Field(default=16, ge=1, le=256)
     sender_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    # A claimed row whose sender died is claimed again after this; longer than any send.
+    sender_lease_seconds: float = Field(default=120.0, ge=1)
     # Sends per second per sender process; the platforms' documented defaults are
     # 80 messages/s per WhatsApp business number and about 30/s per Telegram bot.
     whatsapp_sends_per_second: float = Field(default=80.0, gt=0)

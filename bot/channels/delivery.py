@@ -68,6 +68,7 @@ def outbox_sender(settings: Settings, service: Service) -> OutboxSender:
         poll_seconds=settings.sender_poll_seconds,
         translator=service.translator,
         concurrency=settings.sender_concurrency,
+        lease=timedelta(seconds=settings.sender_lease_seconds),
     )
     sender.paces = {
         "whatsapp": Pace(settings.whatsapp_sends_per_second),

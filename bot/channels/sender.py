@@ -157,6 +157,7 @@ class OutboxSender:
         translator: Translator | None = None,
         concurrency: int = 16,
         batch: int = 50,
+        lease: timedelta = timedelta(minutes=2),
     ) -> None:
         self.outbox = outbox
         self.transports = {transport.channel: transport for transport in transports}
@@ -165,6 +166,7 @@ class OutboxSender:
         self.poll_seconds = poll_seconds
         self.concurrency = concurrency
         self.batch = batch
+        self.lease = lease
         self.paces = {channel: Pace(rate) for channel, rate in PLATFORM_PACE.items()}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -201,7 +203,7 @@ class OutboxSender:
         """Deliver every row due now, batch after batch; return how many items ran."""
         handled = 0
         while self.transports:
-            items = await self.outbox.claim(self.transports, limit=self.batch)
+            items = await self.outbox.claim(self.transports, limit=self.batch, lease=self.lease)
             if not items:
                 return handled
             await self.deliver_batch(items)
