@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import timedelta
 
 import httpx
 import pytest
