@@ -20,6 +20,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 RECYCLE_SECONDS = 1800
 # Advisory lock key serialising migrations across processes (any constant of our own).
 MIGRATE_LOCK = 0x6D61_0011
+# Connections kept open per process: the sender's concurrent sends each hold one briefly,
+# and a connection beyond the pool is opened and closed per use (a fork on the server).
+POOL_SIZE = 16
+POOL_OVERFLOW = 8
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -41,7 +45,13 @@ def create_engine(url: str) -> AsyncEngine:
 
         return engine
     # Bound parameters carry message text and phone numbers: keep them out of error logs.
-    return create_async_engine(url, hide_parameters=True, pool_recycle=RECYCLE_SECONDS)
+    return create_async_engine(
+        url,
+        hide_parameters=True,
+        pool_recycle=RECYCLE_SECONDS,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+    )
 
 
 def alembic_config(url: str | None = None) -> Config:
