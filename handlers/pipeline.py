@@ -13,6 +13,7 @@ from handlers.navigation import NavigationHandler
 from handlers.officer import OfficerRequestHandler
 from handlers.officer_desk import OfficerDeskHandler
 from handlers.privacy import PrivacyHandler
+from handlers.script_help import ScriptHelpHandler
 from handlers.triage import TriageHandler
 
 
@@ -28,6 +29,7 @@ def build_pipeline() -> list[Handler]:
         HandoverHandler(),  # a user's free text while an officer holds their inquiry
         LanguageHandler(),  # 3. commands and buttons
         OfficerRequestHandler(),
+        ScriptHelpHandler(),  # Arabic or Chinese text: say which languages the bot reads
         AnswerHandler(),  # 4. knowledge answer or "not sure" with suggestions
         FallbackHandler(),  # always answers
     ]
