@@ -114,9 +114,12 @@ class OfficerDeskHandler:
             return Reply([Outbound(text)])
         card = inquiry_card(inquiry, i18n)
         hint = i18n._("Balas dengan: /balas {id} pesan Anda").format(id=inquiry.id)
-        return Reply(
-            [Outbound(i18n._("Anda mengambil pertanyaan ini.") + "\n\n" + card + "\n\n" + hint)]
-        )
+        messages = [
+            Outbound(i18n._("Anda mengambil pertanyaan ini.") + "\n\n" + card + "\n\n" + hint)
+        ]
+        if inquiry.priority == "urgent" and inquiry.contact_id is not None:
+            messages += await _tell_user_who_has_it(inquiry, officer, ctx)
+        return Reply(messages)
 
     @staticmethod
     async def _reply(inquiry: Inquiry, officer: Officer, text: str, ctx: HandlerContext) -> Reply:
@@ -215,3 +218,24 @@ class OfficerDeskHandler:
                 )
             )
         return Reply(messages)
+
+
+async def _tell_user_who_has_it(
+    inquiry: Inquiry, officer: Officer, ctx: HandlerContext
+) -> list[Outbound]:
+    """Tell the person in an urgent case, in plain words, that a named officer has it now."""
+    recipient = (
+        await ctx.store.contact_recipient(inquiry.contact_id) if inquiry.contact_id else None
+    )
+    if recipient is None or inquiry.contact_id is None:
+        return []
+    locale = await ctx.store.contact_locale(inquiry.contact_id) or "id"
+    centre = await ctx.store.centre(officer.centre_id)
+    text = (
+        ctx.i18n_for(locale)
+        ._("Kasus {reference} Anda sekarang ditangani {officer} dari {centre}.")
+        .format(
+            reference=inquiry.reference, officer=officer.name, centre=centre.name if centre else ""
+        )
+    )
+    return [Outbound(text, to=recipient)]
