@@ -129,11 +129,11 @@ class TriageHandler:
         """Say which case this is and who has it."""
         if third_party:
             template = ctx._(
-                "Laporan Anda {reference} sudah dikirim ke petugas {centre} sebagai prioritas."
+                "Laporan Anda {reference} (prioritas) sudah dikirim ke petugas {centre}."
             )
         else:
             template = ctx._(
-                "Kasus Anda {reference} sudah dikirim ke petugas {centre} sebagai prioritas."
+                "Kasus {reference} (prioritas) sudah dikirim ke petugas {centre}."
             )
         return template.format(reference=inquiry.reference, centre=centre.name)
 

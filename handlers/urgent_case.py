@@ -31,6 +31,7 @@ SKIP_WORDS = frozenset({"lewati", "skip", "lewat", "-", "tidak tahu", "gak tahu"
 YES_WORDS = frozenset({"ya", "iya", "y", "aman", "ya aman", "yes", "ok", "oke", "boleh", "bisa"})
 NO_WORDS = frozenset({"tidak", "tidak aman", "gak", "ga", "nggak", "jangan", "no", "not safe"})
 OTHER_WORDS = frozenset({"nomor lain", "no lain", "another number", "other number"})
+OFFICER_WORDS = frozenset({"petugas", "officer", "admin", "operator"})
 PHONE = re.compile(r"^\+?[\d\s().-]{8,20}$")
 MAX_ANSWER = 120
 
@@ -60,9 +61,9 @@ def _abroad_lines(ctx: HandlerContext, place: Place, contacts: Contacts) -> list
     kemlu = contacts.general["kemlu"]
     if mission is not None and mission.shown:
         lines.append(
-            ctx._(
-                "- {mission}, nomor per {year} (pastikan di aplikasi Safe Travel): {numbers}"
-            ).format(mission=mission.name, year=mission.year, numbers=_numbers(mission.numbers))
+            ctx._("- {mission}, nomor per {year} (cek di Safe Travel): {numbers}").format(
+                mission=mission.name, year=mission.year, numbers=_numbers(mission.numbers)
+            )
         )
     else:
         # No verified number for this mission: the Kemlu protection line instead.
@@ -102,8 +103,8 @@ def contact_lines(
     if SUICIDE_KIND in kinds and not third_party:
         lines.append(
             ctx._(
-                "- Dukungan jiwa Kemenkes: healing119.id (online, gratis, rahasia); "
-                "telepon 119 ekstensi 8 (di Indonesia, jam kerja)."
+                "- Dukungan jiwa Kemenkes: healing119.id (online, gratis); "
+                "119 ekstensi 8 (di Indonesia, jam kerja)."
             )
         )
     if place is not None and place.in_indonesia:
@@ -111,9 +112,7 @@ def contact_lines(
     else:
         lines.append(ctx._("- KP2MI: {numbers}.").format(numbers=kp2mi))
         lines.append(
-            ctx._(
-                "Bantuan KBRI/KJRI gratis. Yang mengaku petugas KBRI lalu minta uang adalah penipu."
-            )
+            ctx._("Bantuan KBRI/KJRI gratis; yang mengaku petugas lalu minta uang adalah penipu.")
         )
     return lines
 
@@ -122,12 +121,11 @@ def first_step(ctx: HandlerContext, kinds: tuple[str, ...], third_party: bool) -
     """Return the next step, said first."""
     if third_party:
         return ctx._(
-            "Untuk membantunya sekarang: tetap berhubungan dengannya dan minta lokasinya yang "
-            "persis. Kumpulkan: lokasi, nama majikan atau agensi, nomor paspornya jika tahu, "
-            "tangkapan layar pesan. Laporkan ke:"
+            "Untuk membantunya sekarang: minta lokasinya yang persis. Kumpulkan nama majikan "
+            "atau agensi, nomor paspornya jika tahu, tangkapan layar pesan. Laporkan ke:"
         )
     if SUICIDE_KIND in kinds:
-        return ctx._("Anda tidak sendirian. Tolong bicara dengan seseorang sekarang:")
+        return ctx._("Anda tidak sendirian. Bicaralah dengan seseorang sekarang:")
     return ctx._(
         "Sekarang: jika bisa, pergi ke tempat aman lalu hubungi salah satu nomor ini. "
         "Catat nomornya, kalau-kalau HP diambil."
@@ -329,6 +327,8 @@ class UrgentCaseHandler:
             return await self._done(ctx, case, "reach" if step == "reach_number" else step, {})
         if command is not None and not command.startswith("urgent:"):
             return None
+        if command is None and OFFICER_WORDS & set(_answer_word(message).split()):
+            return self._again(ctx, case)  # "hubungi petugas" is not an answer: ask again
         if step == "where":
             return await self._where(text, ctx, case)
         if step in ("reach", "reach_number"):
