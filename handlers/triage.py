@@ -132,9 +132,7 @@ class TriageHandler:
                 "Laporan Anda {reference} (prioritas) sudah dikirim ke petugas {centre}."
             )
         else:
-            template = ctx._(
-                "Kasus {reference} (prioritas) sudah dikirim ke petugas {centre}."
-            )
+            template = ctx._("Kasus {reference} (prioritas) sudah dikirim ke petugas {centre}.")
         return template.format(reference=inquiry.reference, centre=centre.name)
 
     @staticmethod

@@ -198,8 +198,8 @@ async def test_an_unknown_country_gets_the_general_channels_and_is_asked_where(
     text = _first_urgent(await _send(service, UNKNOWN)).text
     assert "- Di Indonesia: Polisi 110 atau 112." in text
     assert (
-        f"- Di luar negeri: Tombol Darurat aplikasi Safe Travel, atau Pelindungan WNI Kemlu (24 jam) {KEMLU}."
-        in text
+        "- Di luar negeri: Tombol Darurat aplikasi Safe Travel, atau Pelindungan WNI Kemlu "
+        f"(24 jam) {KEMLU}." in text
     )
     assert KP2MI_ABROAD in text and FREE in text
     asked = await _send(service, "", payload="consent:yes")
