@@ -173,7 +173,18 @@ class SqlUnitOfWork(SqlInquiryStore):
         extra = [
             (
                 f"MA-{inquiry.id:05d}",
-                ", ".join(filter(None, [inquiry.name, inquiry.village_text, inquiry.question]))
+                ", ".join(
+                    filter(
+                        None,
+                        [
+                            inquiry.name,
+                            inquiry.village_text,
+                            inquiry.location,
+                            inquiry.reach_number,
+                            inquiry.question,
+                        ],
+                    )
+                )
                 or "-",
             )
             for inquiry in inquiries
