@@ -61,7 +61,7 @@ def _abroad_lines(ctx: HandlerContext, place: Place, contacts: Contacts) -> list
     kemlu = contacts.general["kemlu"]
     if mission is not None and mission.shown:
         lines.append(
-            ctx._("- {mission}, nomor per {year} (cek di Safe Travel): {numbers}").format(
+            ctx._("- {mission} (nomor per {year}, cek di Safe Travel): {numbers}").format(
                 mission=mission.name, year=mission.year, numbers=_numbers(mission.numbers)
             )
         )
@@ -112,7 +112,7 @@ def contact_lines(
     else:
         lines.append(ctx._("- KP2MI: {numbers}.").format(numbers=kp2mi))
         lines.append(
-            ctx._("Bantuan KBRI/KJRI gratis; yang mengaku petugas lalu minta uang adalah penipu.")
+            ctx._("Bantuan KBRI/KJRI gratis; yang mengaku petugas dan minta uang itu penipu.")
         )
     return lines
 

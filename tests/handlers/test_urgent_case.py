@@ -7,6 +7,7 @@ urgent; test_messages_are_urgent_for_todays_triage keeps that true.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,12 @@ from sqlalchemy import func, select
 
 from bot.composition import Service
 from bot.followup import follow_up
+from bot.i18n import Translations, Translator
 from bot.inquiries import Officer
 from bot.messages import Outbound
+from handlers.urgent_case import urgent_message
+from knowledge.contacts import load_contacts
+from knowledge.places import Place
 from knowledge.safety import Triage, assess
 from storage.centres import add_officer, import_centres
 from storage.inquiry_models import InquiryRow
@@ -37,7 +42,7 @@ UNKNOWN = "tolong saya dikurung majikan, tidak boleh keluar"
 
 KP2MI_ABROAD = "+62 21 2924 4800 / +62 811-8080-141"
 KEMLU = "+62-812-9007-0027"
-FREE = "Bantuan KBRI/KJRI gratis; yang mengaku petugas lalu minta uang adalah penipu."
+FREE = "Bantuan KBRI/KJRI gratis; yang mengaku petugas dan minta uang itu penipu."
 IN_INDONESIA = "Di Indonesia: Polisi 110 (gratis, 24 jam) atau 112 (di daerah yang sudah bergabung)"
 INTAKE_WORDS = ("Siapa yang bertanya", "Pekerjaan apa", "merekrut", "uang yang dibayar")
 
@@ -110,9 +115,9 @@ async def test_locked_in_riyadh_gets_kbri_riyadh_and_the_saudi_number(service: S
     replies = await _send(service, RIYADH)
     text = _first_urgent(replies).text
     assert text.startswith("Sekarang: jika bisa, pergi ke tempat aman")
-    assert "- Di Arab Saudi: 911 (nomor darurat terpadu), 997 (ambulans)" in text
+    assert "- Di Arab Saudi: 911 (darurat), 997 (ambulans)" in text
     assert (
-        "- KBRI Riyadh, nomor per 2021 (cek di Safe Travel): +966569094526 / +966569173990" in text
+        "- KBRI Riyadh (nomor per 2021, cek di Safe Travel): +966569094526 / +966569173990" in text
     )
     assert "- Aplikasi Safe Travel: tekan Tombol Darurat." in text
     assert f"- KP2MI: {KP2MI_ABROAD}." in text and FREE in text
@@ -128,7 +133,7 @@ async def test_locked_in_riyadh_gets_kbri_riyadh_and_the_saudi_number(service: S
 async def test_thrown_out_at_night_in_hong_kong_gets_kjri_hong_kong(service: Service) -> None:
     text = _first_urgent(await _send(service, HONG_KONG)).text
     assert "- Di Hong Kong: 999 (darurat)" in text
-    assert "- KJRI Hong Kong, nomor per 2025" in text
+    assert "- KJRI Hong Kong (nomor per 2025, cek di Safe Travel)" in text
     assert "+852 5242 2240 / +852 6773 0466" in text
     assert "Tombol Darurat" in text and KP2MI_ABROAD in text
     assert len(await _cases(service)) == 1
@@ -140,7 +145,7 @@ async def test_a_wife_reporting_her_husband_in_a_malaysian_depot(service: Servic
     assert text.startswith("Untuk membantunya sekarang")
     assert "nomor paspornya" in text and "tangkapan layar" in text
     assert "- Di Malaysia: 999 (polisi, ambulans, pemadam)" in text
-    assert "- KBRI Kuala Lumpur, nomor per 2024 (cek di Safe Travel): +60 17-668 8032" in text
+    assert "- KBRI Kuala Lumpur (nomor per 2024, cek di Safe Travel): +60 17-668 8032" in text
     assert "Laporan Anda MA-00001" in text
     assert "Jika bisa, pergi ke tempat aman" not in text  # not addressed to the victim
     [case] = await _cases(service)
@@ -169,7 +174,7 @@ async def test_a_relative_in_jakarta_reporting_for_a_sister_in_dubai(service: Se
     assert text.startswith("Untuk membantunya sekarang: minta lokasinya yang persis.")
     assert "Kumpulkan nama majikan atau agensi, nomor paspornya jika tahu" in text
     assert "- Di Uni Emirat Arab: 999 (polisi), 998 (ambulans)" in text
-    assert "- KJRI Dubai, nomor per 2024 (cek di Safe Travel): " in text
+    assert "- KJRI Dubai (nomor per 2024, cek di Safe Travel): " in text
     assert "+971 56 3322611 / +971 56 4170333" in text and KP2MI_ABROAD in text
     assert "Polisi 110" not in text  # the writer is in Jakarta, the sister is not
     assert "Laporan Anda MA-00001" in text
@@ -187,7 +192,10 @@ async def test_suicidal_thoughts_in_taiwan_get_mental_health_and_overseas_channe
     assert text.startswith("Anda tidak sendirian.")
     assert "healing119.id (online, gratis); 119 ekstensi 8 (di Indonesia, jam kerja)" in text
     assert "- Di Taiwan: 110 (polisi), 119 (ambulans, pemadam), 1955 (" in text
-    assert "- KDEI Taipei, nomor per 2024" in text and "+886 901 132 000 / +886 987 587 000" in text
+    assert (
+        "- KDEI Taipei (nomor per 2024, cek di Safe Travel)" in text
+        and "+886 901 132 000 / +886 987 587 000" in text
+    )
     assert "Tombol Darurat" in text and KP2MI_ABROAD in text
     assert len(await _cases(service)) == 1
 
@@ -207,7 +215,9 @@ async def test_an_unknown_country_gets_the_general_channels_and_is_asked_where(
     assert "Anda sekarang di mana?" in rendered(asked)
     # The answer names a place: its contacts come at once, and the case learns where.
     located = await _send(service, "di jeddah")
-    assert located[0].urgent and "KJRI Jeddah, nomor per 2021" in located[0].text
+    assert (
+        located[0].urgent and "KJRI Jeddah (nomor per 2021, cek di Safe Travel)" in located[0].text
+    )
     assert "+966 50 360 9667" in located[0].text and "Di Arab Saudi: 911" in located[0].text
     assert "aman menghubungi Anda lewat chat ini" in located[-1].text
     _one_menu(located)
@@ -381,3 +391,59 @@ async def test_check_then_something_else_closes_the_question(service: Service) -
     assert "Sumber:" in answer
     async with service.storage.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(InquiryRow)) == 0
+
+
+# --- every place, every kind: the first message stays short ---------------------------------
+
+
+@dataclass
+class _Words:
+    """Just enough of a handler context to compose the urgent message in one language."""
+
+    translations: Translations
+
+    def _(self, message: str) -> str:
+        return self.translations._(message)
+
+    @property
+    def locale(self) -> str:
+        return self.translations.locale
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+@pytest.mark.parametrize(
+    "kinds", [("confinement",), ("suicide",), ("confinement", "suicide")], ids=str
+)
+@pytest.mark.parametrize("third_party", [False, True])
+def test_the_first_urgent_message_is_at_most_600_characters_everywhere(
+    locale: str, kinds: tuple[str, ...], third_party: bool
+) -> None:
+    words = _Words(Translator().for_locale(locale))
+    case_line = words._("Laporan Anda {reference} (prioritas) sudah dikirim ke petugas {centre}.")
+    case_line = case_line.format(reference="MA-00012", centre="Layanan Pengaduan KP2MI (nasional)")
+    contacts = load_contacts()
+    places = [None, Place("indonesia", None, "jakarta")] + [
+        Place(mission.country, mission.id, mission.places[0] if mission.places else mission.id)
+        for mission in contacts.missions.values()
+    ]
+    for place in places:
+        message = urgent_message(words, place, kinds, third_party, case_line)  # type: ignore[arg-type]
+        assert len(message.text) <= 600, (place, len(message.text), message.text)
+
+
+async def test_sabah_has_no_verified_mission_number_so_the_kemlu_line_is_given(
+    service: Service,
+) -> None:
+    text = _first_urgent(await _send(service, "tolong saya dikurung majikan di Tawau")).text
+    assert "- Di Malaysia: 999 (polisi, ambulans, pemadam)" in text
+    assert f"- Pelindungan WNI Kemlu (24 jam): {KEMLU}" in text
+    assert "KRI Tawau" not in text and "+60" not in text  # medium: never shown as a number
+
+
+async def test_an_english_speaker_gets_the_contacts_in_english(service: Service) -> None:
+    await _send(service, "/bahasa", user="en")
+    await _send(service, "", payload="lang:en", user="en")
+    text = _first_urgent(await _send(service, "help my sister is locked in Dubai", user="en")).text
+    assert text.startswith("To help now: get her or his exact location.")
+    assert "- In United Arab Emirates: 999 (police), 998 (ambulance)" in text
+    assert "- KJRI Dubai (2024 number, confirm in Safe Travel):" in text
