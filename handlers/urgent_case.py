@@ -17,7 +17,7 @@ from bot.messages import Button, Inbound, Outbound
 from handlers.base import HandlerContext, Reply, command_of, menu_button
 from handlers.consent import ASK as CONSENT_ASK
 from handlers.consent import NEXT as CONSENT_NEXT
-from handlers.consent import consent_question
+from handlers.consent import ask_consent, consent_question
 from handlers.notify import inquiry_card
 from knowledge.contacts import Contacts, default_contacts
 from knowledge.normalize import fold
@@ -242,15 +242,23 @@ async def ask_next(ctx: HandlerContext, before: list[Outbound] | None = None) ->
         slots.pop(CASE, None)
         inquiry = await ctx.store.get_inquiry(int(case["id"])) if case.get("id") else None
         messages += await _finished(ctx, inquiry) if inquiry else []
-        return Reply(messages, state=None, slots=slots, urgent=True)
+        return Reply(messages, state=None, slots=slots, urgent=_any_urgent(messages))
     case["step"] = step
     slots[CASE] = case
     messages.append(question(ctx, step, bool(case.get("third_party"))))
-    return Reply(messages, state=ASK, slots=slots, urgent=True)
+    return Reply(messages, state=ASK, slots=slots, urgent=_any_urgent(messages))
+
+
+def _any_urgent(messages: list[Outbound]) -> bool:
+    """Return True when the reply carries emergency contacts."""
+    return any(message.urgent for message in messages)
 
 
 async def continue_urgent(ctx: HandlerContext, inquiry_id: int) -> Reply:
     """Continue with the questions of a case (after consent, or 'talk to an officer')."""
+    if ctx.contact.consent_at is None:
+        # The answers are personal data: ask (again) before storing any.
+        return ask_consent(ctx, f"urgent:{inquiry_id}")
     slots = dict(ctx.conversation.slots)
     case = dict(slots.get(CASE) or {})
     if case.get("id") != inquiry_id:
@@ -267,6 +275,11 @@ async def continue_urgent(ctx: HandlerContext, inquiry_id: int) -> Reply:
                 if known
             ]
             case["third_party"] = inquiry.draft.third_party
+            if _next_step(case) is None:
+                # Everything was answered already: say who has the case, nothing more.
+                hint = ctx._("Petugas akan menghubungi Anda lewat chat ini.")
+                text = await holder_text(ctx, inquiry) + "\n\n" + hint
+                return Reply([Outbound(text, buttons=(menu_button(ctx),))], state=None)
     slots[CASE] = case
     ctx.conversation.slots = slots
     return await ask_next(ctx)

@@ -241,6 +241,9 @@ async def test_one_case_three_skippable_questions_and_no_intake(service: Service
     assert "Siapa nama Anda" in transcript[-1]
     transcript.append(rendered(await _send(service, "Sri")))
     assert "Kasus MA-00001 sudah dikirim ke petugas" in transcript[-1]
+    # Nothing left to ask: an officer request only says who has the case.
+    transcript.append(rendered(await _send(service, "petugas")))
+    assert "menunggu diambil" in transcript[-1] and "akan menghubungi Anda" in transcript[-1]
     assert not any(word in turn for turn in transcript for word in INTAKE_WORDS)
     [case] = await _cases(service)
     assert (case.reach, case.reach_number, case.name) == ("other", "+966 50 111 2222", "Sri")
@@ -263,6 +266,9 @@ async def test_consent_refused_after_urgent_redacts_but_keeps_the_one_case(
     await _send(service, "", payload="consent:no")
     [case] = await _cases(service)
     assert case.question is None and case.location is None and case.contact_id is not None
+    # Asking for an officer later asks for consent again before any question is stored.
+    assert "Apakah Anda setuju" in rendered(await _send(service, "petugas"))
+    assert len(await _cases(service)) == 1
 
 
 async def test_a_place_named_while_consent_is_pending_gets_its_contacts(
