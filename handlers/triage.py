@@ -104,6 +104,8 @@ class TriageHandler:
         third_party = is_third_party(text)
         place = find_place(text, third_party) or stored_place(ctx.conversation.slots)
         inquiry, centre, notices, filed = await self._escalate(text, kinds, place, third_party, ctx)
+        # "tolong cepat" after "adik saya dikurung" is still about the sister.
+        third_party = third_party or inquiry.draft.third_party
         case_line = self._case_line(ctx, inquiry, centre, third_party)
         first = urgent_message(ctx, place, kinds, third_party, case_line)
         slots = dict(ctx.conversation.slots)

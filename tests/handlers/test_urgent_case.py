@@ -180,6 +180,10 @@ async def test_a_relative_in_jakarta_reporting_for_a_sister_in_dubai(service: Se
     assert "Laporan Anda MA-00001" in text
     [case] = await _cases(service)
     assert case.third_party and case.location == "dubai, Uni Emirat Arab"
+    # A second cry joins the report and is still answered as the relative's.
+    again = await _send(service, "tolong cepat dikunci terus", user="kakak")
+    assert again[0].text.startswith("Untuk membantunya sekarang") and "KJRI Dubai" in again[0].text
+    assert len(await _cases(service)) == 1
     # The questions that follow ask where *she* is only if it was not said.
     await _send(service, "", payload="consent:yes", user="kakak")
     assert (await _cases(service))[0].location == "dubai, Uni Emirat Arab"
