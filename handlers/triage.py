@@ -102,7 +102,7 @@ class TriageHandler:
         """File (or join) the urgent case and answer with the contacts for where the person is."""
         kinds = triage.kinds if triage else ()
         third_party = is_third_party(text)
-        place = find_place(text, third_party) or stored_place(ctx.conversation.slots)
+        place = find_place(text, third_party, ctx.regions) or stored_place(ctx.conversation.slots)
         inquiry, centre, notices, filed = await self._escalate(text, kinds, place, third_party, ctx)
         # "tolong cepat" after "adik saya dikurung" is still about the sister.
         third_party = third_party or inquiry.draft.third_party

@@ -14,12 +14,12 @@ from typing import Any
 
 from bot.inquiries import Inquiry
 from bot.messages import Button, Inbound, Outbound
-from handlers.base import HandlerContext, Reply, command_of, menu_button
+from handlers.base import HandlerContext, RegionLookup, Reply, command_of, menu_button
 from handlers.consent import ASK as CONSENT_ASK
 from handlers.consent import NEXT as CONSENT_NEXT
 from handlers.consent import ask_consent, consent_question
 from handlers.notify import inquiry_card
-from knowledge.contacts import Contacts, default_contacts
+from knowledge.contacts import INDONESIA, Contacts, default_contacts
 from knowledge.normalize import fold
 from knowledge.places import Place, default_finder
 from knowledge.safety import SUICIDE_KIND
@@ -151,9 +151,25 @@ def place_label(ctx: HandlerContext, place: Place) -> str:
     return f"{place.name}, {name}"
 
 
-def find_place(text: str, third_party: bool) -> Place | None:
-    """Return where the person in danger is, as named in the text."""
-    return default_finder().locate(text, third_party)
+def find_place(text: str, third_party: bool, regions: RegionLookup | None = None) -> Place | None:
+    """Return where the person in danger is, as named in the text.
+
+    Beyond the contacts file's places, any Indonesian regency or province the village index
+    knows ("di Brebes") means Indonesia; not for a report about someone else, where it is
+    more likely the writer's home.
+    """
+    place = default_finder().locate(text, third_party)
+    if place is not None or third_party or regions is None:
+        return place
+    folded = fold(text)
+    for region in (regions.find_regency(text), regions.find_province(text)):
+        if region is None:
+            continue
+        # The index forgives typos ("kamar" finds Kampar): here only the exact name counts.
+        name = re.sub(r"^(kabupaten|kota|provinsi) ", "", fold(region.name))
+        if re.search(rf"\b{re.escape(name)}\b", folded):
+            return Place(INDONESIA, None, fold(region.name))
+    return None
 
 
 def stored_place(slots: dict[str, Any]) -> Place | None:
@@ -357,7 +373,7 @@ class UrgentCaseHandler:
         if not then.startswith("urgent:") or command_of(message) is not None:
             return None
         case = ctx.conversation.slots.get(CASE) or {}
-        place = find_place(message.text, bool(case.get("third_party")))
+        place = find_place(message.text, bool(case.get("third_party")), ctx.regions)
         if place is None:
             return None
         inquiry = await ctx.store.get_inquiry(int(then.removeprefix("urgent:")))
@@ -372,7 +388,7 @@ class UrgentCaseHandler:
     async def _where(self, text: str, ctx: HandlerContext, case: dict[str, Any]) -> Reply | None:
         """Attach where the person is; when it names a place, give that place's contacts."""
         third_party = bool(case.get("third_party"))
-        place = find_place(text, third_party)
+        place = find_place(text, third_party, ctx.regions)
         if place is None and (len(text) > MAX_ANSWER or len(text.split()) > 6):
             return None
         location = place_label(ctx, place) if place else text[:MAX_ANSWER]

@@ -168,6 +168,13 @@ async def test_locked_in_a_penampungan_in_indonesia(service: Service) -> None:
     assert len(await _cases(service)) == 1
 
 
+async def test_any_indonesian_regency_means_indonesia(service: Service) -> None:
+    text = _first_urgent(await _send(service, "tolong saya dikurung di penampungan di brebes")).text
+    assert f"- {IN_INDONESIA}." in text and "Safe Travel" not in text
+    [case] = await _cases(service)
+    assert case.location == "kabupaten brebes, Indonesia"
+
+
 async def test_a_relative_in_jakarta_reporting_for_a_sister_in_dubai(service: Service) -> None:
     replies = await _send(service, DUBAI_SISTER, user="kakak")
     text = _first_urgent(replies).text
