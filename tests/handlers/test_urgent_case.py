@@ -464,3 +464,15 @@ async def test_an_english_speaker_gets_the_contacts_in_english(service: Service)
     assert text.startswith("To help now: get her or his exact location.")
     assert "- In United Arab Emirates: 999 (police), 998 (ambulance)" in text
     assert "- KJRI Dubai (2024 number, confirm in Safe Travel):" in text
+
+
+async def test_erasing_data_removes_the_place_and_the_other_number(service: Service) -> None:
+    await _send(service, RIYADH)
+    await _send(service, "", payload="consent:yes")
+    await _send(service, "", payload="urgent:reach:other")
+    await _send(service, "+966 50 111 2222")
+    await _send(service, "/hapus")
+    await _send(service, "", payload="hapus:ya")
+    [case] = await _cases(service)
+    assert (case.location, case.reach_number, case.contact_id) == (None, None, None)
+    assert case.priority == "urgent" and case.third_party is False
