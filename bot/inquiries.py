@@ -163,6 +163,11 @@ class InquiryStore(Protocol):
     ) -> tuple[bool, str | None]:
         """Claim an open inquiry atomically; on loss return the holder's name."""
 
+    async def take_over(
+        self, inquiry_id: int, officer: Officer, from_centre: str, now: datetime
+    ) -> bool:
+        """Move an open urgent inquiry to the officer's centre and claim it; False if too late."""
+
     async def add_thread_message(
         self, inquiry_id: int, sender: str, text: str, officer_id: int | None, now: datetime
     ) -> None:

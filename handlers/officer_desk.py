@@ -6,8 +6,9 @@ Officers see and touch only the inquiries of their own centre.
 
 from __future__ import annotations
 
+from bot.followup import region_ancestors
 from bot.i18n import Translations
-from bot.inquiries import Inquiry, Officer
+from bot.inquiries import NATIONAL_CENTRE, Inquiry, Officer
 from bot.messages import Inbound, Outbound
 from handlers.base import HandlerContext, Reply, command_argument, command_of
 from handlers.notify import inquiry_card
@@ -57,6 +58,8 @@ class OfficerDeskHandler:
                 ]
             )
         inquiry = await ctx.store.get_inquiry(int(number_text.lstrip("#")))
+        if command == "/ambil" and inquiry and await _urgent_from_below(inquiry, officer, ctx):
+            return await _take_over(inquiry, officer, ctx)
         if inquiry is None or inquiry.centre_id != officer.centre_id:
             return Reply(
                 [
@@ -239,3 +242,45 @@ async def _tell_user_who_has_it(
         )
     )
     return [Outbound(text, to=recipient)]
+
+
+async def _urgent_from_below(inquiry: Inquiry, officer: Officer, ctx: HandlerContext) -> bool:
+    """Return True for an open urgent case of the centre one level below the officer's."""
+    if inquiry.priority != "urgent" or inquiry.status != "open":
+        return False
+    if inquiry.centre_id == officer.centre_id:
+        return False
+    centre = await ctx.store.centre(inquiry.centre_id)
+    if centre is None or centre.id == NATIONAL_CENTRE:
+        return False
+    above = await ctx.store.route_above(region_ancestors(inquiry.draft.village_code), centre.kind)
+    return above.id == officer.centre_id
+
+
+async def _take_over(inquiry: Inquiry, officer: Officer, ctx: HandlerContext) -> Reply:
+    """The level above takes an urgent case at once; the centre below and the user are told."""
+    i18n = ctx.i18n
+    if not await ctx.store.take_over(inquiry.id, officer, inquiry.centre_id, ctx.clock()):
+        current = await ctx.store.get_inquiry(inquiry.id)
+        holder = current.claimed_by_name if current else None
+        text = (
+            i18n._("Pertanyaan #{id} sudah diambil oleh {name}.").format(id=inquiry.id, name=holder)
+            if holder
+            else i18n._("Pertanyaan #{id} tidak ada di antrian pusat layanan Anda.").format(
+                id=inquiry.id
+            )
+        )
+        return Reply([Outbound(text)])
+    card = inquiry_card(inquiry, i18n)
+    hint = i18n._("Balas dengan: /balas {id} pesan Anda").format(id=inquiry.id)
+    messages = [Outbound(i18n._("Anda mengambil pertanyaan ini.") + "\n\n" + card + "\n\n" + hint)]
+    centre = await ctx.store.centre(officer.centre_id)
+    below = i18n._("Pertanyaan #{id} diambil alih oleh {name} dari {centre}.").format(
+        id=inquiry.id, name=officer.name, centre=centre.name if centre else officer.centre_id
+    )
+    messages += [
+        Outbound(below, to=other.recipient)
+        for other in await ctx.store.officers_of(inquiry.centre_id)
+    ]
+    messages += await _tell_user_who_has_it(inquiry, officer, ctx)
+    return Reply(messages)

@@ -188,6 +188,8 @@ async def _notify_above(
                 "Jika belum diambil, kasus ini dialihkan ke pusat Anda."
             ).format(centre=centre.name),
             inquiry_card(inquiry, i18n),
+            "",
+            i18n._("Ambil alih sekarang dengan: /ambil {id}").format(id=inquiry.id),
         ]
     )
     officers = await ctx.store.officers_of(above.id)

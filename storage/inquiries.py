@@ -219,6 +219,33 @@ class SqlInquiryStore:
         current = await self.get_inquiry(inquiry_id)
         return False, current.claimed_by_name if current else None
 
+    async def take_over(
+        self, inquiry_id: int, officer: Officer, from_centre: str, now: datetime
+    ) -> bool:
+        """Move an open urgent inquiry up to the officer's centre and claim it, in one UPDATE."""
+        result = await self.session.execute(
+            update(InquiryRow)
+            .where(
+                InquiryRow.id == inquiry_id,
+                InquiryRow.status == "open",
+                InquiryRow.priority == "urgent",
+                InquiryRow.centre_id == from_centre,
+            )
+            .values(
+                centre_id=officer.centre_id,
+                status="claimed",
+                claimed_by=officer.id,
+                claimed_at=now,
+                escalations=InquiryRow.escalations + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        detail = {"from": from_centre, "to": officer.centre_id}
+        await self.audit(inquiry_id, f"officer:{officer.id}", "taken_over", detail, now)
+        return True
+
     async def add_thread_message(
         self, inquiry_id: int, sender: str, text: str, officer_id: int | None, now: datetime
     ) -> None:

@@ -476,3 +476,32 @@ async def test_erasing_data_removes_the_place_and_the_other_number(service: Serv
     [case] = await _cases(service)
     assert (case.location, case.reach_number, case.contact_id) == (None, None, None)
     assert case.priority == "urgent" and case.third_party is False
+
+
+async def test_the_level_above_can_take_an_urgent_case_at_once(
+    service: Service, staff: dict[str, Officer]
+) -> None:
+    await _send(service, "petugas")
+    await _send(service, "", payload="consent:yes")
+    await _send(service, "", payload="intake:who:migrant")
+    await _send(service, "Sri")
+    await _send(service, "ds jogosimo kec klirong kebumen")
+    await _send(service, RIYADH)
+    [regency_notice] = await _outbox_for(service, "p-Wati")
+    assert "Ambil alih sekarang dengan: /ambil 1" in regency_notice.text
+
+    took = rendered(await service.engine.handle(make_inbound("/ambil 1", user_id="p-Wati")))
+    assert "Anda mengambil pertanyaan ini" in took
+    [case] = await _cases(service)
+    assert (case.centre_id, case.status) == ("disnaker-kebumen", "claimed")
+    assert (
+        "diambil alih oleh Wati dari Disnaker Kebumen"
+        in (await _outbox_for(service, "p-Siti"))[-1].text
+    )
+    told = (await _outbox_for(service, "u1"))[-1].text
+    assert told == "Kasus MA-00001 Anda sekarang ditangani Wati dari Disnaker Kebumen."
+    # The village officer comes too late; the national centre was never above the village.
+    late = rendered(await service.engine.handle(make_inbound("/ambil 1", user_id="p-Siti")))
+    assert "tidak ada di antrian" in late
+    national = rendered(await service.engine.handle(make_inbound("/ambil 1", user_id="p-Rina")))
+    assert "tidak ada di antrian" in national
