@@ -1,7 +1,8 @@
 """Officer chat commands: /antrian, /ambil N, /balas N text, /selesai N note.
 
 Only registered officers reach these; anyone else sending them gets the normal bot.
-Officers see and touch only the inquiries of their own centre.
+Officers see and touch only the inquiries of their own centre; the one exception is an open
+urgent case of the centre one level below, which `/ambil` takes over at once.
 """
 
 from __future__ import annotations
