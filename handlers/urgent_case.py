@@ -28,9 +28,12 @@ ASK = "urgent.ask"
 CASE = "urgent_case"  # slot: {"id", "step", "done", "place", "third_party"}
 STEPS = ("where", "reach", "name")
 SKIP_WORDS = frozenset({"lewati", "skip", "lewat", "-", "tidak tahu", "gak tahu", "ga tau"})
-YES_WORDS = frozenset({"ya", "iya", "y", "aman", "ya aman", "yes", "ok", "oke", "boleh", "bisa"})
-NO_WORDS = frozenset({"tidak", "tidak aman", "gak", "ga", "nggak", "jangan", "no", "not safe"})
-OTHER_WORDS = frozenset({"nomor lain", "no lain", "another number", "other number"})
+# Typed answers to "is it safe to reach you on this chat?"
+REACH_WORDS = {
+    **dict.fromkeys(("ya", "iya", "y", "aman", "ya aman", "yes", "ok", "oke", "boleh"), "chat"),
+    **dict.fromkeys(("tidak", "tidak aman", "gak", "ga", "nggak", "jangan", "no"), "none"),
+    **dict.fromkeys(("nomor lain", "no lain", "another number", "other number"), "other"),
+}
 OFFICER_WORDS = frozenset({"petugas", "officer", "admin", "operator"})
 PHONE = re.compile(r"^\+?[\d\s().-]{8,20}$")
 MAX_ANSWER = 120
@@ -413,15 +416,7 @@ class UrgentCaseHandler:
                 )
             if case.get("step") == "reach_number":
                 return None if len(text.split()) > 3 else self._again(ctx, case)
-            choice = (
-                "chat"
-                if word in YES_WORDS
-                else "none"
-                if word in NO_WORDS
-                else "other"
-                if word in OTHER_WORDS
-                else None
-            )
+            choice = REACH_WORDS.get(word)
         if choice == "other":
             case = {**case, "step": "reach_number"}
             slots = {**ctx.conversation.slots, CASE: case}

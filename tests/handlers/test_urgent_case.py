@@ -505,3 +505,14 @@ async def test_the_level_above_can_take_an_urgent_case_at_once(
     assert "tidak ada di antrian" in late
     national = rendered(await service.engine.handle(make_inbound("/ambil 1", user_id="p-Rina")))
     assert "tidak ada di antrian" in national
+
+
+@pytest.mark.parametrize(("typed", "reach"), [("iya", "chat"), ("tidak aman", "none")])
+async def test_typed_answers_to_the_reach_question(
+    service: Service, typed: str, reach: str
+) -> None:
+    await _send(service, RIYADH)
+    await _send(service, "", payload="consent:yes")
+    assert "Siapa nama Anda" in rendered(await _send(service, typed))
+    [case] = await _cases(service)
+    assert case.reach == reach
