@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot import admin_cli
+from bot import admin_cli, review_cli
 from bot.config import Settings
 from bot.evaluation import score
 from bot.messages import Channel, Inbound
+from handlers.base import Reply
 
 IN_MEMORY_DATABASE = "sqlite+aiosqlite://"
 
@@ -63,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--errors", action="store_true", help="list every miss")
 
     admin_cli.register(commands)
+    review_cli.register(commands)
 
     kb = commands.add_parser("kb", help="knowledge-base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
@@ -100,7 +102,9 @@ async def _answers(texts: Iterator[str]) -> Iterator[dict[str, Any]]:
                 {
                     "topic": reply.topic if reply else None,
                     "score": reply.score if reply else 0.0,
-                    "urgent": reply.urgent if reply else False,
+                    "urgent": bool(reply and reply.urgent),
+                    # "urgent" is true exactly when safety is "urgent".
+                    "safety": safety_of(reply),
                     "suggestions": reply.suggestions if reply else [],
                     "reply": "\n\n".join(message.text for message in turn.messages),
                 }
@@ -108,6 +112,15 @@ async def _answers(texts: Iterator[str]) -> Iterator[dict[str, Any]]:
     finally:
         await service.close()
     return iter(answers)
+
+
+def safety_of(reply: Reply | None) -> str:
+    """Return the contract's safety outcome of a turn: urgent, check or calm."""
+    if reply is None:
+        return "calm"
+    if reply.urgent:
+        return "urgent"
+    return "check" if reply.safety == "check" else "calm"
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -142,17 +155,29 @@ def _eval(args: argparse.Namespace) -> int:
 
 def _kb_check() -> int:
     """Run `kb check`."""
+    from knowledge.contacts import check_contacts
     from knowledge.loader import KnowledgeError, load_topics
 
+    problems = check_contacts()
     try:
         topics = load_topics()
     except KnowledgeError as error:
-        for problem in error.problems:
+        problems = error.problems + problems
+    if problems:
+        for problem in problems:
             print(problem)
-        print(f"{len(error.problems)} problem(s)", file=sys.stderr)
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    from knowledge.learned import load_learned
+
+    problems: list[str] = []
+    load_learned({topic.id for topic in topics}, problems=problems)
+    if problems:
+        print("\n".join(problems))
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
         return 1
     examples = sum(len(topic.examples) for topic in topics)
-    print(f"ok: {len(topics)} topics, {examples} example questions")
+    print(f"ok: {len(topics)} topics, {examples} example questions, contacts abroad checked")
     return 0
 
 
@@ -226,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     handled = admin_cli.run(args)
+    if handled is None:
+        handled = review_cli.run(args)
     if handled is not None:
         return handled
     if args.command == "chat":

@@ -4,7 +4,8 @@ What stays of an inquiry is what the village report counts: its centre, week, st
 priority, topic, red-flag codes, and a destination or job only when it is one of the menu
 choices (typed ones can identify a person). Everything else is deleted or redacted:
 messages and queued or sent deliveries to the contact (with their receipts), the inquiry's
-free text, thread, notes and amount, and any notice to an officer that quotes the contact.
+free text, location, other number, thread, notes and amount, the review queue's copy of
+their messages, and any notice to an officer that quotes the contact.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, tuple_
+from sqlalchemy import delete, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.intake import DESTINATIONS, JOBS
@@ -29,6 +30,7 @@ from storage.models import (
     OutboxRow,
     WebReplyRow,
 )
+from storage.review import ReviewRow, review_hash
 
 # Inquiry columns holding what the person typed or who they are.
 FREE_TEXT_FIELDS = (
@@ -39,6 +41,8 @@ FREE_TEXT_FIELDS = (
     "paid_amount",
     "question",
     "resolution_note",
+    "location",
+    "reach_number",
 )
 MENU_CHOICES = {
     "destination": frozenset(choice.casefold() for choice in DESTINATIONS),
@@ -91,7 +95,7 @@ async def erase_contact_data(session: AsyncSession, contact_id: int, now: dateti
                 select(InquiryMessageRow.text).where(InquiryMessageRow.inquiry_id.in_(inquiry_ids))
             )
         )
-    texts |= {
+    inbound_texts = [
         text
         for text in await session.scalars(
             select(MessageRow.text).where(
@@ -99,8 +103,8 @@ async def erase_contact_data(session: AsyncSession, contact_id: int, now: dateti
             )
         )
         if text
-    }
-    needles = _Needles(texts - {""}, inquiry_ids)
+    ]
+    needles = _Needles((texts | set(inbound_texts)) - {""}, inquiry_ids)
 
     await _anonymise_inquiries(session, inquiries, now)
     await _erase_deliveries(session, contact.channel, contact.channel_user_id, contact.created_at)
@@ -115,6 +119,13 @@ async def erase_contact_data(session: AsyncSession, contact_id: int, now: dateti
     ):
         if needles.found_in(payload.payload):
             await session.delete(payload)
+    # The review queue keeps no link to the contact, only the text (with consent): the same
+    # texts the contact sent lose it; the hash and counts stay for the learning loop.
+    hashes = {review_hash(text) for text in inbound_texts}
+    if hashes:
+        await session.execute(
+            update(ReviewRow).where(ReviewRow.text_hash.in_(hashes)).values(text=None)
+        )
     for model in (MessageRow, ConversationRow):
         await session.execute(delete(model).where(model.contact_id == contact_id))
     await session.execute(delete(ContactRow).where(ContactRow.id == contact_id))

@@ -13,7 +13,7 @@ from sqlalchemy import and_, exists, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.inquiries import Inquiry
+from bot.inquiries import AnswerWindows, Inquiry
 from bot.messages import Outbound, Recipient
 from bot.ports import Contact, Conversation, StorageUnavailable
 from storage.erasure import erase_contact_data
@@ -28,6 +28,7 @@ from storage.models import (
     ProcessedMessageRow,
 )
 from storage.outbox import held_message, new_outbox_row, release_held
+from storage.review import SqlReviewStore
 
 
 def inbound_key(channel: str, message_id: str) -> str:
@@ -61,12 +62,18 @@ def _contact(row: ContactRow) -> Contact:
     )
 
 
-class SqlUnitOfWork(SqlInquiryStore):
+class SqlUnitOfWork(SqlInquiryStore, SqlReviewStore):
     """One transaction around one inbound message. Repositories flush; commit is the edge's job."""
 
-    def __init__(self, session: AsyncSession, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Callable[[], datetime],
+        windows: AnswerWindows | None = None,
+    ) -> None:
         self.session = session
         self._clock = clock
+        self.windows = windows or AnswerWindows()
         # Rows loaded once per turn and kept referenced (the identity map holds them weakly),
         # so saving the conversation needs no second read.
         self._contacts: dict[int, ContactRow] = {}
@@ -240,7 +247,18 @@ class SqlUnitOfWork(SqlInquiryStore):
         extra = [
             (
                 f"MA-{inquiry.id:05d}",
-                ", ".join(filter(None, [inquiry.name, inquiry.village_text, inquiry.question]))
+                ", ".join(
+                    filter(
+                        None,
+                        [
+                            inquiry.name,
+                            inquiry.village_text,
+                            inquiry.location,
+                            inquiry.reach_number,
+                            inquiry.question,
+                        ],
+                    )
+                )
                 or "-",
             )
             for inquiry in inquiries
@@ -286,10 +304,17 @@ class SqlUnitOfWork(SqlInquiryStore):
 class SqlStorage:
     """Opens units of work on one engine."""
 
-    def __init__(self, engine: AsyncEngine, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        clock: Callable[[], datetime] | None = None,
+        windows: AnswerWindows | None = None,
+    ) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.clock = clock or (lambda: datetime.now(UTC))
+        # When unclaimed inquiries are reminded and escalated (Settings, via the composition root).
+        self.windows = windows or AnswerWindows()
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[SqlUnitOfWork]:
@@ -301,7 +326,7 @@ class SqlStorage:
         try:
             async with self.sessions() as session:
                 try:
-                    yield SqlUnitOfWork(session, self.clock)
+                    yield SqlUnitOfWork(session, self.clock, self.windows)
                 except BaseException:
                     # The connection may be gone already; the transaction dies with it.
                     with contextlib.suppress(Exception):

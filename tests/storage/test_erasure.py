@@ -26,7 +26,10 @@ PERSONAL = [
     "Pak Darmo",
     "balai desa Jogosimo",
     "klirong",
+    "Gang Melati",
+    "6285700011122",
 ]
+QUESTION = "Pak Darmo minta uang lagi untuk visa, apakah resmi?"
 
 
 async def _user(service: Service, text: str = "", payload: str | None = None) -> str:
@@ -63,13 +66,20 @@ async def _a_whole_case(service: Service) -> None:
     await _user(service, "tukang las kapal")
     await _user(service, "PT Maju Jaya Abadi")
     await _user(service, "udah bayar 7jt")
-    summary = await _user(service, "Pak Darmo minta uang lagi untuk visa, apakah resmi?")
+    summary = await _user(service, QUESTION)
     assert "Sulastri" in summary
     assert "MA-00001" in await _user(service, payload="intake:send")
     assert "Anda mengambil" in await _officer(service, "/ambil 1")
     await _officer(service, "/balas 1 Halo Bu Sulastri, jangan bayar lagi ke Pak Darmo")
     await _user(service, "baik terima kasih, besok saya ke balai desa Jogosimo")
     await _officer(service, "/selesai 1 Sulastri sudah dijelaskan soal Pak Darmo")
+    async with service.storage.unit_of_work() as uow:
+        # What an urgent case adds (where they are, another number) and the review queue's
+        # copy of a message the bot was not sure about.
+        changes = {"location": "Gang Melati dekat masjid", "reach_number": "6285700011122"}
+        await uow.update_case(1, changes, service.storage.clock())
+        await uow.record_review("not_sure", QUESTION, True, {}, service.storage.clock())
+        await uow.commit()
     await _deliver_everything(service)
     assert await _hits(service), "the case should have stored personal data to erase"
 
