@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from bot.i18n import Translator
 from bot.messages import Button, Inbound, InboundKind, Outbound
 from bot.ports import Contact, Conversation, Storage, UnitOfWork
-from handlers.base import KEEP, Handler, HandlerContext, RegionLookup, Reply
+from handlers.base import KEEP, NUMBERS_ARE_TEXT, Handler, HandlerContext, RegionLookup, Reply
 from knowledge.base import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -158,6 +158,8 @@ class Engine:
     def _resolve_number(inbound: Inbound, conversation: Conversation) -> Inbound:
         """Turn a typed number into the payload of the numbered choice last shown."""
         choices = conversation.slots.get(LAST_CHOICES) or []
+        if conversation.state and conversation.slots.get(NUMBERS_ARE_TEXT) == conversation.state:
+            return inbound
         text = inbound.text.strip().rstrip(".")
         if inbound.payload is None and text.isdigit() and 1 <= int(text) <= len(choices):
             return replace(inbound, payload=choices[int(text) - 1], kind=InboundKind.BUTTON)

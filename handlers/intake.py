@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.inquiries import InquiryDraft
 from bot.messages import Button, Inbound, Outbound
-from handlers.base import HandlerContext, Reply, command_of, menu_button
+from handlers.base import NUMBERS_ARE_TEXT, HandlerContext, Reply, command_of, menu_button
 from handlers.consent import ask_consent
 from handlers.notify import asker_label, notify_centre
 from handlers.payment import read_payment
@@ -237,11 +237,11 @@ def _ask(
 ) -> Reply:
     """Move the dialog to a step and ask its question."""
     draft["step"] = step
-    return Reply(
-        [*(before or []), _prompt(step, ctx, draft)],
-        state=PREFIX + step,
-        slots=_with_draft(ctx, draft),
-    )
+    slots = _with_draft(ctx, draft)
+    slots.pop(NUMBERS_ARE_TEXT, None)
+    if step == "paid" and not draft.get("_paid_choices"):
+        slots[NUMBERS_ARE_TEXT] = PREFIX + step  # "2" here is an amount, not choice number 2
+    return Reply([*(before or []), _prompt(step, ctx, draft)], state=PREFIX + step, slots=slots)
 
 
 async def start_intake(

@@ -50,7 +50,7 @@ PHRASES: dict[Intent, frozenset[str]] = {
         """
         tidak tdk gak ga nggak ngga enggak engga gk g no nope nah jangan ogah
         ga_usah gak_usah nggak_usah tidak_usah tdk_usah gausah gk_usah ndak_usah
-        ga_mau gak_mau nggak_mau tidak_mau emoh ndak disagree
+        ga_mau gak_mau nggak_mau tidak_mau emoh ndak disagree bukan bkn
         """.split()
     ),
     Intent.YES: frozenset(
