@@ -148,10 +148,14 @@ def _prompt(step: str, ctx: HandlerContext, draft: dict[str, Any]) -> Outbound:
         if choices:
             return Outbound(
                 ctx._("Anda menyebut beberapa jumlah. Berapa total yang sudah dibayar?"),
-                options=tuple(
-                    Button(ctx.i18n.rupiah(amount), f"intake:paid:{amount}") for amount in choices
-                )
-                + (Button(ctx._("Tulis ulang"), "intake:paid:other"), *controls),
+                options=(
+                    *(
+                        Button(ctx.i18n.rupiah(amount), f"intake:paid:{amount}")
+                        for amount in choices
+                    ),
+                    Button(ctx._("Tulis ulang"), "intake:paid:other"),
+                    *controls,
+                ),
                 options_title=ctx._("Jumlah dibayar"),
             )
         return Outbound(

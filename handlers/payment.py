@@ -106,4 +106,4 @@ def read_payment(text: str) -> Payment:
 def _note(pairs: list[tuple[str | None, int]]) -> str:
     """Describe the figures that are not the stored amount, for the officer (in Indonesian)."""
     names = {"dp": "DP", "rest": "sisa", None: "juga disebut"}
-    return ", ".join(f"{names.get(label, label)} {format_rupiah(amount)}" for label, amount in pairs)
+    return ", ".join(f"{names[label]} {format_rupiah(amount)}" for label, amount in pairs)

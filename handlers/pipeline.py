@@ -13,11 +13,18 @@ from handlers.navigation import NavigationHandler
 from handlers.officer import OfficerRequestHandler
 from handlers.officer_desk import OfficerDeskHandler
 from handlers.privacy import PrivacyHandler
+from handlers.small_talk import SmallTalkHandler
 from handlers.triage import TriageHandler
 
 
 def build_pipeline() -> list[Handler]:
     """Return the handlers in the order the engine tries them."""
+    answering: list[Handler] = [
+        OfficerRequestHandler(),
+        SmallTalkHandler(),  # thanks, goodbye, distress in a few words or emoji
+        AnswerHandler(),  # 4. knowledge answer or "not sure" with suggestions
+        FallbackHandler(),  # always answers
+    ]
     return [
         TriageHandler(),  # 1. danger now: before anything else, even inside a dialog
         OfficerDeskHandler(),  # officers' commands (only for registered officers)
@@ -26,8 +33,7 @@ def build_pipeline() -> list[Handler]:
         IntakeHandler(),  # the intake form,
         PrivacyHandler(),  # the delete confirmation (and /privasi /dataku /hapus)
         HandoverHandler(),  # a user's free text while an officer holds their inquiry
-        LanguageHandler(),  # 3. commands and buttons
-        OfficerRequestHandler(),
-        AnswerHandler(),  # 4. knowledge answer or "not sure" with suggestions
-        FallbackHandler(),  # always answers
+        # 3. commands and buttons; a first English question is answered by the rest in English
+        LanguageHandler(after=answering),
+        *answering,
     ]

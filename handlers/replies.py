@@ -69,7 +69,8 @@ FILLERS = frozenset(
     eh ehh deh aja saja ya yah sih dong kok nih tuh min admin kak kakak mas mbak pak bu bang
     please pls tolong lah kah aku saya sudah udah dah ingin pengen itu tadi jawaban nya
     yang ini i want to the it just ah oh wah hmm hm lho loh kan toh kayaknya kayanya sepertinya
-    data pendaftaran formulir form isian let s lets thanks makasih terima kasih and dan then don t do not
+    data pendaftaran formulir form isian let s lets thanks makasih terima kasih and dan then
+    don t do not
     """.split()
 )
 NEGATORS = frozenset("tidak tdk gak ga nggak ngga enggak engga gk g no not dont don t ndak".split())
@@ -77,13 +78,17 @@ MAX_WORDS = 8  # a longer message is a real answer or question, never a bare yes
 _LONGEST = max(len(phrase.split("_")) for phrases in PHRASES.values() for phrase in phrases)
 
 
-def _phrases(words: list[str]) -> list[str]:
+_KNOWN = frozenset().union(*PHRASES.values())
+
+
+def phrases_of(
+    words: list[str], known: frozenset[str] = _KNOWN, longest: int = _LONGEST
+) -> list[str]:
     """Group words into the longest known phrases ("gak", "jadi" -> "gak_jadi")."""
-    known = set().union(*PHRASES.values())
     out: list[str] = []
     index = 0
     while index < len(words):
-        for size in range(min(_LONGEST, len(words) - index), 0, -1):
+        for size in range(min(longest, len(words) - index), 0, -1):
             candidate = "_".join(words[index : index + size])
             if size == 1 or candidate in known:
                 out.append(candidate)
@@ -99,7 +104,7 @@ def intents(text: str) -> set[Intent]:
         return set()
     found: set[Intent] = set()
     previous = ""
-    for phrase in _phrases(words):
+    for phrase in phrases_of(words):
         matched = [intent for intent, phrases in PHRASES.items() if phrase in phrases]
         if matched:
             intent = matched[0]
