@@ -43,6 +43,10 @@ class Translations:
         """Format a date for this locale."""
         return format_date(value, format="long", locale=self.locale)
 
+    def short_date(self, value: date) -> str:
+        """Format a date compactly for this locale ("23 Nov 2026")."""
+        return format_date(value, format="d MMM y", locale=self.locale)
+
     def datetime(self, value: datetime) -> str:
         """Format a timestamp for this locale."""
         return format_datetime(value, format="medium", locale=self.locale)
