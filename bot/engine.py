@@ -114,6 +114,7 @@ class Engine:
             regions=self.regions,
         )
         handler_name, reply = await self._run_pipeline(inbound, ctx)
+        self._mark_urgent(reply)
         # The language may have changed during the turn (/bahasa): translate the notice with it.
         if truncated:
             notice = self.translator.for_locale(ctx.contact.locale)._(
@@ -153,6 +154,16 @@ class Engine:
         updated = conversation.updated_at
         if conversation.state and updated and now - updated > self.options.dialog_timeout:
             conversation.state = None
+
+    @staticmethod
+    def _mark_urgent(reply: Reply) -> None:
+        """Flag an urgent turn's first answer to the sender, so channels can style it."""
+        if not reply.urgent:
+            return
+        for index, message in enumerate(reply.messages):
+            if message.to is None:
+                reply.messages[index] = replace(message, urgent=True)
+                return
 
     @staticmethod
     def _resolve_number(inbound: Inbound, conversation: Conversation) -> Inbound:
