@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.messages import Button, Inbound, Outbound
 from handlers.base import Handler, HandlerContext, Reply, command_of
@@ -96,17 +97,27 @@ def language_choice(ctx: HandlerContext) -> Outbound:
     )
 
 
-def switch_offer(locale: str) -> Outbound:
-    """Return the one-tap way back to the other language, written in that language."""
-    if locale == "en":
-        return Outbound(
-            "I will answer in English. Lebih suka Bahasa Indonesia?",
-            buttons=(Button("Bahasa Indonesia", "lang:id"),),
-        )
-    return Outbound(
-        "Saya akan menjawab dalam Bahasa Indonesia. Prefer English?",
-        buttons=(Button("English", "lang:en"),),
-    )
+SWITCH_NOTE = "I will answer in English. Lebih suka Bahasa Indonesia? Pilih *Bahasa Indonesia*."
+BACK_TO_INDONESIAN = Button("Bahasa Indonesia", "lang:id")
+
+
+def with_switch(messages: list[Outbound]) -> list[Outbound]:
+    """Add the one-tap way back to Indonesian, inside the reply's own choices when it has some.
+
+    One reply never carries two numbered menus: the button joins the last choice list, and a
+    short bilingual note says what it is.
+    """
+    note = Outbound(SWITCH_NOTE)
+    for index in range(len(messages) - 1, -1, -1):
+        message = messages[index]
+        if message.to is not None or not message.choices:
+            continue
+        if message.options:
+            changed = replace(message, options=(*message.options, BACK_TO_INDONESIAN))
+        else:
+            changed = replace(message, buttons=(*message.buttons, BACK_TO_INDONESIAN))
+        return [note, *messages[:index], changed, *messages[index + 1 :]]
+    return [*messages, replace(note, buttons=(BACK_TO_INDONESIAN,))]
 
 
 async def _set_locale(ctx: HandlerContext, chosen: str) -> None:
@@ -162,7 +173,7 @@ class LanguageHandler:
         for handler in self.after:
             reply = await handler.handle(message, ctx)
             if reply is not None:
-                reply.messages.append(switch_offer("en"))
+                reply.messages = with_switch(reply.messages)
                 if reply.slots is not None:
                     reply.slots = {**reply.slots, DETECTED: True}
                 return reply

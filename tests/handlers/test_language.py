@@ -73,3 +73,9 @@ async def test_asking_for_english_and_back_in_words(service: Service) -> None:
 async def test_menu_offers_the_language(service: Service) -> None:
     menu = await say(service.engine, "menu", user_id="m1")
     assert "English" in menu
+
+
+async def test_first_english_officer_request_has_one_numbered_menu(service: Service) -> None:
+    answer = await say(service.engine, "can I talk to an officer please", user_id="en2")
+    assert "agree" in answer.lower()
+    assert answer.count("\n1. ") == 1  # the language button joined the consent choices
