@@ -221,9 +221,9 @@ def test_urgent_answer_has_a_red_band_and_quick_exit_clears_everything(
     expect(urgent).to_be_visible()
     band = urgent.evaluate("e => getComputedStyle(e).borderLeftColor")
     assert band == "rgb(180, 35, 24)"
-    assert page.locator(
-        ".msg.urgent a[href^='tel:'], .msg.urgent a[href^='https://wa.me/']"
-    ).count()
+    # Every number in the urgent answer is a link: "Polisi 110 ... atau 112" and KP2MI's lines.
+    assert page.locator(".msg.urgent a[href^='tel:1']").count() >= 2
+    assert page.locator(".msg.urgent a[href^='https://wa.me/62']").count() >= 1
     _shot(page, "urgent-band")
     user = page.evaluate("window.localStorage.getItem('migrasi-aman-user')")
     page.route("https://www.google.com/**", lambda route: route.fulfill(body="neutral page"))

@@ -97,8 +97,9 @@
 
   var LINK = /https?:\/\/[^\s<>"')]+[^\s<>"').,;:!?]/g;
   // International or Indonesian numbers of 7+ digits ("0811-8080-141", "+62 21 2924 4800"),
-  // and the short emergency numbers after a word that calls them ("Polisi 110").
-  var PHONE = /(\+?\d[\d -]{5,}\d)|(?:Polisi|polisi|telepon|Telepon|call|Call|hubungi|Hubungi|police on)\s+(1\d\d)\b/g;
+  // and the short emergency numbers when a word nearby says to call ("Polisi 110 ... atau 112").
+  var PHONE = /(\+?\d[\d -]{5,}\d)|\b(11[029])\b/g;
+  var CALL_WORD = /(telepon|telp|polisi|police|call|hubungi|darurat|emergency|hotline)/i;
 
   function digits(text) { return text.replace(/[^\d+]/g, ""); }
 
@@ -146,6 +147,7 @@
       var inside = pieces.some(function (p) { return start < p.end && end > p.start; });
       var plain = digits(number).replace("+", "");
       if (inside || (match[1] && plain.length < 7)) { continue; }
+      if (match[2] && !CALL_WORD.test(text.slice(Math.max(0, start - 40), start))) { continue; }
       var href = phoneHref(number, text.slice(0, start));
       if (href) { pieces.push({ start: start, end: end, href: href }); }
     }
