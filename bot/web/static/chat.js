@@ -5,6 +5,7 @@
   var HISTORY_KEY = "migrasi-aman-history";
   var LANG_KEY = "migrasi-aman-lang";
   var MAX_HISTORY = 80;
+  var SHAREABLE = 120; // answers worth sharing; menus and short prompts get no share button
   var BASE_TITLE = document.title;
   var EXIT_URL = "https://www.google.com/";
   var log = document.getElementById("log");
@@ -226,7 +227,7 @@
       stamp.textContent = time;
       meta.appendChild(stamp);
     }
-    if (entry.who === "bot" && !entry.ours && entry.text.length > 40) {
+    if (entry.who === "bot" && !entry.ours && entry.text.length > SHAREABLE) {
       var b = document.createElement("button");
       b.type = "button";
       b.className = "share";
@@ -276,8 +277,11 @@
       };
       var element = bubble(entry);
       first = first || element;
-      clearChoices();
-      choices(entry.choices, entry.title);
+      // Keep the choices on screen until a message brings new ones (an officer's note has none).
+      if (entry.choices.length) {
+        clearChoices();
+        choices(entry.choices, entry.title);
+      }
       remember(entry);
     });
     // A late officer's answer does not move the page under the reader: the notice points to it.
