@@ -358,16 +358,19 @@ class IntakeHandler:
             if command == "intake:send" or intent in {Intent.SEND, Intent.YES}:
                 return await _file(ctx, draft)
             return _ask("confirm", ctx, draft)
-        # "ga usah" skips a step; at the recruiter and payment steps "no" means "none".
+        # "ga usah" or a dash skips a step; at the recruiter and payment steps "no" means "none".
         skip = (
             command == "intake:skip"
             or intent is Intent.SKIP
-            or (intent is Intent.NO and step not in {"recruiter", "paid"} and folded != "-")
+            or (command is None and text in {"-", "--", "—"})
+            or (intent is Intent.NO and step not in {"recruiter", "paid"})
         )
         if intent is Intent.YES and step not in {"paid"}:
             hint = Outbound(ctx._("Silakan tulis jawabannya, atau tekan Lewati."))
             return _ask(step, ctx, draft, [hint])
-        if not skip:
+        if skip:
+            draft.pop("_paid_choices", None)
+        else:
             problem = await self._take(step, command, text, ctx, draft)
             if problem is not None:
                 return problem

@@ -112,3 +112,15 @@ async def test_bare_number_is_confirmed_not_guessed(service: Service) -> None:
     assert "pertanyaan atau masalah" in await say(service.engine, "iya", user_id="p3")
     summary = await say(service.engine, "lewati", user_id="p3")
     assert "Uang dibayar: Rp2.000.000" in summary
+
+
+async def test_a_dash_or_ga_usah_skips_a_step(service: Service) -> None:
+    await _to_name_step(service, "s1")
+    await verify_dialog(
+        service.engine,
+        [("-", "Di desa mana"), ("ga usah", "negara")],
+        user_id="s1",
+    )
+    for _ in range(5):
+        summary = await say(service.engine, "lewati", user_id="s1")
+    assert "Nama: -" in summary and "Mohon periksa" in summary
