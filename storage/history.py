@@ -7,6 +7,7 @@ the page can offer to resume it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +18,9 @@ from storage.models import ContactRow, ConversationRow, MessageRow, OutboxRow
 
 MAX_ENTRIES = 60
 SENT = "sent"
+# The log keeps a pressed button as its payload ("consent:yes") and the page's own "/start":
+# not words the user wrote, so they are left out of the restored conversation.
+_MACHINE = re.compile(r"^(?:/\w+|[a-z_]+:\S.*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +77,20 @@ async def chat_history(
             )
         ).all()
         conversation = await session.get(ConversationRow, contact.id)
+    # Oldest first; a turn's question and answers share one timestamp, so order within it by id.
     entries = [
         HistoryEntry("user" if row.direction == "in" else "bot", row.text or "", row.created_at)
-        for row in logged
+        for row in reversed(logged)
+        if not (row.direction == "in" and _MACHINE.match(row.text or ""))
     ]
     entries += [
         HistoryEntry(
             "bot", str(row.body.get("text", "")), row.created_at, bool(row.body.get("urgent"))
         )
-        for row in delivered
+        for row in reversed(delivered)
         if row.body.get("text")
     ]
-    entries.sort(key=lambda entry: entry.at)
+    entries.sort(key=lambda entry: entry.at)  # stable: the id order holds within a turn
     draft = (conversation.slots or {}).get("intake") if conversation else None
     unfinished = bool(isinstance(draft, dict) and draft.get("step"))
     return ChatHistory(entries[-limit:], contact.locale, unfinished)

@@ -32,6 +32,9 @@ async def test_history_returns_the_conversation_and_an_unfinished_form(service: 
         history = (await app.client.get("/api/chat/history", params={"user_id": USER})).json()
     texts = [(item["who"], item["text"]) for item in history["messages"]]
     assert ("bot", "Siapa nama Anda? Boleh nama panggilan.") in texts
+    assert not any(who == "user" for who, _ in texts)  # button payloads are not shown as words
+    who_asked = texts.index(("bot", "Siapa nama Anda? Boleh nama panggilan.")) - 1
+    assert texts[who_asked] == ("bot", "Siapa yang bertanya?")  # oldest first, in turn order
     assert ("bot", "Pesan dari Bu Sri") in texts  # a delivered officer message comes back too
     assert history["unfinished_form"] is True and history["locale"] == "id"
     assert all(item["at"] for item in history["messages"])
