@@ -11,14 +11,14 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Integer, String, delete, select
+from sqlalchemy import ForeignKey, Integer, String, case, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.inquiries import Officer
 from storage.inquiries import officer_of
-from storage.inquiry_models import OfficerRow
-from storage.models import Base
+from storage.inquiry_models import InquiryMessageRow, InquiryRow, OfficerRow
+from storage.models import Base, MessageRow
 
 
 class OfficerSessionRow(Base):
@@ -160,3 +160,125 @@ class SqlDeskStore:
         if row is None or not row.active or not row.password_hash:
             return None
         return officer_of(row), row.password_hash
+
+
+# --- the desk's queue and case page -------------------------------------------------------
+
+STATUS_FILTERS: dict[str, tuple[str, ...]] = {
+    "aktif": ("open", "claimed"),
+    "baru": ("open",),
+    "diambil": ("claimed",),
+    "selesai": ("resolved",),
+    "semua": ("open", "claimed", "resolved"),
+}
+PRIORITY_FILTERS = {"mendesak": "urgent", "biasa": "normal"}
+QUEUE_LIMIT = 200
+THREAD_LIMIT = 300
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """One line of the desk's queue."""
+
+    id: int
+    status: str
+    priority: str
+    topic: str | None
+    red_flags: list[str]
+    created_at: datetime
+    deadline_at: datetime
+    holder: str | None
+
+    @property
+    def reference(self) -> str:
+        """Return the number the user quotes."""
+        return f"MA-{self.id:05d}"
+
+    def overdue(self, now: datetime) -> bool:
+        """Return True when nobody claimed it before its deadline."""
+        return self.status == "open" and self.deadline_at <= now
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadEntry:
+    """One message of a case's conversation: who (user, bot, officer), what and when."""
+
+    sender: str
+    text: str
+    at: datetime
+    officer: str | None = None
+
+
+class SqlDeskQueries:
+    """Read models of the desk on the unit of work's session, always within one centre."""
+
+    session: AsyncSession
+
+    async def desk_queue(
+        self, centre_id: str, status: str, priority: str, case_id: int | None
+    ) -> list[QueueItem]:
+        """Return a centre's inquiries by filter, urgent first, then by deadline."""
+        urgent_first = case((InquiryRow.priority == "urgent", 0), else_=1)
+        query = (
+            select(InquiryRow, OfficerRow.name)
+            .outerjoin(OfficerRow, OfficerRow.id == InquiryRow.claimed_by)
+            .where(
+                InquiryRow.centre_id == centre_id,
+                InquiryRow.status.in_(STATUS_FILTERS.get(status, STATUS_FILTERS["aktif"])),
+            )
+            .order_by(urgent_first, InquiryRow.deadline_at, InquiryRow.id)
+            .limit(QUEUE_LIMIT)
+        )
+        if priority in PRIORITY_FILTERS:
+            query = query.where(InquiryRow.priority == PRIORITY_FILTERS[priority])
+        if case_id is not None:
+            query = query.where(InquiryRow.id == case_id)
+        rows = await self.session.execute(query)
+        return [
+            QueueItem(
+                id=row.id,
+                status=row.status,
+                priority=row.priority,
+                topic=row.topic,
+                red_flags=list(row.red_flags or []),
+                created_at=row.created_at,
+                deadline_at=row.deadline_at,
+                holder=holder,
+            )
+            for row, holder in rows
+        ]
+
+    async def case_of_centre(self, inquiry_id: int, centre_id: str) -> InquiryRow | None:
+        """Return an inquiry only when it belongs to the centre (else None, as if absent)."""
+        row = await self.session.get(InquiryRow, inquiry_id, populate_existing=True)
+        return row if row is not None and row.centre_id == centre_id else None
+
+    async def case_thread(self, row: InquiryRow) -> list[ThreadEntry]:
+        """Return the whole conversation of a case: the user's chat with the bot (text kept
+        only with consent) and the officer thread, oldest first."""
+        entries: list[ThreadEntry] = []
+        seen: set[tuple[str, datetime]] = set()
+        if row.contact_id is not None:
+            messages = await self.session.scalars(
+                select(MessageRow)
+                .where(MessageRow.contact_id == row.contact_id, MessageRow.text.is_not(None))
+                .order_by(MessageRow.id.desc())
+                .limit(THREAD_LIMIT)
+            )
+            for message in reversed(list(messages)):
+                sender = "user" if message.direction == "in" else "bot"
+                entries.append(ThreadEntry(sender, message.text or "", message.created_at))
+                seen.add((message.text or "", message.created_at))
+        officers = await self.session.execute(
+            select(InquiryMessageRow, OfficerRow.name)
+            .outerjoin(OfficerRow, OfficerRow.id == InquiryMessageRow.officer_id)
+            .where(InquiryMessageRow.inquiry_id == row.id)
+            .order_by(InquiryMessageRow.id)
+            .limit(THREAD_LIMIT)
+        )
+        for message, name in officers:
+            # A user's message to the holding officer is also in the chat log: show it once.
+            if message.sender == "user" and (message.text, message.created_at) in seen:
+                continue
+            entries.append(ThreadEntry(message.sender, message.text, message.created_at, name))
+        return sorted(entries, key=lambda entry: entry.at)

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.messages import Outbound, Recipient
 from bot.ports import Contact, Conversation
-from storage.desk import SqlDeskStore
+from storage.desk import SqlDeskQueries, SqlDeskStore
 from storage.inquiries import SqlInquiryStore
 from storage.inquiry_models import InquiryRow
 from storage.models import ContactRow, ConversationRow, MessageRow, OutboxRow, ProcessedMessageRow
@@ -39,7 +39,7 @@ def _contact(row: ContactRow) -> Contact:
     )
 
 
-class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore):
+class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore, SqlDeskQueries):
     """One transaction around one inbound message. Repositories flush; commit is the edge's job."""
 
     def __init__(self, session: AsyncSession, clock: Callable[[], datetime]) -> None:
