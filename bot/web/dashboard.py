@@ -165,7 +165,8 @@ article h2 a{{display:inline-flex;align-items:center;min-height:44px}} article p
 .badge{{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-size:.85rem;color:#fff;
 margin-left:.25rem;vertical-align:middle}}
 .badge.urgent{{background:#b00020}} .badge.overdue{{background:#8a4b00}}
-form{{margin:.25rem 0}} .actions{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}}
+form{{margin:.25rem 0}} .actions{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}}
+.actions form{{margin:0}}
 section.actions{{display:block}} section.actions form{{margin:1rem 0}}
 .filters{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;background:#f4f6f8;
 padding:.5rem;border-radius:.5rem}}
