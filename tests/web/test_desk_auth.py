@@ -64,3 +64,19 @@ def test_passwords_need_ten_characters_and_are_hashed_with_argon2() -> None:
     assert not password_matches(stored, "sepuluh-hv")
     assert not password_matches(None, "sepuluh-hu")
     assert not password_matches("bukan-hash", "sepuluh-hu")
+
+
+def test_serve_believes_forwarded_headers_only_from_the_configured_proxies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import uvicorn
+
+    from bot.config import Settings
+    from bot.web.app import serve
+
+    seen: list[uvicorn.Config] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server: seen.append(server.config))
+    serve(Settings(database_url="sqlite+aiosqlite:///:memory:"))
+    serve(Settings(database_url="sqlite+aiosqlite:///:memory:", trusted_proxies="10.0.0.5"))
+    assert [config.forwarded_allow_ips for config in seen] == ["127.0.0.1", "10.0.0.5"]
+    assert all(config.proxy_headers for config in seen)
