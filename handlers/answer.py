@@ -23,9 +23,9 @@ def topic_message(topic: Topic, knowledge: KnowledgeBase, i18n: Translations) ->
     text = "\n\n".join(
         [
             f"*{topic.title_for(locale)}*",
-            topic.text(topic.answer, locale),
+            topic.answer_with_note(locale),
             i18n._("Sumber: {sources}. Diperiksa: {date}.").format(
-                sources=topic.sources_line(), date=i18n.date(topic.reviewed)
+                sources=topic.sources_line(locale), date=i18n.date(topic.reviewed)
             ),
         ]
     )
