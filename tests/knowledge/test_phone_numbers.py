@@ -11,9 +11,10 @@ from knowledge.loader import load_topics
 
 SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec"
 FACT_SHEETS = (SPEC / "facts.md", SPEC / "contacts-abroad.md")
-# A phone number: digit groups joined by spaces, hyphens or brackets, with an optional "+".
-# Dots and commas are left out on purpose: "Rp9.622.000" and "HK$5.100" are amounts.
-PHONE = re.compile(r"\+?\(?\+?\d[\d\s()\-]{5,}\d")
+# A phone number: digit groups joined by spaces or hyphens, with an optional "+" and an
+# optional bracketed prefix such as "(+62)" or "(021)". Dots and commas are left out on
+# purpose: "Rp9.622.000" and "HK$5.100" are amounts; a later "(2025)" is a year.
+PHONE = re.compile(r"(?:\(\+?\d{1,4}\)\s?)?\+?\d[\d \-]{5,}\d")
 MIN_DIGITS = 7
 YEAR = re.compile(r"(19|20)\d\d")
 
@@ -40,9 +41,15 @@ def phone_numbers(text: str) -> set[str]:
 def test_the_number_finder_reads_the_usual_ways_of_writing_a_number() -> None:
     text = (
         "KP2MI 0800-1000 atau +62 21 2924 4800, WA 0811-8080-141; biaya Rp9.622.000; "
-        "data 2015-2024."
+        "data 2015-2024; KJRI +852 6773 0466 (2025); (+971) 56 615 6259."
     )
-    assert phone_numbers(text) == {"08001000", "02129244800", "08118080141"}
+    assert phone_numbers(text) == {
+        "08001000",
+        "02129244800",
+        "08118080141",
+        "85267730466",
+        "971566156259",
+    }
 
 
 @pytest.mark.skipif(not FACT_SHEETS[0].exists(), reason="shared/spec is not beside the checkout")
