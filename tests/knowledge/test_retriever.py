@@ -53,6 +53,6 @@ def test_near_misses_lose_to_the_out_of_scope_group(
 
 
 def test_stemmer_does_not_cut_short_words_into_other_words(knowledge: KnowledgeBase) -> None:
-    stem = knowledge.retriever._stem
+    stem = knowledge.retriever.lexical._stem
     assert stem("makan") == "makan"
     assert stem("kelas") == "kelas"

@@ -1,0 +1,208 @@
+"""The lexical ranker: hand-built TF-IDF similarity of a message to every example question.
+
+One half of the retriever's ensemble (knowledge/retriever.py); the other is a trained
+classifier.
+
+Two views of the same text are combined, both TF-IDF cosine against every example
+question (and each topic's title and keywords):
+- word terms after normalisation (slang, abbreviations, light stemming), with unknown
+  words mapped to the nearest known word by rapidfuzz to absorb typos;
+- character 3- and 4-grams of the normalised text, which catch morphology
+  ("ditahan" / "menahan") and typos the word view misses.
+A topic's score is its best example's score on a 0-100 scale. Below the threshold the
+bot abstains and offers the top suggestions instead of guessing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from knowledge.model import Topic
+from knowledge.normalize import STOPWORDS, Stemmer, normalize
+from knowledge.ranking import OUT_OF_SCOPE, Ranking
+
+# Tuned on benchmarks (see benchmarks/retrieval.py for the threshold curve).
+DEFAULT_THRESHOLD = 14.0
+WORD_WEIGHT = 0.6
+CHAR_WEIGHT = 0.4
+# A topic's score mixes its single best example with its whole vocabulary (all examples as
+# one document), so one lucky example of a neighbouring topic does not win on its own.
+BEST_EXAMPLE_WEIGHT = 0.2
+TOPIC_DOC_WEIGHT = 0.8
+
+KEYWORD_WEIGHT = 3.0  # a title/keyword pseudo-example counts its terms three times
+UNKNOWN_WORD_FACTOR = 1.0  # weight of a word the knowledge base never uses, relative to the rarest
+TYPO_CUTOFF = 84.0  # rapidfuzz ratio needed to read an unknown word as a known one
+NGRAM_SIZES = (3, 4)
+
+Vector = dict[str, float]
+OUT_OF_SCOPE_FACTOR = 0.55
+
+# Roots that derived forms in questions should reach even if no example uses them bare.
+ROOTS = frozenset(
+    """
+        lapor kerja buat berangkat tampung bayar pinjam kirim tipu potong dagang palsu
+        adu daftar latih periksa janji tempat syarat tahan kurung sekap pukul siksa
+        ancam urus ambil simpan tanda tangan gaji hubung cari ajak tawar jual beli
+        rekrut
+    """.split()
+)
+
+
+def char_ngrams(normalised: str) -> Counter[str]:
+    """Return the character n-grams of each word, padded with spaces at word edges."""
+    grams: Counter[str] = Counter()
+    for word in normalised.split():
+        if word in STOPWORDS:
+            continue
+        padded = f" {word} "
+        for size in NGRAM_SIZES:
+            grams.update(padded[i : i + size] for i in range(max(1, len(padded) - size + 1)))
+    return grams
+
+
+class _TfIdfIndex:
+    """A TF-IDF cosine index over small documents; postings are numpy arrays for fast queries."""
+
+    def __init__(self, documents: Sequence[Counter[str]]) -> None:
+        frequency: Counter[str] = Counter()
+        for document in documents:
+            frequency.update(document.keys())
+        self.size = total = len(documents)
+        self.idf = {
+            term: math.log((1 + total) / (1 + count)) + 1 for term, count in frequency.items()
+        }
+        self.max_idf = math.log(1 + total) + 1
+        collected: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        for doc_id, document in enumerate(documents):
+            for term, weight in self._weigh(document).items():
+                ids, weights = collected[term]
+                ids.append(doc_id)
+                weights.append(weight)
+        self.postings = {
+            term: (np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32))
+            for term, (ids, weights) in collected.items()
+        }
+
+    def _weigh(self, counts: Counter[str], unknown_idf: float | None = None) -> Vector:
+        """Return the L2-normalised sublinear TF-IDF vector of term counts."""
+        vector: Vector = {}
+        for term, count in counts.items():
+            idf = self.idf.get(term, unknown_idf)
+            if idf is not None:
+                vector[term] = (1 + math.log(count)) * idf
+        norm = math.sqrt(sum(weight * weight for weight in vector.values()))
+        return {term: weight / norm for term, weight in vector.items()} if norm else {}
+
+    def cosine(self, counts: Counter[str]) -> np.ndarray:
+        """Return the cosine similarity of a query to every document (0 where nothing is shared)."""
+        # Unknown terms keep their weight in the query norm: a message full of words the
+        # knowledge base never uses should score low, which is what abstention needs.
+        query = self._weigh(counts, unknown_idf=self.max_idf * UNKNOWN_WORD_FACTOR)
+        scores = np.zeros(self.size, dtype=np.float32)
+        for term, weight in query.items():
+            posting = self.postings.get(term)
+            if posting is not None:
+                ids, weights = posting
+                # A term occurs once per document, so plain fancy-index addition is exact.
+                scores[ids] += weight * weights
+        return scores
+
+
+class LexicalRanker:
+    """Ranks topics for a message by similarity; built once at start-up from the loaded topics."""
+
+    def __init__(
+        self,
+        topics: Iterable[Topic],
+        threshold: float = DEFAULT_THRESHOLD,
+        out_of_scope: Iterable[str] = (),
+    ) -> None:
+        self.threshold = threshold
+        self._owners: list[str] = []
+        documents: list[tuple[str, str, float]] = []  # (owner, normalised text, term weight)
+        # Known out-of-scope messages compete like a topic; when they win, the bot abstains.
+        documents += [(OUT_OF_SCOPE, normalize(text), 1.0) for text in out_of_scope]
+        for topic in topics:
+            for text in topic.examples + topic.examples_en:
+                documents.append((topic.id, normalize(text), 1.0))
+            # Title and keywords form one more pseudo-example, weighted up.
+            label = " ".join([topic.title["id"], topic.title["en"], *topic.keywords])
+            documents.append((topic.id, normalize(label), KEYWORD_WEIGHT))
+        self._stem = Stemmer({word for _, text, _ in documents for word in text.split()} | ROOTS)
+        word_docs: list[Counter[str]] = []
+        char_docs: list[Counter[str]] = []
+        for owner, text, weight in documents:
+            self._owners.append(owner)
+            features = Counter(self._terms(text))
+            word_docs.append(
+                Counter(dict.fromkeys(features, weight)) if weight != 1.0 else features
+            )
+            char_docs.append(char_ngrams(text))
+        self._words = _TfIdfIndex(word_docs)
+        self._chars = _TfIdfIndex(char_docs)
+        self._topic_ids = list(dict.fromkeys(self._owners))
+        # Documents are grouped by owner: each owner's examples form one contiguous slice.
+        self._starts = np.array([self._owners.index(t) for t in self._topic_ids], dtype=np.int64)
+        self._out_of_scope_index = (
+            self._topic_ids.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in self._topic_ids else None
+        )
+        topic_words: dict[str, Counter[str]] = defaultdict(Counter)
+        topic_chars: dict[str, Counter[str]] = defaultdict(Counter)
+        for owner, word_doc, char_doc in zip(self._owners, word_docs, char_docs, strict=True):
+            topic_words[owner].update(word_doc)
+            topic_chars[owner].update(char_doc)
+        self._topic_words = _TfIdfIndex([topic_words[t] for t in self._topic_ids])
+        self._topic_chars = _TfIdfIndex([topic_chars[t] for t in self._topic_ids])
+        self._vocabulary = sorted(self._words.idf)
+
+    def _terms(self, normalised: str) -> list[str]:
+        """Return the stemmed content words of normalised text."""
+        return [self._stem(word) for word in normalised.split() if word not in STOPWORDS]
+
+    def _correct(self, words: list[str]) -> list[str]:
+        """Replace unknown words with the nearest known word, when one is close enough."""
+        corrected = []
+        for word in words:
+            if word in self._words.idf or len(word) < 4 or word.isdigit():
+                corrected.append(word)
+                continue
+            found = process.extractOne(
+                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+            )
+            corrected.append(found[0] if found else word)
+        return corrected
+
+    @property
+    def topic_ids(self) -> list[str]:
+        """Return every owner the ranker scores, the out-of-scope group included."""
+        return list(self._topic_ids)
+
+    def scores(self, text: str) -> np.ndarray:
+        """Return each owner's score for a message, 0-100, in `topic_ids` order."""
+        normalised = normalize(text)
+        query_words = Counter(self._correct(self._terms(normalised)))
+        query_chars = char_ngrams(normalised)
+        examples = WORD_WEIGHT * self._words.cosine(query_words) + CHAR_WEIGHT * self._chars.cosine(
+            query_chars
+        )
+        best_example = np.maximum.reduceat(examples, self._starts)
+        whole_topic = WORD_WEIGHT * self._topic_words.cosine(
+            query_words
+        ) + CHAR_WEIGHT * self._topic_chars.cosine(query_chars)
+        mixed = 100 * (BEST_EXAMPLE_WEIGHT * best_example + TOPIC_DOC_WEIGHT * whole_topic)
+        if self._out_of_scope_index is not None:
+            # The out-of-scope group spans unrelated subjects, so its pooled vocabulary says
+            # little: it competes with its single closest example instead.
+            index = self._out_of_scope_index
+            mixed[index] = 100 * OUT_OF_SCOPE_FACTOR * best_example[index]
+        return mixed
+
+    def rank(self, text: str, limit: int = 5) -> Ranking:
+        """Rank the topics for a message, best first (the ranker alone, for comparison)."""
+        return Ranking.from_scores(self._topic_ids, self.scores(text), self.threshold, limit)
