@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from bot.composition import Service
+from bot.messages import Outbound, Recipient
 from storage.outbox import outbound_from_json
 from tests.faults import whatsapp_text
 from tests.helpers import FakeClock
@@ -20,8 +21,9 @@ from tests.webapp import WHATSAPP, running_app
 
 PHONES = [f"62812777000{n}" for n in range(3)]
 QUESTIONS = ["apa syarat kerja ke malaysia?", "berapa biaya penempatan ke taiwan?"]
-# A long text: the Cloud API takes at most 4,096 characters, so this goes in parts.
 LONG = "saya mau tanya " + "tentang agen yang meminta biaya besar sekali " * 30
+# An officer's long answer: the Cloud API takes at most 4,096 characters, so it goes in parts.
+OFFICER_ANSWER = "\n\n".join(f"Bagian {n}: " + "kata " * 600 for n in range(3))
 
 
 def _fault(kind: str) -> httpx.Response:
@@ -67,6 +69,8 @@ async def test_platform_fault_ends_with_every_inbound_answered_once(
                 number += 1
                 data = whatsapp_text(f"wamid.IN.{fault}.{number}", text, phone)
                 assert (await app.post_whatsapp(data)).status_code == 200
+        for phone in PHONES:
+            await service.outbox.enqueue(Outbound(OFFICER_ANSWER), Recipient("whatsapp", phone))
         for _ in range(5):  # five rounds of trouble, the clock moving past every backoff
             await app.deliver()
             clock.advance(seconds=61)
