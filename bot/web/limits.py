@@ -147,7 +147,9 @@ class SecurityHeaders:
             (b"content-security-policy", policy.encode()),
             (b"x-content-type-options", b"nosniff"),
             (b"x-frame-options", b"DENY"),
-            (b"referrer-policy", b"no-referrer"),
+            # same-origin, not no-referrer: under no-referrer browsers send "Origin: null"
+            # on form posts, and the desk's origin check then refuses its own sign-in.
+            (b"referrer-policy", b"same-origin"),
         ]
         if path.startswith(NO_STORE_PREFIXES):
             # Case cards and chat answers must not stay in a shared computer's cache.
