@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.inquiries import AnswerWindows
 from bot.messages import Outbound, Recipient
 from bot.ports import Contact, Conversation, StorageUnavailable
+from storage.desk import SqlDeskQueries, SqlDeskStore
 from storage.erasure import erase_contact_data
 from storage.errors import is_transient
 from storage.inquiries import SqlInquiryStore
@@ -43,7 +44,7 @@ def _contact(row: ContactRow) -> Contact:
     )
 
 
-class SqlUnitOfWork(SqlInquiryStore, SqlReviewStore):
+class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore, SqlDeskQueries, SqlReviewStore):
     """One transaction around one inbound message. Repositories flush; commit is the edge's job."""
 
     def __init__(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -45,3 +46,10 @@ class SqlWebReplies:
                 session.add(row)
         except IntegrityError:
             return
+
+    async def forget(self, user_id: str) -> None:
+        """Drop every answer kept for one browser id (the quick exit)."""
+        async with self.sessions.begin() as session:
+            await session.execute(
+                delete(WebReplyRow).where(WebReplyRow.owner == owner_key("web", user_id))
+            )

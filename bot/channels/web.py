@@ -60,6 +60,29 @@ class ChatResponse(BaseModel):
     replies: list[ReplyOut]
 
 
+class ForgetRequest(BaseModel):
+    """The quick exit: erase this web chat's stored history."""
+
+    user_id: str = Field(pattern=USER_ID_PATTERN)
+
+
+class HistoryItem(BaseModel):
+    """One restored bubble."""
+
+    who: str
+    text: str
+    at: datetime
+    urgent: bool = False
+
+
+class HistoryResponse(BaseModel):
+    """What the page restores after a reload."""
+
+    messages: list[HistoryItem]
+    locale: str | None = None
+    unfinished_form: bool = False
+
+
 def reply_out(message: Outbound) -> ReplyOut:
     """Convert an Outbound for the browser."""
     return ReplyOut(
@@ -79,6 +102,9 @@ class ReplyStore(Protocol):
 
     async def put(self, user_id: str, message_id: str, body: dict[str, Any]) -> None:
         """Store an answer."""
+
+    async def forget(self, user_id: str) -> None:
+        """Drop every answer kept for one user."""
 
 
 class WebChat:
@@ -118,6 +144,10 @@ class WebChat:
             await self.replies.put(request.user_id, request.message_id, response.model_dump())
             return response
         return await self._answer_of_a_concurrent_retry(request) or response
+
+    async def forget(self, user_id: str) -> None:
+        """Drop the kept answers of one user (the quick exit)."""
+        await self.replies.forget(user_id)
 
     async def _answer_of_a_concurrent_retry(self, request: ChatRequest) -> ChatResponse | None:
         """Wait briefly for the answer that another request with the same id is storing."""

@@ -147,7 +147,9 @@ class SecurityHeaders:
             (b"content-security-policy", policy.encode()),
             (b"x-content-type-options", b"nosniff"),
             (b"x-frame-options", b"DENY"),
-            (b"referrer-policy", b"no-referrer"),
+            # Not no-referrer: browsers would then send "Origin: null" on the desk's own forms,
+            # which its origin check rightly refuses.
+            (b"referrer-policy", b"same-origin"),
         ]
         if path.startswith(NO_STORE_PREFIXES):
             # Case cards and chat answers must not stay in a shared computer's cache.

@@ -35,7 +35,7 @@ async def test_security_headers_and_no_store_on_the_desk(service: Service) -> No
     for response in (page, desk, chat):
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Content-Type-Options"] == "nosniff"
-        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["Referrer-Policy"] == "same-origin"
     assert "script-src" not in page.headers["Content-Security-Policy"]  # 'self' only
     assert desk.headers["Cache-Control"] == "no-store"
     assert chat.headers["Cache-Control"] == "no-store"
