@@ -39,6 +39,7 @@ FREE_TEXT_FIELDS = (
     "village_code",
     "recruiter",
     "paid_amount",
+    "paid_note",
     "question",
     "resolution_note",
     "location",

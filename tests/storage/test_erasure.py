@@ -28,6 +28,7 @@ PERSONAL = [
     "klirong",
     "Gang Melati",
     "6285700011122",
+    "Sumirah",
 ]
 QUESTION = "Pak Darmo minta uang lagi untuk visa, apakah resmi?"
 
@@ -78,6 +79,8 @@ async def _a_whole_case(service: Service) -> None:
         # copy of a message the bot was not sure about.
         changes = {"location": "Gang Melati dekat masjid", "reach_number": "6285700011122"}
         await uow.update_case(1, changes, service.storage.clock())
+        inquiry = await uow.session.get_one(InquiryRow, 1)
+        inquiry.paid_note = "DP Rp5.000.000 lewat Bu Sumirah"
         await uow.record_review("not_sure", QUESTION, True, {}, service.storage.clock())
         await uow.commit()
     await _deliver_everything(service)
