@@ -10,6 +10,8 @@ from knowledge.model import Topic
 
 TOPIC_PREFIX = "topic:"
 MORE_PREFIX = "more:"
+# Topics after which the cost & debt calculator is offered (and every debt topic).
+COST_TOPICS = frozenset({"prosedur.biaya", "negara.taiwan"})
 
 
 def _buttons(i18n: Translations, *pairs: tuple[str, str]) -> tuple[Button, ...]:
@@ -41,6 +43,8 @@ def topic_message(topic: Topic, knowledge: KnowledgeBase, i18n: Translations) ->
         related = knowledge.topic(related_id)
         if related is not None:
             options.append(Button(related.title_for(locale), f"{TOPIC_PREFIX}{related.id}"))
+    if topic.id in COST_TOPICS or topic.category == "utang":
+        options.append(Button(i18n._("Hitung biaya & utang"), "hitung"))
     options += [Button(i18n._("Tanya petugas"), "petugas"), Button(i18n._("Menu utama"), "menu")]
     return Outbound(text, options=tuple(options), options_title=i18n._("Pilihan"))
 

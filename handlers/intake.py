@@ -13,7 +13,7 @@ from bot.messages import Button, Inbound, Outbound
 from handlers.base import HandlerContext, Reply, command_of, menu_button
 from handlers.consent import ask_consent
 from handlers.notify import asker_label, notify_centre
-from handlers.red_flags import red_flags
+from handlers.red_flags import OFFER_FLAG_PREFIX, red_flags
 from knowledge.normalize import fold, normalize
 from knowledge.rupiah import parse_rupiah
 
@@ -167,7 +167,11 @@ def _next_step(step: str, draft: dict[str, Any]) -> str:
     """Return the step after this one; after a correction, straight back to the summary."""
     if draft.get("_editing"):
         return "confirm"
-    return STEPS[STEPS.index(step) + 1]
+    following = STEPS[STEPS.index(step) + 1]
+    # Answers an offer check already gave are not asked again (they show in the summary).
+    while following in (draft.get("_prefilled") or ()):
+        following = STEPS[STEPS.index(following) + 1]
+    return following
 
 
 def _ask(
@@ -222,7 +226,9 @@ async def continue_intake(ctx: HandlerContext) -> Reply:
 async def _file(ctx: HandlerContext, draft: dict[str, Any]) -> Reply:
     """Store the inquiry, notify the centre's officers, then tell the user it was received."""
     inquiry_draft = InquiryDraft.from_slots(draft)
-    inquiry_draft.red_flags = red_flags(inquiry_draft)
+    inquiry_draft.red_flags = red_flags(inquiry_draft) + [
+        OFFER_FLAG_PREFIX + code for code in draft.get("offer_flags") or []
+    ]
     if inquiry_draft.topic is None and inquiry_draft.question:
         # The village report counts inquiries by topic: classify the question when it is sure.
         inquiry_draft.topic = ctx.knowledge.rank(inquiry_draft.question).topic_id

@@ -42,10 +42,11 @@ def main_menu(ctx: HandlerContext, text: str | None = None) -> Outbound:
         Button(category.title(ctx.locale), f"cat:{category.id}")
         for category in ctx.knowledge.categories()
     ]
-    options.append(officer_button(ctx))
+    # WhatsApp lists hold 10 rows: the offer check and the officer always keep theirs.
+    options = [*options[:8], Button(ctx._("Cek tawaran kerja"), "tawaran"), officer_button(ctx)]
     return Outbound(
         text or ctx._("Silakan pilih topik, atau langsung tulis pertanyaan Anda."),
-        options=tuple(options[:10]),
+        options=tuple(options),
         options_title=ctx._("Pilih topik"),
     )
 

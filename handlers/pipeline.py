@@ -5,11 +5,13 @@ from __future__ import annotations
 from handlers.answer import AnswerHandler
 from handlers.base import Handler
 from handlers.consent import ConsentHandler
+from handlers.cost import CostHandler
 from handlers.fallback import FallbackHandler
 from handlers.handover import HandoverHandler
 from handlers.intake import IntakeHandler, continue_intake
 from handlers.language import LanguageHandler
 from handlers.navigation import NavigationHandler
+from handlers.offer_check import OfferCheckHandler
 from handlers.officer import OfficerRequestHandler
 from handlers.officer_desk import OfficerDeskHandler
 from handlers.privacy import PrivacyHandler
@@ -28,6 +30,8 @@ def build_pipeline() -> list[Handler]:
         HandoverHandler(),  # a user's free text while an officer holds their inquiry
         LanguageHandler(),  # 3. commands and buttons
         OfficerRequestHandler(),
+        CostHandler(),  # the cost & debt calculator (button and its questions)
+        OfferCheckHandler(),  # "cek tawaran": menu, its questions, or a forwarded advert
         AnswerHandler(),  # 4. knowledge answer or "not sure" with suggestions
         FallbackHandler(),  # always answers
     ]

@@ -186,8 +186,8 @@ _KEYWORDS = re.compile(
 _CLAUSE = re.compile(r"(?<!\d)[.,](?!\d)|[.,](?=\s)|[;!?\n•]|\s-\s")
 _FOREIGN = re.compile(
     r"(?P<pre>nt\$|ntd|hk\$|hkd|usd|us\$|rm|sar|aed)\s*(?P<n1>\d[\d.,]*)"
-    r"|(?P<n2>\d[\d.,]*)\s*(?P<post>nt\$|ntd|hkd|hk\$|dolar hk|dollar hk|dolar|dollar|usd|riyal|rial"
-    r"|sar|dirham|aed|ringgit|rm|kd|yen|won)\b",
+    r"|(?P<n2>\d[\d.,]*)\s*(?P<post>nt\$|ntd|hkd|hk\$|dolar hk|dollar hk|dolar|dollar|usd"
+    r"|riyal|rial|sar|dirham|aed|ringgit|rm|kd|yen|won)\b",
     re.IGNORECASE,
 )
 _CURRENCY = {
@@ -212,11 +212,13 @@ _CURRENCY = {
     "yen": "JPY",
     "won": "KRW",
 }
+_PERIOD = (
+    r"sebulan|per bulan|perbulan|/bulan|a month|per month|monthly|sewulan"
+    r"|setahun|per tahun|pertahun|/tahun|a year|per year|yearly"
+)
 _RATE = re.compile(
-    r"(?:bunga\w*|interest|rate)\D{0,12}?(\d+(?:[.,]\d+)?)\s*%\s*(?P<period>sebulan|per bulan|perbulan"
-    r"|/bulan|a month|per month|monthly|sewulan|setahun|per tahun|pertahun|/tahun|a year"
-    r"|per year|yearly)?|(\d+(?:[.,]\d+)?)\s*%\s*(?P<period2>sebulan|per bulan|perbulan|/bulan"
-    r"|a month|per month|monthly|setahun|per tahun|pertahun|/tahun|a year|per year|yearly)",
+    rf"(?:bunga\w*|interest|rate)\D{{0,12}}?(\d+(?:[.,]\d+)?)\s*%\s*(?P<period>{_PERIOD})?"
+    rf"|(\d+(?:[.,]\d+)?)\s*%\s*(?P<period2>{_PERIOD})",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = {

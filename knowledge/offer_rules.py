@@ -20,7 +20,7 @@ def lazy(message: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FlagRule:
-    """One warning sign: its code, how serious it is, the rule it breaks and where that is written."""
+    """One warning sign: its code, its severity, the rule it breaks and where that is written."""
 
     code: str
     severity: Severity
@@ -86,7 +86,7 @@ RULES: dict[str, FlagRule] = {
             "red",
             lazy(
                 "Direkrut perorangan (sponsor/calo) tanpa perusahaan: hanya P3MI berizin "
-                "SIP3MI yang boleh menempatkan; perorangan diancam 10 tahun penjara."
+                "SIP3MI yang boleh menempatkan; perorangan diancam penjara paling lama 10 tahun."
             ),
             "UU 18/2017 Pasal 51 dan 81 (facts 1.4, 1.8)",
         ),
