@@ -151,9 +151,10 @@ def _offer_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(check.to_json(), ensure_ascii=False))
         return 0
+    from handlers.offer_check import VERDICT_TITLES
+
     i18n = Translator().for_locale("id")
-    titles = {"red": "Banyak tanda bahaya", "amber": "Ada yang perlu dicek"}
-    print(i18n._(titles.get(check.verdict, "Belum ada tanda bahaya")))
+    print(i18n._(VERDICT_TITLES[check.verdict]))
     for flag in check.flags:
         print(f"- [{flag.code}] {i18n._(flag.text)} ({flag.source})")
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import lazy
 from bot.messages import Button, Inbound, Outbound
 from handlers.base import HandlerContext, Reply, command_of, menu_button
 from handlers.intake import DESTINATIONS, JOBS, SKIP_WORDS, start_intake
@@ -34,9 +35,11 @@ MAX_TEXT = 2000
 ASKABLE = ("destination", "job", "recruiter", "fee")
 FREE_WORDS = frozenset({"tidak ada", "gratis", "tidak", "belum", "nol", "0", "free", "none", "no"})
 VERDICT_TITLES = {
-    "red": "Banyak tanda bahaya",
-    "amber": "Ada yang perlu dicek",
-    "none": "Belum ada tanda bahaya — tetap cek ke SISKOP2MI, Pusat Layanan Migrasi desa atau LTSA",
+    "red": lazy("Banyak tanda bahaya"),
+    "amber": lazy("Ada yang perlu dicek"),
+    "none": lazy(
+        "Belum ada tanda bahaya — tetap cek ke SISKOP2MI, Pusat Layanan Migrasi desa atau LTSA"
+    ),
 }
 
 
