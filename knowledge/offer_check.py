@@ -168,7 +168,9 @@ _FREE = re.compile(
 )
 _OFFER_WORDS = re.compile(
     r"\b(lowongan|loker|dibutuhkan|dicari|hiring|ditawari|ditawarin|nawarin|menawari|menawarkan"
-    r"|ditawani|nawani|tawaran|offered|offer|vacancy|job|rekrut|direkrut)\b"
+    r"|ditawani|nawani|tawaran|offered|offer|vacancy|job|rekrut|direkrut|hub|hubungi|ngubungi"
+    r"|minat|japri|contact|katanya|dijanjikan|janji|promised|diajak|ngajak|ada kerjaan"
+    r"|ana kerjaan)\b"
 )
 
 # Clause keywords: what the amount after them is.
@@ -276,8 +278,8 @@ _DEPARTURE = re.compile(
     rf"|\b{_DEPART}\b(?:\s+\w+){{0,2}}?\s+next (week|month)\b"
 )
 _AGE = re.compile(
-    r"\b(?:umur\w*|usia\w*|umure|age|aged|baru|masih|she is|he is|i am|im)\s+(?:\w+\s+)?"
-    r"(\d{1,2})(?!\s*(?:-|sampai|hingga|to|s d)\s*\d)(?:\s*(?:tahun|thn|th|taun|years?))?\b"
+    r"\b(?:umur\w*|usia\w*|age|aged|baru|masih|she is|he is|i am|im)\s+(?:[a-z]+\s+)?"
+    r"(\d{1,2})(?!\s*(?:-|sampai|hingga|to|s d)?\s*\d)(?:\s*(?:tahun|thn|th|taun|years?))?\b"
     r"|\b(\d{1,2})\s*(?:years? old|yo)\b"
 )
 
