@@ -173,6 +173,16 @@ _OFFER_WORDS = re.compile(
     r"|ana kerjaan)\b"
 )
 
+# Words that make a message a question rather than an advert or a telling of an offer.
+_QUESTION = re.compile(
+    r"\b(apa|apakah|gimana|gmn|gmana|bagaimana|bener|beneran|benar|bukan|boleh|brp|berapa"
+    r"|kenapa|mengapa|kok|tenan|opo|ngapusi|sih|legit|is it|is this|should i|can i|how|what)\b"
+)
+# A clause ending in "gk", "ora"... asks yes or no: "itu resmi gk", "aman gk lewat jalur gitu".
+_YES_NO = re.compile(
+    r"\b(gk|gak|ga|nggak|ngga|enggak|ndak|ora|ya)\s*(?:[.,!]|$)"
+    r"|\b(aman|perlu|resmi|bisa|boleh|bahaya|legal|asli) (gk|gak|ga|nggak|ngga|tidak|ora)\b"
+)
 # Clause keywords: what the amount after them is.
 _FEE_WORDS = (
     r"biaya\w*|bayar|membayar|dibayar|ongkos|administrasi|fee|cost|charge|dijaluki|duit|to pay|pay"
@@ -618,12 +628,15 @@ def check_offer(text: str) -> OfferCheck:
 def looks_like_offer(text: str) -> bool:
     """Tell whether a message is a forwarded advert or a long telling of an offer.
 
-    Conservative on purpose: a question about offers in general goes to the retriever. It needs
-    an offer word, at least 12 words, and three different kinds of offer facts.
+    Conservative on purpose: any question, even about an offer, goes to the retriever. It needs
+    an offer word, at least 12 words, no question mark or question word, and three different
+    kinds of offer facts.
     """
     folded = fold(text)
     if len(folded.split()) < 12 or not _OFFER_WORDS.search(folded):
         return False
+    if "?" in text or _QUESTION.search(folded) or _YES_NO.search(text.lower()):
+        return False  # a question, even about an offer, is the retriever's to answer
     facts = extract(text)
     kinds = [
         facts.destination is not None,

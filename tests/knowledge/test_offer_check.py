@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.loader import load_topics
 from knowledge.offer_check import check_offer, extract, looks_like_offer
 from knowledge.offer_rules import RULES
 
@@ -106,6 +107,18 @@ def test_ordinary_questions_do_not_look_like_offers(question: str) -> None:
     assert not looks_like_offer(question)
 
 
-@pytest.mark.parametrize("offer", [o for o in OFFERS if not o["legal"]][:12], ids=lambda o: o["id"])
-def test_adverts_and_told_offers_look_like_offers(offer: dict) -> None:
-    assert looks_like_offer(offer["text"])
+def test_most_adverts_and_told_offers_look_like_offers() -> None:
+    offers = [offer["text"] for offer in OFFERS if not offer["legal"]]
+    assert sum(looks_like_offer(text) for text in offers) >= 0.8 * len(offers)
+
+
+def test_the_issues_advert_and_story_look_like_offers() -> None:
+    by_id = {offer["id"]: offer["text"] for offer in OFFERS}
+    assert looks_like_offer(by_id["o01"])  # forwarded advert
+    assert looks_like_offer(by_id["o23"])  # a sponsor's promise told as a story
+
+
+def test_no_example_question_of_the_knowledge_base_looks_like_an_offer() -> None:
+    questions = [example for topic in load_topics() for example in topic.examples]
+    assert len(questions) > 1000
+    assert [q for q in questions if looks_like_offer(q)] == []
