@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot import admin_cli
+from bot import admin_cli, review_cli
 from bot.config import Settings
 from bot.evaluation import score
 from bot.messages import Channel, Inbound
+from handlers.base import Reply
 
 IN_MEMORY_DATABASE = "sqlite+aiosqlite://"
 
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     cost.add_argument("--json", action="store_true", help="print one JSON object")
 
     admin_cli.register(commands)
+    review_cli.register(commands)
 
     kb = commands.add_parser("kb", help="knowledge-base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
@@ -102,7 +104,9 @@ async def _answers(texts: Iterator[str]) -> Iterator[dict[str, Any]]:
                 {
                     "topic": reply.topic if reply else None,
                     "score": reply.score if reply else 0.0,
-                    "urgent": reply.urgent if reply else False,
+                    "urgent": bool(reply and reply.urgent),
+                    # "urgent" is true exactly when safety is "urgent".
+                    "safety": safety_of(reply),
                     "suggestions": reply.suggestions if reply else [],
                     "reply": "\n\n".join(message.text for message in turn.messages),
                 }
@@ -110,6 +114,15 @@ async def _answers(texts: Iterator[str]) -> Iterator[dict[str, Any]]:
     finally:
         await service.close()
     return iter(answers)
+
+
+def safety_of(reply: Reply | None) -> str:
+    """Return the contract's safety outcome of a turn: urgent, check or calm."""
+    if reply is None:
+        return "calm"
+    if reply.urgent:
+        return "urgent"
+    return "check" if reply.safety == "check" else "calm"
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -194,6 +207,14 @@ def _kb_check() -> int:
             print(problem)
         print(f"{len(error.problems)} problem(s)", file=sys.stderr)
         return 1
+    from knowledge.learned import load_learned
+
+    problems: list[str] = []
+    load_learned({topic.id for topic in topics}, problems=problems)
+    if problems:
+        print("\n".join(problems))
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
     examples = sum(len(topic.examples) for topic in topics)
     print(f"ok: {len(topics)} topics, {examples} example questions")
     return 0
@@ -269,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     handled = admin_cli.run(args)
+    if handled is None:
+        handled = review_cli.run(args)
     if handled is not None:
         return handled
     if args.command == "chat":

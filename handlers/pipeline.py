@@ -15,6 +15,7 @@ from handlers.offer_check import OfferCheckHandler
 from handlers.officer import OfficerRequestHandler
 from handlers.officer_desk import OfficerDeskHandler
 from handlers.privacy import PrivacyHandler
+from handlers.script_help import ScriptHelpHandler
 from handlers.triage import TriageHandler
 
 
@@ -32,6 +33,7 @@ def build_pipeline() -> list[Handler]:
         OfficerRequestHandler(),
         CostHandler(),  # the cost & debt calculator (button and its questions)
         OfferCheckHandler(),  # "cek tawaran": menu, its questions, or a forwarded advert
+        ScriptHelpHandler(),  # Arabic or Chinese text: say which languages the bot reads
         AnswerHandler(),  # 4. knowledge answer or "not sure" with suggestions
         FallbackHandler(),  # always answers
     ]

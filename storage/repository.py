@@ -18,6 +18,7 @@ from storage.inquiries import SqlInquiryStore
 from storage.inquiry_models import InquiryRow
 from storage.models import ContactRow, ConversationRow, MessageRow, OutboxRow, ProcessedMessageRow
 from storage.outbox import new_outbox_row, release_held
+from storage.review import SqlReviewStore
 
 
 def inbound_key(channel: str, message_id: str) -> str:
@@ -38,7 +39,7 @@ def _contact(row: ContactRow) -> Contact:
     )
 
 
-class SqlUnitOfWork(SqlInquiryStore):
+class SqlUnitOfWork(SqlInquiryStore, SqlReviewStore):
     """One transaction around one inbound message. Repositories flush; commit is the edge's job."""
 
     def __init__(self, session: AsyncSession, clock: Callable[[], datetime]) -> None:
