@@ -390,7 +390,7 @@ def _rupiah(text: str) -> int | None:
     text = re.sub(r"\byuta\b", "juta", text, flags=re.IGNORECASE)
     if _FOREIGN.search(text) and not re.search(r"\b(rp|rupiah|juta|jt|ribu|rb)\b", text, re.I):
         return None
-    return parse_rupiah(text)
+    return parse_rupiah(text.lower())  # the range rule reads "15-20 juta", not "JUTA"
 
 
 def _amounts(text: str, facts: OfferFacts) -> None:

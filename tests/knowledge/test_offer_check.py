@@ -122,3 +122,7 @@ def test_no_example_question_of_the_knowledge_base_looks_like_an_offer() -> None
     questions = [example for topic in load_topics() for example in topic.examples]
     assert len(questions) > 1000
     assert [q for q in questions if looks_like_offer(q)] == []
+
+
+def test_a_pay_range_in_capitals_gives_its_lower_bound() -> None:
+    assert extract("Gaji 15-20 JUTA/bulan!! Tanpa pengalaman").pay.amount == 15_000_000
