@@ -60,7 +60,8 @@ def describe(flag: str, draft: InquiryDraft, i18n: Translations) -> str:
         return i18n._("sudah membayar {amount}").format(amount=i18n.rupiah(draft.paid_amount))
     if flag.startswith(OFFER_FLAG_PREFIX) and flag.removeprefix(OFFER_FLAG_PREFIX) in RULES:
         rule = RULES[flag.removeprefix(OFFER_FLAG_PREFIX)]
-        return i18n._("cek tawaran: {text}").format(text=i18n._(rule.text))
+        # The part before the colon names the sign; the card keeps one short item per flag.
+        return i18n._("cek tawaran: {text}").format(text=i18n._(rule.text).split(":")[0])
     if flag == "perekrut" and draft.recruiter:
         return i18n._("perekrut: {name}").format(name=draft.recruiter)
     labels = {
