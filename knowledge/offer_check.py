@@ -610,7 +610,8 @@ def _flag_codes(facts: OfferFacts) -> list[str]:
 
 def check_facts(facts: OfferFacts) -> OfferCheck:
     """Check facts against the rules and grade the verdict (never "safe")."""
-    flags = [RULES[code] for code in _flag_codes(facts)]
+    # Red signs first, so the most serious line is read first.
+    flags = sorted((RULES[code] for code in _flag_codes(facts)), key=lambda r: r.severity != "red")
     if any(flag.severity == "red" for flag in flags):
         verdict: Verdict = "red"
     elif flags:
