@@ -198,14 +198,18 @@ def _cost(args: argparse.Namespace) -> int:
 
 def _kb_check() -> int:
     """Run `kb check`."""
+    from knowledge.contacts import check_contacts
     from knowledge.loader import KnowledgeError, load_topics
 
+    problems = check_contacts()
     try:
         topics = load_topics()
     except KnowledgeError as error:
-        for problem in error.problems:
+        problems = error.problems + problems
+    if problems:
+        for problem in problems:
             print(problem)
-        print(f"{len(error.problems)} problem(s)", file=sys.stderr)
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
         return 1
     from knowledge.learned import load_learned
 
@@ -216,7 +220,7 @@ def _kb_check() -> int:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return 1
     examples = sum(len(topic.examples) for topic in topics)
-    print(f"ok: {len(topics)} topics, {examples} example questions")
+    print(f"ok: {len(topics)} topics, {examples} example questions, contacts abroad checked")
     return 0
 
 
