@@ -138,12 +138,9 @@ async def test_asking_an_officer_prefills_the_case_and_shows_the_flags(service: 
 async def test_calculator_follows_a_debt_answer_and_compares_kur_with_the_quoted_rate(
     service: Service,
 ) -> None:
-    await verify_dialog(
-        service.engine,
-        [
-            ("rentenir menawarkan pinjaman bunga tinggi", "Hitung biaya & utang"),
-        ],
-    )
+    for topic in ("utang.kur_pmi", "utang.rentenir", "prosedur.biaya"):
+        assert "Hitung biaya & utang" in await say(service.engine, payload=f"topic:{topic}")
+    assert "Hitung biaya & utang" not in await say(service.engine, payload="topic:prosedur.paspor")
     await verify_dialog(
         service.engine,
         [
