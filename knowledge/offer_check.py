@@ -83,7 +83,7 @@ JOBS: dict[str, tuple[str, ...]] = {
     ),
     "caregiver": (
         r"caregiver|care giver|perawat lansia|pengasuh lansia|jaga lansia|jompo|lansia|kaigo",
-        r"elderly",
+        r"elderly|jaga (nenek|kakek|orang tua)|rawat (nenek|kakek|orang tua)",
     ),
     "prt": (
         r"\bprt\b|\bart\b|pembantu|rumah tangga|pramuwisma|babysitter|baby sitter|pengasuh",
@@ -125,7 +125,7 @@ _PERSON_WORDS = re.compile(
 )
 # Honorific + a capitalised name, on the raw text: "Hub bang Roni", "sponsor Pak Darto".
 _PERSON_NAME = re.compile(
-    r"\b(?:[Pp]ak|[Bb]u|[Bb]ang|[Mm]as|[Mm]bak|[Kk]ak|[Kk]ang|[Oo]m|agent)\s+[A-Z][a-z]+"
+    r"\b(?:[Pp]ak|[Bb]u|[Bb]ang|[Mm]as|[Mm]bak|[Kk]ak|[Kk]ang|[Oo]m|agent|Mr\.?|Mrs\.?|Ms\.?|Miss|Sir)\s+[A-Z][a-z]+"
 )
 
 _VISA_OTHER = re.compile(

@@ -126,3 +126,8 @@ def test_no_example_question_of_the_knowledge_base_looks_like_an_offer() -> None
 
 def test_a_pay_range_in_capitals_gives_its_lower_bound() -> None:
     assert extract("Gaji 15-20 JUTA/bulan!! Tanpa pengalaman").pay.amount == 15_000_000
+
+
+def test_caring_for_a_grandparent_is_caregiver_work_and_mr_is_a_person() -> None:
+    assert extract("kerja di Taiwan jaga nenek, biaya 3jt").job == "caregiver"
+    assert extract("Lowongan Polandia, hub Mr. John").recruiter == "person"
