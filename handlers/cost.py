@@ -14,7 +14,8 @@ from typing import Any
 from bot.i18n import Translations
 from bot.messages import Button, Inbound, Outbound
 from handlers.base import HandlerContext, Reply, command_of, menu_button
-from handlers.intake import DESTINATIONS, JOBS, SKIP_WORDS
+from handlers.intake import DESTINATIONS, JOBS
+from handlers.replies import Intent, intent_of
 from knowledge.cost_calculator import CostResult, calculate
 from knowledge.normalize import fold
 from knowledge.offer_check import JOB_LABELS, extract
@@ -275,7 +276,7 @@ class CostHandler:
         step = state.removeprefix(PREFIX)
         slot = dict(ctx.conversation.slots.get(SLOT) or {})
         text = message.text.strip()
-        skip = command == "hitung:skip" or (command is None and fold(text) in SKIP_WORDS)
+        skip = command == "hitung:skip" or (command is None and intent_of(text) is Intent.SKIP)
         chosen = command.removeprefix("hitung:set:") if command else None
         if skip:
             slot[step] = None

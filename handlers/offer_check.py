@@ -13,7 +13,8 @@ from typing import Any
 from bot.i18n import lazy
 from bot.messages import Button, Inbound, Outbound
 from handlers.base import HandlerContext, Reply, command_of, menu_button
-from handlers.intake import DESTINATIONS, JOBS, SKIP_WORDS, start_intake
+from handlers.intake import DESTINATIONS, JOBS, start_intake
+from handlers.replies import Intent, intent_of
 from knowledge.normalize import fold
 from knowledge.offer_check import (
     JOB_LABELS,
@@ -239,7 +240,7 @@ class OfferCheckHandler:
         pending = list(slot.get("pending") or [])
         field = pending.pop(0) if pending else None
         answers = dict(slot.get("answers") or {})
-        skip = command == "offer:skip" or (command is None and fold(text) in SKIP_WORDS)
+        skip = command == "offer:skip" or (command is None and intent_of(text) is Intent.SKIP)
         if field and not skip:
             value = _answer_value(field, command, text)
             if value is not None:
@@ -255,7 +256,7 @@ class OfferCheckHandler:
         check = current_check(slot)
         facts = check.facts
         draft = dict(ctx.conversation.slots.get("intake") or {})
-        prefilled = []
+        # The intake skips the steps whose answers are already in the draft.
         values = {
             "destination": facts.destination,
             "job": JOB_LABELS.get(facts.job or "", facts.job),
@@ -264,9 +265,7 @@ class OfferCheckHandler:
         for field, value in values.items():
             if value and not draft.get(field):
                 draft[field] = value
-                prefilled.append(field)
         draft["offer_flags"] = [flag.code for flag in check.flags]
-        draft["_prefilled"] = [*prefilled, "question"]
         ctx.conversation.slots = {
             **{k: v for k, v in ctx.conversation.slots.items() if k != SLOT},
             "intake": draft,

@@ -87,6 +87,7 @@ class InquiryRow(Base):
     job: Mapped[str | None] = mapped_column(String(80))
     recruiter: Mapped[str | None] = mapped_column(String(200))
     paid_amount: Mapped[int | None] = mapped_column(BigInteger)
+    paid_note: Mapped[str | None] = mapped_column(String(200))
     question: Mapped[str | None] = mapped_column(Text)
     topic: Mapped[str | None] = mapped_column(String(64))
     red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
