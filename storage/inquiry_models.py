@@ -63,6 +63,8 @@ class OfficerRow(Base):
     created_at: Mapped[datetime]
     # The web dashboard's access code, as a SHA-256 hash: the code itself is shown once.
     dashboard_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The desk password, as an argon2 hash (set by `officers set-password`).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
 
 
 class InquiryRow(Base):
