@@ -70,7 +70,15 @@ def _parser() -> argparse.ArgumentParser:
 
     kb = commands.add_parser("kb", help="knowledge-base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
-    kb_commands.add_parser("check", help="validate every knowledge file")
+    check = kb_commands.add_parser("check", help="validate every knowledge file")
+    check.add_argument(
+        "--due",
+        nargs="?",
+        const="today",
+        default=None,
+        metavar="DATE",
+        help="only list dated claims to check again by DATE (default today); always exits 0",
+    )
     return parser
 
 
@@ -196,31 +204,55 @@ def _cost(args: argparse.Namespace) -> int:
     return 0
 
 
-def _kb_check() -> int:
-    """Run `kb check`."""
-    from knowledge.contacts import check_contacts
-    from knowledge.loader import KnowledgeError, load_topics
+def _kb_due(when: str) -> int:
+    """Run `kb check --due`: list the dated claims to check again; never fails."""
+    import datetime as dt
 
-    problems = check_contacts()
+    from knowledge.loader import check_topics, due_facts
+
     try:
-        topics = load_topics()
-    except KnowledgeError as error:
-        problems = error.problems + problems
-    if problems:
-        for problem in problems:
-            print(problem)
-        print(f"{len(problems)} problem(s)", file=sys.stderr)
-        return 1
-    from knowledge.learned import load_learned
+        by = dt.date.today() if when == "today" else dt.date.fromisoformat(when)
+    except ValueError:
+        raise SystemExit(f"--due: not a date YYYY-MM-DD: {when}") from None
+    topics, _ = check_topics()
+    due = due_facts(topics, by)
+    for topic, fact in due:
+        print(
+            f"{topic.id}: review_by {fact.review_by.isoformat()}: {fact.claim} "
+            f"(check with {fact.check_with['id']})"
+        )
+    print(f"{len(due)} claim(s) due for review by {by.isoformat()}")
+    return 0
 
-    problems: list[str] = []
-    load_learned({topic.id for topic in topics}, problems=problems)
-    if problems:
-        print("\n".join(problems))
-        print(f"{len(problems)} problem(s)", file=sys.stderr)
+
+def _kb_check(args: argparse.Namespace) -> int:
+    """Run `kb check`: every problem as `file: field: problem`; exit 1 on a blocking one."""
+    from knowledge.contacts import check_contacts
+    from knowledge.learned import load_learned
+    from knowledge.loader import check_topics
+
+    if args.due is not None:
+        return _kb_due(args.due)
+    topics, problems = check_topics()
+    problems = problems + check_contacts()
+    for problem in problems:
+        print(problem)
+    blocking = sum(problem.blocking for problem in problems)
+    if blocking:
+        print(f"{blocking} problem(s)", file=sys.stderr)
+        return 1
+    learned: list[str] = []
+    load_learned({topic.id for topic in topics}, problems=learned)
+    if learned:
+        print("\n".join(learned))
+        print(f"{len(learned)} problem(s)", file=sys.stderr)
         return 1
     examples = sum(len(topic.examples) for topic in topics)
-    print(f"ok: {len(topics)} topics, {examples} example questions, contacts abroad checked")
+    transition = f", {len(problems)} transition problem(s)" if problems else ""
+    print(
+        f"ok: {len(topics)} topics, {examples} example questions, "
+        f"contacts abroad checked{transition}"
+    )
     return 0
 
 
@@ -318,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "cost":
         return _cost(args)
     if args.command == "kb":
-        return _kb_check()
+        return _kb_check(args)
     return 2
 
 

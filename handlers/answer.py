@@ -48,7 +48,8 @@ def short_source(title: str) -> str:
 
 def source_line(topic: Topic, i18n: Translations) -> str:
     """Return the compact source line: the first source and the review date."""
-    first = short_source(topic.sources[0].title) if topic.sources else "-"
+    locale = i18n.locale
+    first = short_source(topic.sources[0].title_for(locale)) if topic.sources else "-"
     return i18n._("Sumber: {source} · diperiksa {date}").format(
         source=first, date=i18n.short_date(topic.reviewed)
     )
@@ -75,7 +76,11 @@ def topic_message(
     """
     locale = i18n.locale
     text = "\n\n".join(
-        [f"*{topic.title_for(locale)}*", topic.text(topic.answer, locale), source_line(topic, i18n)]
+        [
+            f"*{topic.title_for(locale)}*",
+            topic.answer_with_note(locale),
+            source_line(topic, i18n),
+        ]
     )
     if topic.red_flag:
         text += "\n\n" + i18n._(
@@ -106,7 +111,7 @@ def more_message(topic: Topic, i18n: Translations) -> Outbound:
         parts.append(topic.text(topic.more, i18n.locale))
     parts.append(
         i18n._("Sumber: {sources}. Diperiksa: {date}.").format(
-            sources=topic.sources_line(), date=i18n.date(topic.reviewed)
+            sources=topic.sources_line(i18n.locale), date=i18n.date(topic.reviewed)
         )
     )
     text = "\n\n".join(parts)

@@ -8,6 +8,7 @@ from handlers.navigation import main_menu
 from knowledge.normalize import fold
 
 CONFIRM_DELETE = "privacy.confirm_delete"
+PRIVACY_TOPIC = "layanan.privasi"
 DELETE_WORDS = frozenset({"hapus data saya", "hapus data", "hapus dataku", "delete my data"})
 
 
@@ -23,7 +24,8 @@ class PrivacyHandler:
         if ctx.conversation.state == CONFIRM_DELETE:
             return await self._confirm(command, text, ctx)
         if command in {"/privasi", "/privacy"}:
-            return Reply([self._policy(ctx)], state=None)
+            policy = self._policy(ctx)
+            return Reply([policy], state=None) if policy else None
         if command in {"/dataku", "/mydata"} or (
             command is None and text in {"dataku", "data saya"}
         ):
@@ -33,18 +35,19 @@ class PrivacyHandler:
         return None
 
     @staticmethod
-    def _policy(ctx: HandlerContext) -> Outbound:
-        """Return what the service stores and why."""
-        text = ctx._(
-            "Data pribadi Anda hanya disimpan jika Anda setuju.\n"
-            "- Yang disimpan: nama panggilan, desa, nomor/akun chat, dan pertanyaan Anda.\n"
-            "- Tujuannya: agar petugas Pusat Layanan Migrasi desa bisa menindaklanjuti.\n"
-            "- Yang bisa melihat: hanya petugas pusat layanan Anda.\n"
-            "- Data dihapus otomatis setelah masa simpan berakhir.\n"
-            "Ketik /dataku untuk melihat data Anda, /hapus untuk menghapusnya.\n"
-            "Dasar: UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi."
+    def _policy(ctx: HandlerContext) -> Outbound | None:
+        """Return what the service stores, who sees it and for how long.
+
+        The text is the knowledge topic itself, so /privasi and the answer to "data saya
+        disimpan?" make the same promises, kept in one reviewed place.
+        """
+        topic = ctx.knowledge.topic(PRIVACY_TOPIC)
+        if topic is None:  # the spec requires the topic; only a test knowledge base lacks it
+            return None
+        return Outbound(
+            topic.text(topic.answer, ctx.i18n.locale),
+            buttons=(Button(ctx._("Selengkapnya"), f"more:{PRIVACY_TOPIC}"), menu_button(ctx)),
         )
-        return Outbound(text, buttons=(menu_button(ctx),))
 
     @staticmethod
     async def _show(ctx: HandlerContext) -> Outbound:

@@ -10,12 +10,21 @@ from typing import Any
 
 import yaml
 
+from knowledge.content_rules import (
+    Glossary,
+    acronym_problems,
+    informal_pronoun,
+    is_official_host,
+    is_staging_url,
+    load_glossary,
+)
 from knowledge.model import (
     ANSWER_MAX_CHARS,
     CATEGORY_BY_ID,
     LANGUAGES,
     MIN_EXAMPLES,
     MORE_MAX_CHARS,
+    Fact,
     Source,
     Topic,
 )
@@ -23,25 +32,39 @@ from knowledge.model import (
 CONTENT_DIR = Path(__file__).parent / "content"
 SPEC_PATH = Path(__file__).parent / "spec" / "topics.yaml"
 OUT_OF_SCOPE_PATH = Path(__file__).parent / "out_of_scope.yaml"
+GLOSSARY_PATH = Path(__file__).parent / "glossary.yaml"
 # libyaml's loader when the wheel has it: ten times faster, and load time is a target.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REQUIRED_FIELDS = ("id", "category", "title", "answer", "examples", "sources", "reviewed")
 
+# Content rules of issue 12 that the files are still being rewritten for: `kb check` reports
+# them, but until the rewrite is merged they do not stop the bot from loading its knowledge.
+TRANSITIONAL_RULES: frozenset[str] = frozenset(
+    {"length", "acronym", "anda", "source-title", "official-source", "staging-url"}
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One validation failure."""
+    """One validation failure; `rule` names the content rule it breaks, if any."""
 
     file: str
     field: str
     problem: str
+    rule: str = ""
+
+    @property
+    def blocking(self) -> bool:
+        """Whether this problem stops the knowledge base from loading."""
+        return self.rule not in TRANSITIONAL_RULES
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.problem}"
+        marker = "" if self.blocking else f" [{self.rule}, transition]"
+        return f"{self.file}: {self.field}: {self.problem}{marker}"
 
 
 class KnowledgeError(Exception):
-    """The knowledge files are invalid; carries every problem found."""
+    """The knowledge files are invalid; carries every blocking problem found."""
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(problem) for problem in problems))
@@ -70,7 +93,12 @@ def _localised(
         value = value.strip()
         if limit is not None and len(value) > limit:
             problems.append(
-                Problem(file, f"{name}.{language}", f"{len(value)} characters, limit is {limit}")
+                Problem(
+                    file,
+                    f"{name}.{language}",
+                    f"{len(value)} characters, limit is {limit}",
+                    "length" if name in ("answer", "more") else "",
+                )
             )
         result[language] = value
     return result
@@ -86,31 +114,130 @@ def _strings(raw: Any, name: str, file: str, problems: list[Problem]) -> tuple[s
     return tuple(item.strip() for item in raw)
 
 
+def _source_title(
+    raw: Any, index: int, file: str, problems: list[Problem]
+) -> tuple[str, str | None] | None:
+    """Validate a source title: a map {id, en}; a bare string is the old form."""
+    if isinstance(raw, str) and raw.strip():
+        problems.append(
+            Problem(file, f"sources[{index}].title", "must map id and en", "source-title")
+        )
+        return raw.strip(), None
+    if isinstance(raw, dict):
+        titles = {
+            language: raw[language].strip()
+            for language in LANGUAGES
+            if isinstance(raw.get(language), str) and raw[language].strip()
+        }
+        if len(titles) == len(LANGUAGES):
+            return titles["id"], titles["en"]
+    problems.append(Problem(file, f"sources[{index}].title", "needs id and en titles"))
+    return None
+
+
 def _sources(raw: Any, file: str, problems: list[Problem]) -> tuple[Source, ...]:
-    """Validate the source list: each needs a title, the url is optional."""
+    """Validate the source list: each needs a title in both languages, the url is optional."""
     if not isinstance(raw, list) or not raw:
         problems.append(Problem(file, "sources", "at least one source is required"))
         return ()
     sources = []
     for index, item in enumerate(raw):
-        if isinstance(item, str) and item.strip():
-            sources.append(Source(item.strip()))
-        elif (
-            isinstance(item, dict) and isinstance(item.get("title"), str) and item["title"].strip()
-        ):
-            url = item.get("url")
-            sources.append(Source(item["title"].strip(), str(url) if url else None))
-        else:
-            problems.append(Problem(file, f"sources[{index}]", "needs a title"))
+        if not isinstance(item, dict):
+            item = {"title": item}
+        titles = _source_title(item.get("title"), index, file, problems)
+        if titles is None:
+            continue
+        url = str(item["url"]).strip() if item.get("url") else None
+        official = item.get("official", False)
+        if not isinstance(official, bool):
+            problems.append(Problem(file, f"sources[{index}].official", "must be true or false"))
+            official = False
+        if url and is_staging_url(url):
+            problems.append(
+                Problem(
+                    file, f"sources[{index}].url", f"staging or test site: {url}", "staging-url"
+                )
+            )
+        if official and not (url and is_official_host(url)):
+            problems.append(
+                Problem(
+                    file,
+                    f"sources[{index}].official",
+                    "official sources need a government or law-text url",
+                    "official-source",
+                )
+            )
+        sources.append(Source(titles[0], url, titles[1], official))
     return tuple(sources)
 
 
-def parse_topic(raw: Any, file: str, problems: list[Problem]) -> Topic | None:
+def _date(raw: Any) -> dt.date | None:
+    """Read a YYYY-MM-DD date (YAML may already have parsed it)."""
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            return None
+    return None
+
+
+def _facts(raw: Any, file: str, problems: list[Problem]) -> tuple[Fact, ...]:
+    """Validate the dated claims: each {claim, review_by, check_with: {id, en}}."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.append(Problem(file, "facts", "must be a list"))
+        return ()
+    facts = []
+    for index, item in enumerate(raw):
+        name = f"facts[{index}]"
+        if not isinstance(item, dict):
+            problems.append(Problem(file, name, "must be a mapping"))
+            continue
+        claim = item.get("claim")
+        if not isinstance(claim, str) or not claim.strip():
+            problems.append(Problem(file, f"{name}.claim", "missing or empty"))
+        review_by = _date(item.get("review_by"))
+        if review_by is None:
+            problems.append(Problem(file, f"{name}.review_by", "must be a date YYYY-MM-DD"))
+        before = len(problems)
+        check_with = _localised(item.get("check_with"), f"{name}.check_with", file, 120, problems)
+        if isinstance(claim, str) and claim.strip() and review_by and len(problems) == before:
+            facts.append(Fact(claim.strip(), review_by, check_with))
+    return tuple(facts)
+
+
+def _text_rules(
+    file: str, answer: dict[str, str], more: dict[str, str], glossary: Glossary | None
+) -> list[Problem]:
+    """The plain-language rules: the "Anda" form and acronyms spelled out at first use."""
+    problems = []
+    for name, field in (("answer", answer), ("more", more)):
+        word = informal_pronoun(field.get("id", ""))
+        if word:
+            problems.append(Problem(file, f"{name}.id", f"use 'Anda', not {word!r}", "anda"))
+        if glossary is None:
+            continue
+        for language, text in field.items():
+            for problem in acronym_problems(text, language, glossary):
+                problems.append(Problem(file, f"{name}.{language}", problem, "acronym"))
+    return problems
+
+
+def _blocking(problems: list[Problem]) -> int:
+    return sum(problem.blocking for problem in problems)
+
+
+def parse_topic(
+    raw: Any, file: str, problems: list[Problem], glossary: Glossary | None = None
+) -> Topic | None:
     """Turn one loaded YAML document into a Topic, appending any problems."""
     if not isinstance(raw, dict):
         problems.append(Problem(file, "(file)", "must be a mapping"))
         return None
-    before = len(problems)
+    before = _blocking(problems)
     for name in REQUIRED_FIELDS:
         if raw.get(name) in (None, "", [], {}):
             problems.append(Problem(file, name, "missing"))
@@ -133,19 +260,27 @@ def parse_topic(raw: Any, file: str, problems: list[Problem]) -> Topic | None:
         problems.append(
             Problem(file, "examples", f"{len(examples)} examples, at least {MIN_EXAMPLES} needed")
         )
-    reviewed = raw.get("reviewed")
-    if isinstance(reviewed, str):
-        try:
-            reviewed = dt.date.fromisoformat(reviewed)
-        except ValueError:
-            reviewed = None
-    if raw.get("reviewed") is not None and not isinstance(reviewed, dt.date):
+    reviewed = _date(raw.get("reviewed"))
+    if raw.get("reviewed") is not None and reviewed is None:
         problems.append(Problem(file, "reviewed", "must be a date YYYY-MM-DD"))
     red_flag = raw.get("red_flag", False)
     if not isinstance(red_flag, bool):
         problems.append(Problem(file, "red_flag", "must be true or false"))
     sources = _sources(raw.get("sources"), file, problems)
-    if len(problems) > before:
+    if sources and not any(source.official for source in sources):
+        reason = raw.get("no_official_source")
+        if not (isinstance(reason, str) and reason.strip()):
+            problems.append(
+                Problem(
+                    file,
+                    "sources",
+                    "no source marked official: true (or say why in no_official_source)",
+                    "official-source",
+                )
+            )
+    facts = _facts(raw.get("facts"), file, problems)
+    problems.extend(_text_rules(file, answer, more, glossary))
+    if _blocking(problems) > before:
         return None
     if not isinstance(reviewed, dt.date):  # reported above; this narrows the type
         return None
@@ -164,6 +299,7 @@ def parse_topic(raw: Any, file: str, problems: list[Problem]) -> Topic | None:
         red_flag=bool(red_flag),
         sources=sources,
         reviewed=reviewed,
+        facts=facts,
     )
 
 
@@ -199,10 +335,20 @@ def _cross_checks(
             problems.append(Problem("(spec)", topic_id, "topic in topics.yaml has no entry"))
 
 
-def load_topics(content_dir: Path = CONTENT_DIR, spec_path: Path | None = SPEC_PATH) -> list[Topic]:
-    """Load and validate every content file; raise KnowledgeError listing all problems."""
+def check_topics(
+    content_dir: Path = CONTENT_DIR,
+    spec_path: Path | None = SPEC_PATH,
+    glossary_path: Path | None = GLOSSARY_PATH,
+) -> tuple[list[Topic], list[Problem]]:
+    """Load every content file and return the topics with every problem, blocking or not."""
     problems: list[Problem] = []
     loaded: list[tuple[str, Topic]] = []
+    glossary = None
+    if glossary_path is not None:
+        try:
+            glossary = load_glossary(glossary_path)
+        except ValueError as error:
+            problems.append(Problem(glossary_path.name, "(glossary)", str(error)))
     files = sorted(content_dir.glob("*/*.yaml"))
     if not files:
         problems.append(Problem(str(content_dir), "(folder)", "no knowledge files found"))
@@ -213,7 +359,7 @@ def load_topics(content_dir: Path = CONTENT_DIR, spec_path: Path | None = SPEC_P
         except yaml.YAMLError as error:
             problems.append(Problem(name, "(yaml)", str(error).replace("\n", " ")))
             continue
-        topic = parse_topic(raw, name, problems)
+        topic = parse_topic(raw, name, problems, glossary)
         if topic is not None:
             if topic.category != path.parent.name:
                 problems.append(
@@ -222,9 +368,26 @@ def load_topics(content_dir: Path = CONTENT_DIR, spec_path: Path | None = SPEC_P
             loaded.append((name, topic))
     required = spec_topic_ids(spec_path) if spec_path is not None else []
     _cross_checks(loaded, required, problems)
-    if problems:
-        raise KnowledgeError(problems)
-    return [topic for _, topic in loaded]
+    return [topic for _, topic in loaded], problems
+
+
+def load_topics(
+    content_dir: Path = CONTENT_DIR,
+    spec_path: Path | None = SPEC_PATH,
+    glossary_path: Path | None = GLOSSARY_PATH,
+) -> list[Topic]:
+    """Load and validate every content file; raise KnowledgeError listing blocking problems."""
+    topics, problems = check_topics(content_dir, spec_path, glossary_path)
+    blocking = [problem for problem in problems if problem.blocking]
+    if blocking:
+        raise KnowledgeError(blocking)
+    return topics
+
+
+def due_facts(topics: Iterable[Topic], by: dt.date) -> list[tuple[Topic, Fact]]:
+    """Return the dated claims to check again by a date, soonest first."""
+    due = [(topic, fact) for topic in topics for fact in topic.facts if fact.due(by)]
+    return sorted(due, key=lambda pair: (pair[1].review_by, pair[0].id))
 
 
 def load_out_of_scope(path: Path = OUT_OF_SCOPE_PATH) -> list[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-ANSWER_MAX_CHARS = 900
+# The first message fits one phone screen; the rest sits under "Selengkapnya".
+ANSWER_MAX_CHARS = 500
 MORE_MAX_CHARS = 1500
 MIN_EXAMPLES = 12
 LANGUAGES = ("id", "en")
@@ -41,10 +42,39 @@ CATEGORY_BY_ID = {category.id: category for category in CATEGORIES}
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a fact comes from: a law, regulation or official body."""
+    """Where a fact comes from: a law, regulation or official body.
+
+    `title` is the Indonesian title; `title_en` is shown to English users.
+    `official` marks a government page or the text of the law itself.
+    """
 
     title: str
     url: str | None = None
+    title_en: str | None = None
+    official: bool = False
+
+    def title_for(self, locale: str) -> str:
+        """Return the title in a locale, Indonesian when no English title exists."""
+        return (self.title_en or self.title) if locale == "en" else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A dated figure or status in an answer, to be checked again by `review_by`."""
+
+    claim: str
+    review_by: date
+    check_with: dict[str, str]
+
+    def due(self, today: date) -> bool:
+        """Whether the claim must be checked again by `today`."""
+        return self.review_by <= today
+
+
+STALE_NOTE = {
+    "id": "Informasi ini mungkin sudah berubah; cek ke {check_with}.",
+    "en": "This information may have changed; check with {check_with}.",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +93,7 @@ class Topic:
     red_flag: bool
     sources: tuple[Source, ...]
     reviewed: date
+    facts: tuple[Fact, ...] = ()
 
     def text(self, field: dict[str, str], locale: str) -> str:
         """Return a localised field, falling back to Indonesian."""
@@ -72,6 +103,23 @@ class Topic:
         """Return the title in a locale."""
         return self.text(self.title, locale)
 
-    def sources_line(self) -> str:
-        """Return the sources as one line for the end of an answer."""
-        return "; ".join(source.title for source in self.sources)
+    def sources_line(self, locale: str = "id") -> str:
+        """Return the sources as one line for the end of an answer, in the user's language."""
+        return "; ".join(source.title_for(locale) for source in self.sources)
+
+    def stale_note(self, today: date, locale: str) -> str | None:
+        """Say the answer may be out of date when a claim is past its review date."""
+        # A claim is stale only once its review date has passed (due on the day itself).
+        overdue = [fact for fact in self.facts if fact.review_by < today]
+        if not overdue:
+            return None
+        offices = list(dict.fromkeys(self.text(fact.check_with, locale) for fact in overdue))
+        joiner = " or " if locale == "en" else " atau "
+        template = STALE_NOTE["en" if locale == "en" else "id"]
+        return template.format(check_with=joiner.join(offices))
+
+    def answer_with_note(self, locale: str, today: date | None = None) -> str:
+        """Return the answer, with the stale note appended when a claim is overdue."""
+        note = self.stale_note(today or date.today(), locale)
+        answer = self.text(self.answer, locale)
+        return f"{answer}\n\n{note}" if note else answer

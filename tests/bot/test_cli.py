@@ -62,7 +62,8 @@ def test_eval_prints_the_four_figures(capsys: pytest.CaptureFixture[str], tmp_pa
 
 
 def test_kb_check_passes_on_the_shipped_content(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run(capsys, "kb", "check").startswith("ok: ")
+    # Problems of rules still in transition are listed first; the verdict is the last line.
+    assert _run(capsys, "kb", "check").splitlines()[-1].startswith("ok: ")
 
 
 def test_migrate_upgrades_an_empty_database(

@@ -67,7 +67,10 @@ async def test_privacy_show_and_delete_removes_every_row(service: Service) -> No
     engine = service.engine
     await say(engine, "halo")
     await say(engine, "berapa umur minimal jadi tkw")
-    assert "Data pribadi Anda hanya disimpan" in await say(engine, "/privasi")
+    policy = await say(engine, "/privasi")
+    # The promises of the reviewed knowledge topic: urgent messages and the retention period.
+    assert "disimpan hanya kalau Anda setuju" in policy and "bahaya saat ini" in policy
+    assert "365 hari" in policy
     shown = await say(engine, "/dataku")
     assert "console" in shown and "Persetujuan: belum diberikan" in shown
     assert "Yakin" in await say(engine, "/hapus")

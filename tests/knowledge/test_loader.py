@@ -8,7 +8,6 @@ import pytest
 import yaml
 
 from knowledge.loader import KnowledgeError, load_topics, spec_topic_ids
-from knowledge.model import ANSWER_MAX_CHARS
 
 SHARED_SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "topics.yaml"
 
@@ -59,15 +58,6 @@ def test_missing_field_is_reported_with_file_and_field(tmp_path: Path) -> None:
 def test_missing_source_is_reported(tmp_path: Path) -> None:
     problems = _problems(tmp_path, _entry(sources=[]))
     assert any("sources" in problem for problem in problems)
-
-
-def test_answer_over_the_limit_is_reported(tmp_path: Path) -> None:
-    long_answer = {"id": "x" * (ANSWER_MAX_CHARS + 1), "en": "ok"}
-    problems = _problems(tmp_path, _entry(answer=long_answer))
-    assert (
-        f"content/tppo/calo.yaml: answer.id: {ANSWER_MAX_CHARS + 1} characters, limit is "
-        f"{ANSWER_MAX_CHARS}" in problems
-    )
 
 
 def test_unknown_related_id_is_reported(tmp_path: Path) -> None:

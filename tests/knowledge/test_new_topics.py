@@ -1,0 +1,26 @@
+"""Issue 12's new topics are reachable from the questions people type, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.base import KnowledgeBase
+
+
+@pytest.mark.parametrize(
+    ("text", "topic_id"),
+    [
+        ("kbri singapura nomornya brp", "negara.singapura"),
+        ("mau kerja di brunei lewat pt resmi", "negara.brunei"),
+        ("kerja hotel di dubai boleh gk", "negara.teluk"),
+        ("nomor kbri phnom penh", "negara.kamboja_myanmar_thailand"),
+        ("ibu sy gk punya rekening bank gmn terima uang", "remitansi.keluarga"),
+        ("someone called saying my son had an accident and wants money", "remitansi.keluarga"),
+        ("berapa gaji di jepang", "negara.jepang"),
+        ("data sy disimpen brp lama", "layanan.privasi"),
+    ],
+)
+def test_new_and_rewritten_topics_are_found(
+    knowledge: KnowledgeBase, text: str, topic_id: str
+) -> None:
+    assert knowledge.rank(text).topic_id == topic_id
