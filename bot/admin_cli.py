@@ -23,6 +23,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.followup import follow_up
+from bot.inquiries import ROLES
 from storage.centres import (
     DirectoryError,
     add_officer,
@@ -57,6 +58,13 @@ def register(subparsers: Any) -> None:
     account.add_argument("--telegram-id", type=int, help="numeric Telegram user id")
     account.add_argument("--whatsapp", help="WhatsApp number, e.g. 0812-3456-7890")
     account.add_argument("--console", help="a console user name (testing)")
+    adding.add_argument(
+        "--role",
+        choices=ROLES,
+        default="officer",
+        help="officer: own centre; supervisor: every centre under the own centre's regions; "
+        "admin: every centre",
+    )
     listing = officer_commands.add_parser("list", help="list officers")
     listing.add_argument("--centre", help="only this centre")
     listing.add_argument("--all", action="store_true", help="include removed officers")
@@ -178,9 +186,12 @@ async def _officers(args: argparse.Namespace, storage: SqlStorage) -> int:
         else:
             channel, user_id = "console", args.console.strip()
         name = " ".join(args.name.split())
-        officer = await add_officer(storage, args.centre, name, channel, user_id, datetime.now(UTC))
+        officer = await add_officer(
+            storage, args.centre, name, channel, user_id, datetime.now(UTC), role=args.role
+        )
         where = officer.centre_id
-        print(f"officer #{officer.id} {officer.name} ({officer.channel}) added to {where}")
+        how = officer.channel if officer.role == "officer" else f"{officer.channel}, {officer.role}"
+        print(f"officer #{officer.id} {officer.name} ({how}) added to {where}")
         return 0
     if args.officers_command == "code":
         return await _dashboard_code(args.id, storage)
@@ -195,7 +206,8 @@ async def _officers(args: argparse.Namespace, storage: SqlStorage) -> int:
         officer = listing.officer
         state = "" if listing.active else "  (removed)"
         account = f"{officer.channel}:{officer.user_id}"
-        print(f"#{officer.id}  {officer.centre_id}  {officer.name}  {account}{state}")
+        role = "" if officer.role == "officer" else f"  [{officer.role}]"
+        print(f"#{officer.id}  {officer.centre_id}  {officer.name}  {account}{role}{state}")
     if not listings:
         print("no officers")
     return 0

@@ -200,6 +200,11 @@ class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore, SqlDeskQueries, SqlReviewStor
             "created_at": row.created_at,
             "messages_with_text": count,
             "extra": extra,
+            # "Who saw my case": each officer's view of the case data, newest first.
+            "views": [
+                (view.reference, view.officer, view.centre, view.at)
+                for view in await self.case_views(contact_id)
+            ],
         }
 
     async def erase_contact(self, contact_id: int) -> None:
