@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from storage.inquiry_models import InquiryRow
@@ -162,16 +162,17 @@ async def scope_backlog(
 ) -> Backlog:
     """Count a scope's unresolved cases now; overdue means unclaimed past its deadline."""
     engine = target if isinstance(target, AsyncEngine) else target.engine
-    query = select(InquiryRow.status, InquiryRow.deadline_at <= now, func.count()).where(
+    late = func.sum(case((InquiryRow.deadline_at <= now, 1), else_=0))
+    query = select(InquiryRow.status, func.count(), late).where(
         InquiryRow.status.in_(("open", "claimed"))
     )
     if centre_ids is not None:
         query = query.where(InquiryRow.centre_id.in_(list(centre_ids)))
-    query = query.group_by(InquiryRow.status, InquiryRow.deadline_at <= now)
     counts = {"open": 0, "claimed": 0, "overdue": 0}
     async with async_sessionmaker(engine)() as session:
-        for status, late, count in (await session.execute(query)).all():
+        grouped = await session.execute(query.group_by(InquiryRow.status))
+        for status, count, overdue in grouped.all():
             counts[status] += count
-            if status == "open" and late:
-                counts["overdue"] += count
+            if status == "open":
+                counts["overdue"] += int(overdue or 0)
     return Backlog(**counts)
