@@ -160,6 +160,8 @@ h1{{font-size:1.35rem;margin:.75rem 0}} h2{{font-size:1.15rem;margin:0 0 .25rem}
 h1.urgent{{color:#9b0018}} a{{color:#0b4f9c}}
 header{{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem;
 border-bottom:1px solid #ccc;padding-bottom:.5rem}} header p{{margin:0;font-weight:600}}
+header nav{{display:flex;flex-wrap:wrap;gap:.25rem}} header nav a{{display:inline-flex;
+align-items:center;min-height:44px;padding:0 .5rem}}
 article{{border:1px solid #888;border-radius:.5rem;padding:.75rem 1rem;margin:.75rem 0}}
 article.urgent{{border:3px solid #b00020}} article.overdue{{background:#fff4e5}}
 article h2 a{{display:inline-flex;align-items:center;min-height:44px}} article p{{margin:.25rem 0}}

@@ -32,9 +32,9 @@ statistics = APIRouter(prefix="/petugas", include_in_schema=False)
 DEFAULT_DAYS = 56  # eight weeks
 MAX_DAYS = 366
 CHART_ROWS = 10
-CHART_WIDTH = 640
+CHART_WIDTH = 400
 ROW_HEIGHT = 28
-LABEL_WIDTH = 230
+LABEL_WIDTH = 150
 
 
 def bar_chart(title: str, items: list[tuple[str, int]]) -> str:
@@ -45,12 +45,12 @@ def bar_chart(title: str, items: list[tuple[str, int]]) -> str:
         return ""
     top = max(count for _, count in rows) or 1
     height = ROW_HEIGHT * len(rows) + 8
-    span = CHART_WIDTH - LABEL_WIDTH - 50
+    span = CHART_WIDTH - LABEL_WIDTH - 40
     bars = []
     for index, (label, count) in enumerate(rows):
         y = 4 + index * ROW_HEIGHT
         width = max(2, round(span * count / top))
-        short = label if len(label) <= 30 else label[:29] + "…"
+        short = label if len(label) <= 18 else label[:17] + "…"
         bars.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + 18}" text-anchor="end">{html.escape(short)}'
             f'</text><rect x="{LABEL_WIDTH}" y="{y + 4}" width="{width}" height="{ROW_HEIGHT - 8}"'
@@ -136,7 +136,7 @@ dl.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr))
 dl.figures div{border:1px solid #ccc;border-radius:.5rem;padding:.5rem}
 dl.figures dt{font-size:.9rem} dl.figures dd{margin:0;font-size:1.5rem;font-weight:700}
 figure.chart{margin:1rem 0} figure.chart figcaption{font-weight:600;margin-bottom:.25rem}
-figure.chart svg{max-width:40rem;font-size:13px} figure.chart rect{fill:#0b4f9c}
+figure.chart svg{max-width:30rem;font-size:13px} figure.chart rect{fill:#0b4f9c}
 </style>"""
 
 

@@ -1,7 +1,7 @@
 """The officer desk in headless Chromium: sign in, open a case, claim, reply, resolve.
 
-Screenshots of the queue and the case page at 390 px (phone) and 1366 px (desktop) wide are
-saved in artefacts/desk/ (git-ignored) for review.
+Screenshots of the queue, the case page and the statistics at 390 px (phone) and 1366 px
+(desktop) wide are saved in artefacts/desk/ (git-ignored) for review.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ REPLY = "Jangan bayar dulu. Datang ke balai desa hari Senin."
 
 
 def _free_port() -> int:
-    """Return a free localhost port in this suite's range (9300-9399), else any free one."""
-    for port in [*range(9300, 9400), 0]:
+    """Return a free localhost port in this suite's range (9600-9699), else any free one."""
+    for port in [*range(9600, 9700), 0]:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
@@ -138,7 +138,7 @@ def _small_targets(page) -> list[str]:  # type: ignore[no-untyped-def]
     """Return the visible controls smaller than 44 px (tap target size)."""
     return page.evaluate(
         """() => [...document.querySelectorAll(
-            'button, input:not([type=hidden]), select, a.button, article h2 a'
+            'button, input:not([type=hidden]), select, a.button, article h2 a, header nav a'
         )].filter(e => e.offsetParent !== null).filter(e => {
             const box = e.getBoundingClientRect();
             return box.height < 44 || box.width < 44;
@@ -196,3 +196,32 @@ def test_sign_in_claim_reply_resolve(server: tuple[str, str]) -> None:
     status, texts = _stored(url)
     assert status == "resolved"
     assert any(REPLY in text for text in texts)  # the reply is queued to the user's channel
+
+
+def test_statistics_fit_a_phone_and_a_desktop(server: tuple[str, str]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    address, _url = server
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            for width, height in ((390, 844), (1366, 900)):
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(f"{address}/petugas")
+                page.fill("#secret", "kode-a")
+                page.click("button[type=submit]")
+                page.get_by_role("link", name="Statistik").click()
+                expect(page.locator("h1")).to_have_text("Statistik pertanyaan")
+                expect(page.locator("figure.chart svg")).to_have_count(5)
+                expect(page.locator("dl.figures")).to_contain_text("Pertanyaan masuk")
+                # Nothing wider than the screen: no sideways scrolling on a phone.
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                assert overflow <= 0
+                assert _small_targets(page) == []
+                page.screenshot(path=str(ARTEFACTS / f"statistik-{width}.png"), full_page=True)
+                page.close()
+        finally:
+            browser.close()

@@ -31,7 +31,7 @@ async def _more_cases(service: Service) -> None:
 def test_a_bar_chart_is_plain_svg_scaled_to_the_largest_count() -> None:
     chart = bar_chart("Per minggu", [("2026-W47", 4), ("2026-W48", 2), ("<b>", 1)])
     assert chart.count("<rect") == 3 and "<script" not in chart
-    assert 'width="360"' in chart and 'width="180"' in chart  # 4 -> full span, 2 -> half
+    assert 'width="210"' in chart and 'width="105"' in chart  # 4 -> full span, 2 -> half
     assert "&lt;b&gt;" in chart and "<b>" not in chart
     assert "<desc>2026-W47: 4; 2026-W48: 2; &lt;b&gt;: 1</desc>" in chart
     assert bar_chart("kosong", []) == ""
