@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from bot.i18n import Translations
 from bot.inquiries import DASHBOARD_CHANNEL, OUTCOMES, InquiryDraft, Officer
@@ -58,6 +58,7 @@ SIGN_IN_COOKIE = "petugas_masuk"
 ACTIONS = {"ambil": "/ambil", "balas": "/balas", "selesai": "/selesai"}
 MAX_FORM_BYTES = 8_000
 WIB = ZoneInfo("Asia/Jakarta")
+POLL_SECONDS = 20  # how often an open queue asks for new cases (app.state.desk_poll_seconds)
 dashboard = APIRouter(prefix="/petugas", include_in_schema=False)
 
 
@@ -88,6 +89,20 @@ def _labels(i18n: Translations) -> dict[str, str]:
         "again": i18n._("Kembali ke meja petugas"),
         "open": i18n._("Buka"),
         "back": i18n._("Kembali ke antrian"),
+        "live_new": i18n._("pertanyaan baru masuk."),
+        "live_urgent": i18n._("pertanyaan baru masuk, ada yang MENDESAK!"),
+        "new_badge": i18n._("baru"),
+        "reload": i18n._("Muat ulang"),
+        "saved_reply": i18n._("Balasan tersimpan"),
+        "use": i18n._("Pakai"),
+        "handover_centre": i18n._("Serahkan ke pusat layanan"),
+        "handover_officer": i18n._("Petugas (boleh dikosongkan)"),
+        "handover": i18n._("Serahkan"),
+        "outcome": i18n._("Hasil"),
+        "save_note": i18n._("Simpan catatan"),
+        "title_field": i18n._("Judul"),
+        "reply_text": i18n._("Teks balasan"),
+        "save_reply": i18n._("Simpan balasan"),
     }
     return {key: html.escape(value) for key, value in labels.items()}
 
@@ -168,6 +183,10 @@ article h2 a{{display:inline-flex;align-items:center;min-height:44px}} article p
 .badge{{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-size:.85rem;color:#fff;
 margin-left:.25rem;vertical-align:middle}}
 .badge.urgent{{background:#b00020}} .badge.overdue{{background:#8a4b00}}
+.badge.new{{background:#0b6b2f}} summary{{padding:.7rem 0;cursor:pointer}}
+p.live{{background:#e8f5e9;border:2px solid #0b6b2f;padding:.5rem .75rem;border-radius:.5rem}}
+p.live.urgent{{background:#fdecea;border-color:#b00020;font-weight:700}}
+p.live a{{display:inline-flex;align-items:center;min-height:44px}}
 form{{margin:.25rem 0}} .actions{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}}
 .actions form{{margin:0}}
 section.actions{{display:block}} section.actions form{{margin:1rem 0}}
@@ -389,9 +408,23 @@ async def board(
         )
         wide = scope is None or len(scope) > 1
         names = {c.id: c.name for c in await uow.centres_in(scope)} if wide else None
+        active = await uow.desk_queue(scope, "aktif", "", None)
     label = _labels(i18n)
     empty = f"<p>{label['empty']}</p>"
-    listing = "".join(_queue_item(item, session, now, i18n, names) for item in items) or empty
+    known = ",".join(str(item.id) for item in active)
+    poll_ms = int(getattr(request.app.state, "desk_poll_seconds", POLL_SECONDS) * 1000)
+    banner = (
+        f'<p id="baru" hidden data-new-text="{label["live_new"]}"'
+        f' data-urgent-text="{label["live_urgent"]}">'
+        f'<span class="badge new">{label["new_badge"]}</span> <span class="count"></span> '
+        f'<span class="text"></span> <a href="/petugas">{label["reload"]}</a></p>'
+    )
+    listing = (
+        banner
+        + f'<section id="antrian" data-known="{known}" data-poll-ms="{poll_ms}">'
+        + ("".join(_queue_item(item, session, now, i18n, names) for item in items) or empty)
+        + '</section><script src="/static/desk.js" defer></script>'
+    )
     body = (
         _header(session, centre.name if centre else officer.centre_id, i18n)
         + "<h1>"
@@ -402,6 +435,20 @@ async def board(
         + listing
     )
     return _page(i18n._("Meja petugas"), body)
+
+
+@dashboard.get("/antrian.json")
+async def queue_numbers(request: Request) -> Response:
+    """Return the scope's unresolved case numbers and whether each is urgent (for polling);
+    no personal data."""
+    session = await _session(request)
+    if session is None:
+        return JSONResponse({"error": "signed out"}, status_code=401)
+    async with _runtime(request).service.storage.unit_of_work() as uow:
+        scope = await uow.officer_scope(session.officer)
+        items = await uow.desk_queue(scope, "aktif", "", None)
+    cases = [{"id": item.id, "urgent": item.priority == "urgent"} for item in items]
+    return JSONResponse({"cases": cases}, headers={"Cache-Control": "no-store"})
 
 
 def _summary(row: InquiryRow, i18n: Translations) -> str:
@@ -522,14 +569,15 @@ def _saved_picker(number: int, replies: list[SavedReply], chosen: str, i18n: Tra
     """Return a GET form that prefills the reply box with a saved reply (works without JS)."""
     if not replies:
         return ""
+    label = _labels(i18n)
     options = [("", i18n._("Pilih balasan tersimpan"))] + [
         (str(reply.id), reply.title) for reply in replies
     ]
     return (
         f'<form method="get" action="/petugas/kasus/{number}" class="actions">'
-        f'<label for="templat">{html.escape(i18n._("Balasan tersimpan"))}</label>'
+        f'<label for="templat">{label["saved_reply"]}</label>'
         f"{_select('templat', chosen, options)}"
-        f"<button>{html.escape(i18n._('Pakai'))}</button></form>"
+        f"<button>{label['use']}</button></form>"
     )
 
 
@@ -549,6 +597,7 @@ def _handover_form(
     i18n: Translations,
 ) -> str:
     """Return the handover form: a centre of the scope and, optionally, one of its officers."""
+    label = _labels(i18n)
     centre_options = [(centre_id, name) for centre_id, name in centres]
     officer_options = [("", i18n._("Siapa saja di pusat itu"))] + [
         (str(officer.id), f"{officer.name} ({dict(centres).get(officer.centre_id, '-')})")
@@ -559,11 +608,11 @@ def _handover_form(
         session,
         "serahkan",
         number,
-        f'<label for="pusat">{html.escape(i18n._("Serahkan ke pusat layanan"))}</label>'
+        f'<label for="pusat">{label["handover_centre"]}</label>'
         f"{_select('pusat', '', centre_options)}"
-        f'<label for="petugas">{html.escape(i18n._("Petugas (boleh dikosongkan)"))}</label>'
+        f'<label for="petugas">{label["handover_officer"]}</label>'
         f"{_select('petugas', '', officer_options)}"
-        f"<p><button>{html.escape(i18n._('Serahkan'))}</button></p>",
+        f"<p><button>{label['handover']}</button></p>",
     )
 
 
@@ -625,7 +674,7 @@ async def case_page(request: Request, number: str, pesan: str = "", templat: str
             session,
             row.id,
             "selesai",
-            f'<label for="outcome">{html.escape(i18n._("Hasil"))}</label>'
+            f'<label for="outcome">{label["outcome"]}</label>'
             f"{_select('outcome', '', outcomes)}"
             f'<label for="note">{label["note"]}</label>'
             f'<input id="note" name="text" maxlength="500"><button>{label["close"]}</button>',
@@ -639,7 +688,7 @@ async def case_page(request: Request, number: str, pesan: str = "", templat: str
         row.id,
         f'<label for="catatan">{note_label}'
         f'</label><textarea id="catatan" name="text" required maxlength="2000"></textarea>'
-        f"<button>{html.escape(i18n._('Simpan catatan'))}</button>",
+        f"<button>{label['save_note']}</button>",
     )
     note_form += (
         "<details><summary>"
@@ -647,11 +696,11 @@ async def case_page(request: Request, number: str, pesan: str = "", templat: str
         + f'</summary><form method="post" action="/petugas/balasan">'
         f"{_csrf_field(session.csrf_token)}"
         f'<input type="hidden" name="ke" value="{row.id}">'
-        f'<label for="judul">{html.escape(i18n._("Judul"))}</label>'
+        f'<label for="judul">{label["title_field"]}</label>'
         f'<input id="judul" name="title" required maxlength="80">'
-        f'<label for="isi">{html.escape(i18n._("Teks balasan"))}</label>'
+        f'<label for="isi">{label["reply_text"]}</label>'
         f'<textarea id="isi" name="text" required maxlength="1500"></textarea>'
-        f"<button>{html.escape(i18n._('Simpan balasan'))}</button></form></details>"
+        f"<button>{label['save_reply']}</button></form></details>"
     )
     outcome = (
         "<p>"

@@ -68,19 +68,24 @@ def _item_form(
         f'<option value="{html.escape(value)}">{html.escape(name)}</option>'
         for value, name in labels
     )
+    words = {
+        "text": html.escape(i18n._("Teks")),
+        "label": html.escape(i18n._("Label")),
+        "save": html.escape(i18n._("Simpan label")),
+    }
     text_box = (
         ""
         if text
-        else f'<label for="t{item_id}">{html.escape(i18n._("Teks"))}</label>'
+        else f'<label for="t{item_id}">{words["text"]}</label>'
         f'<input id="t{item_id}" name="text" maxlength="1000">'
     )
     return (
         f'<form method="post" action="/petugas/tinjau" class="actions">'
         f"{_csrf_field(session.csrf_token)}"
         f'<input type="hidden" name="item" value="{item_id}">{text_box}'
-        f'<label for="l{item_id}">{html.escape(i18n._("Label"))}</label>'
+        f'<label for="l{item_id}">{words["label"]}</label>'
         f'<select id="l{item_id}" name="label" required>{options}</select>'
-        f"<button>{html.escape(i18n._('Simpan label'))}</button></form>"
+        f"<button>{words['save']}</button></form>"
     )
 
 
@@ -100,9 +105,10 @@ async def review_list(request: Request, pesan: str = "") -> Response:
     labels = _labels(request, i18n)
     hidden = i18n._("(teks tidak disimpan: pengguna tidak setuju; tulis ulang jika Anda tahu)")
     kinds = {"not_sure": i18n._("bot tidak yakin"), "check": i18n._("mungkin bahaya")}
+    times = i18n._("{count} kali")
     rows = "".join(
         f'<article aria-labelledby="r{item.id}"><h2 id="r{item.id}">#{item.id} · '
-        f"{html.escape(i18n._('{count} kali').format(count=item.count))} · "
+        f"{html.escape(times.format(count=item.count))} · "
         f"{html.escape(kinds.get(item.kind, item.kind))}</h2>"
         f"<p>{html.escape(item.text or hidden)}</p>"
         f"{_item_form(session, item.id, item.text, labels, i18n)}</article>"

@@ -170,11 +170,18 @@ async def statistics_page(
         f'<p class="problem" role="alert">{html.escape(problems[problem])}</p>' if problem else ""
     )
     centre_name = dict(centres).get(session.officer.centre_id, session.officer.centre_id)
+    words = {
+        "centre": html.escape(i18n._("Pusat layanan")),
+        "from": html.escape(i18n._("Dari tanggal")),
+        "to": html.escape(i18n._("Sampai tanggal")),
+        "show": html.escape(i18n._("Tampilkan")),
+        "csv": html.escape(i18n._("Unduh CSV")),
+    }
     picker = ""
     if len(centres) > 1:
         options = [("", i18n._("Semua di wilayah Anda")), *centres]
         picker = (
-            f'<div><label for="pusat">{html.escape(i18n._("Pusat layanan"))}</label>'
+            f'<div><label for="pusat">{words["centre"]}</label>'
             f"{_select('pusat', pusat, options)}</div>"
         )
     query = f"dari={start.isoformat()}&sampai={end.isoformat()}" + (
@@ -182,13 +189,13 @@ async def statistics_page(
     )
     form = (
         '<form class="filters" method="get" action="/petugas/statistik">'
-        f'<div><label for="dari">{html.escape(i18n._("Dari tanggal"))}</label>'
+        f'<div><label for="dari">{words["from"]}</label>'
         f'<input id="dari" name="dari" type="date" value="{start.isoformat()}"></div>'
-        f'<div><label for="sampai">{html.escape(i18n._("Sampai tanggal"))}</label>'
+        f'<div><label for="sampai">{words["to"]}</label>'
         f'<input id="sampai" name="sampai" type="date" value="{end.isoformat()}"></div>'
-        f"{picker}<div><button>{html.escape(i18n._('Tampilkan'))}</button></div>"
+        f"{picker}<div><button>{words['show']}</button></div>"
         f'<div><a class="button" href="/petugas/statistik.csv?{query}" download>'
-        f"{html.escape(i18n._('Unduh CSV'))}</a></div></form>"
+        f"{words['csv']}</a></div></form>"
     )
     flags = [
         (describe(code, InquiryDraft(), i18n), count) for code, count in report.by_red_flag.items()

@@ -100,6 +100,7 @@ def server(tmp_path: Path, knowledge: KnowledgeBase) -> Iterator[tuple[str, str]
 
     port = _free_port()
     app = create_app(settings, build=build, run_sender=False)
+    app.state.desk_poll_seconds = 1  # the queue polls every 20 s in service; 1 s here
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=lambda: asyncio.run(uv.serve()), daemon=True)
     thread.start()
@@ -223,5 +224,63 @@ def test_statistics_fit_a_phone_and_a_desktop(server: tuple[str, str]) -> None:
                 assert _small_targets(page) == []
                 page.screenshot(path=str(ARTEFACTS / f"statistik-{width}.png"), full_page=True)
                 page.close()
+        finally:
+            browser.close()
+
+
+def _file_urgent(url: str) -> None:
+    """File a new urgent case at Pusat A, as the bot would while the queue is open."""
+
+    async def file() -> None:
+        from storage.database import create_engine
+        from storage.repository import SqlStorage
+
+        engine = create_engine(url)
+        try:
+            storage = SqlStorage(engine)
+            async with storage.unit_of_work() as uow:
+                draft = InquiryDraft(question="tolong saya dikunci", red_flags=["bahaya"])
+                await uow.file_inquiry(None, draft, "plm-a", "urgent", storage.clock())
+                await uow.commit()
+        finally:
+            await engine.dispose()
+
+    # Playwright's sync API runs its own event loop in this thread: file from another one.
+    worker = threading.Thread(target=lambda: asyncio.run(file()))
+    worker.start()
+    worker.join(timeout=30)
+
+
+def test_a_new_urgent_case_is_announced_live(server: tuple[str, str]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    address, url = server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[*ARGS, "--autoplay-policy=no-user-gesture-required"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(f"{address}/petugas")
+            page.fill("#secret", "kode-a")
+            page.click("button[type=submit]")
+            expect(page.locator("article h2 a")).to_have_count(3)
+            page.locator("h1").click()  # a first touch allows the alert tone
+            page.wait_for_timeout(1500)
+            expect(page.locator("#baru")).to_be_hidden()  # nothing new yet
+            _file_urgent(url)
+            banner = page.locator("#baru")
+            expect(banner).to_be_visible(timeout=10_000)
+            expect(banner).to_have_class("live urgent")
+            expect(banner).to_have_attribute("role", "alert")
+            expect(banner).to_contain_text("baru")
+            expect(banner).to_contain_text("MENDESAK")
+            expect(banner).to_have_attribute("data-tones", "1")
+            assert page.title().startswith("(1) ")
+            ARTEFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTEFACTS / "queue-live-390.png"))
+            page.get_by_role("link", name="Muat ulang").click()
+            expect(page.locator("article h2 a")).to_have_count(4)
         finally:
             browser.close()

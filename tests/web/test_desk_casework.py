@@ -265,3 +265,20 @@ async def test_the_user_sees_who_opened_their_case(service: Service, clock: Fake
     assert "Petugas yang membuka data kasus Anda:" in shown
     assert "- MA-00001: Bu Sri, Pusat A, 23 Nov 2026 09.00 WIB" in shown
     assert "Pak Budi" not in shown
+
+
+async def test_the_polled_queue_holds_only_numbers_of_the_own_scope(service: Service) -> None:
+    await scoped_setup(service)
+    async with running_app(service) as app:
+        assert (await app.client.get("/petugas/antrian.json")).status_code == 401
+        await app.desk_sign_in("kode-b")
+        own = await app.client.get("/petugas/antrian.json")
+        assert own.json() == {"cases": [{"id": 2, "urgent": False}]}
+        app.client.cookies.clear()
+        await app.desk_sign_in("kode-sup")
+        assert (await app.client.get("/petugas/antrian.json")).json() == {
+            "cases": [{"id": 1, "urgent": False}]
+        }
+        page = (await app.client.get("/petugas", params={"status": "selesai"})).text
+        assert 'data-known="1"' in page  # every active case is known, whatever the filter
+        assert '<script src="/static/desk.js" defer></script>' in page
