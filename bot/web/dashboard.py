@@ -950,6 +950,10 @@ async def hand_over(request: Request, number: str) -> Response:
         centre = await uow.centre(target) if in_scope else None
         if row is None or row.status == "resolved":
             return _back_to_case(case_id, i18n._("Kasus yang sudah selesai tidak bisa diserahkan."))
+        held_by_other = row.status == "claimed" and row.claimed_by != session.officer.id
+        if held_by_other and session.officer.role == "officer":
+            # Only the holder passes a taken case on; supervisors may reassign any.
+            return _back_to_case(case_id, i18n._("Kasus ini dipegang petugas lain."))
         if centre is None or (chosen and (person is None or person.centre_id != target)):
             return _back_to_case(case_id, i18n._("Pilih pusat layanan dan petugas dari daftar."))
         await uow.hand_over(row, session.officer, target, person.id if person else None, now)

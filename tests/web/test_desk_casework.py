@@ -181,6 +181,31 @@ async def test_handover_stays_within_the_scope(service: Service) -> None:
         assert (case.centre_id, case.status, case.claimed_by) == ("dinas-kebumen", "claimed", 3)
 
 
+async def test_only_the_holder_or_a_supervisor_hands_over_a_taken_case(service: Service) -> None:
+    await scoped_setup(service)
+    async with service.storage.sessions.begin() as session:
+        session.add(
+            OfficerRow(centre_id="plm-a", name="Pak Joko", channel="telegram",
+                       channel_user_id="55", active=True, created_at=DESK_NOW,
+                       dashboard_code_hash=code_hash("kode-a2"))
+        )  # fmt: skip
+    async with running_app(service) as app:
+        await app.desk_sign_in("kode-a")
+        await app.desk_post("/petugas/aksi", {"id": "1", "action": "ambil"})
+        app.client.cookies.clear()
+        await app.desk_sign_in("kode-a2")
+        await _case_post(app, 1, "serahkan", {"pusat": "plm-a", "petugas": "5"})
+        page = (await app.client.get("/petugas/kasus/1?pesan=x")).text
+        assert "diambil Bu Sri" in page
+        refused = await _case_post(app, 1, "serahkan", {"pusat": "plm-a", "petugas": "5"})
+        assert "dipegang%20petugas%20lain" in refused.headers["location"]
+        app.client.cookies.clear()
+        await app.desk_sign_in("kode-a")
+        await _case_post(app, 1, "serahkan", {"pusat": "plm-a", "petugas": "5"})
+    async with service.storage.sessions() as session:
+        assert (await session.get_one(InquiryRow, 1)).claimed_by == 5
+
+
 async def test_resolving_stores_the_outcome(service: Service) -> None:
     await scoped_setup(service)
     async with running_app(service) as app:
