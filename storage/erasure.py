@@ -4,7 +4,7 @@ What stays of an inquiry is what the village report counts: its centre, week, st
 priority, topic, red-flag codes, and a destination or job only when it is one of the menu
 choices (typed ones can identify a person). Everything else is deleted or redacted:
 messages and queued or sent deliveries to the contact (with their receipts), the inquiry's
-free text, location, other number, thread, notes and amount, the review queue's copy of
+free text, location, other number, thread, officers' notes and amount, the review queue's copy of
 their messages, and any notice to an officer that quotes the contact.
 """
 
@@ -20,7 +20,13 @@ from sqlalchemy import delete, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.intake import DESTINATIONS, JOBS
-from storage.inquiry_models import InquiryEventRow, InquiryMessageRow, InquiryRow, OfficerRow
+from storage.inquiry_models import (
+    InquiryEventRow,
+    InquiryMessageRow,
+    InquiryNoteRow,
+    InquiryRow,
+    OfficerRow,
+)
 from storage.models import (
     CallbackPayloadRow,
     ContactRow,
@@ -39,6 +45,7 @@ FREE_TEXT_FIELDS = (
     "village_code",
     "recruiter",
     "paid_amount",
+    "paid_note",
     "question",
     "resolution_note",
     "location",
@@ -144,9 +151,8 @@ async def _anonymise_inquiries(
             if value is not None and value.strip().casefold() not in choices:
                 setattr(row, name, None)
         row.contact_id = None
-        await session.execute(
-            delete(InquiryMessageRow).where(InquiryMessageRow.inquiry_id == row.id)
-        )
+        for model in (InquiryMessageRow, InquiryNoteRow):
+            await session.execute(delete(model).where(model.inquiry_id == row.id))
         session.add(
             InquiryEventRow(inquiry_id=row.id, at=now, actor="user", action="erased", detail={})
         )

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 
 from storage.erasure import FREE_TEXT_FIELDS
-from storage.inquiry_models import InquiryMessageRow, InquiryRow
+from storage.inquiry_models import InquiryMessageRow, InquiryNoteRow, InquiryRow
 from storage.models import (
     CallbackPayloadRow,
     ContactRow,
@@ -50,6 +50,9 @@ async def purge_expired(storage: SqlStorage, now: datetime, retention_days: int)
         )
         threads = await uow.session.execute(
             delete(InquiryMessageRow).where(InquiryMessageRow.inquiry_id.in_(old_threads))
+        )
+        await uow.session.execute(
+            delete(InquiryNoteRow).where(InquiryNoteRow.inquiry_id.in_(old_threads))
         )
         # A contact who keeps writing is never erased: their old cases still lose the text.
         await uow.session.execute(

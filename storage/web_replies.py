@@ -48,7 +48,7 @@ class SqlWebReplies:
             return
 
     async def forget(self, user_id: str) -> None:
-        """Delete every stored answer of one browser id (the quick exit)."""
+        """Drop every answer kept for one browser id (the quick exit)."""
         async with self.sessions.begin() as session:
             await session.execute(
                 delete(WebReplyRow).where(WebReplyRow.owner == owner_key("web", user_id))

@@ -104,7 +104,7 @@ class ReplyStore(Protocol):
         """Store an answer."""
 
     async def forget(self, user_id: str) -> None:
-        """Drop every stored answer of one user."""
+        """Drop every answer kept for one user."""
 
 
 class WebChat:
@@ -146,7 +146,7 @@ class WebChat:
         return await self._answer_of_a_concurrent_retry(request) or response
 
     async def forget(self, user_id: str) -> None:
-        """Drop the stored answers of one user (the quick exit)."""
+        """Drop the kept answers of one user (the quick exit)."""
         await self.replies.forget(user_id)
 
     async def _answer_of_a_concurrent_retry(self, request: ChatRequest) -> ChatResponse | None:

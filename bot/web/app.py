@@ -27,6 +27,8 @@ from bot.channels.whatsapp import WhatsAppChannel
 from bot.composition import Service, build_service
 from bot.config import Settings, configure_logging
 from bot.web.dashboard import dashboard
+from bot.web.desk_review import review_page
+from bot.web.desk_stats import statistics
 from bot.web.limits import BodySizeLimit, SecurityHeaders
 from bot.web.routes import STATIC_DIR, router
 from storage.database import migrations_current
@@ -155,6 +157,8 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.include_router(router)
     app.include_router(dashboard)
+    app.include_router(statistics)
+    app.include_router(review_page)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

@@ -147,8 +147,8 @@ class SecurityHeaders:
             (b"content-security-policy", policy.encode()),
             (b"x-content-type-options", b"nosniff"),
             (b"x-frame-options", b"DENY"),
-            # same-origin, not no-referrer: under no-referrer browsers send "Origin: null"
-            # on form posts, and the desk's origin check then refuses its own sign-in.
+            # Not no-referrer: browsers would then send "Origin: null" on the desk's own forms,
+            # which its origin check rightly refuses.
             (b"referrer-policy", b"same-origin"),
         ]
         if path.startswith(NO_STORE_PREFIXES):

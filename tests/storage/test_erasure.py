@@ -28,6 +28,7 @@ PERSONAL = [
     "klirong",
     "Gang Melati",
     "6285700011122",
+    "Sumirah",
 ]
 QUESTION = "Pak Darmo minta uang lagi untuk visa, apakah resmi?"
 
@@ -78,6 +79,11 @@ async def _a_whole_case(service: Service) -> None:
         # copy of a message the bot was not sure about.
         changes = {"location": "Gang Melati dekat masjid", "reach_number": "6285700011122"}
         await uow.update_case(1, changes, service.storage.clock())
+        inquiry = await uow.session.get_one(InquiryRow, 1)
+        inquiry.paid_note = "DP Rp5.000.000 lewat Bu Sumirah"
+        officer = await uow.officer_for("telegram", OFFICER)
+        assert officer is not None
+        await uow.add_note(1, officer, "Sulastri takut pada Pak Darmo", service.storage.clock())
         await uow.record_review("not_sure", QUESTION, True, {}, service.storage.clock())
         await uow.commit()
     await _deliver_everything(service)
@@ -148,6 +154,11 @@ async def test_purge_strips_old_resolved_cases_of_a_contact_who_still_writes(
     assert inquiry.question is None
     assert inquiry.resolution_note is None
     assert inquiry.contact_id is not None
+    assert await _hits(service) != []  # the contact itself is kept
+    async with service.storage.sessions() as session:
+        from storage.inquiry_models import InquiryNoteRow
+
+        assert (await session.scalars(select(InquiryNoteRow))).all() == []
 
 
 async def test_hapus_in_the_web_chat_removes_the_kept_answers(service: Service) -> None:

@@ -1,7 +1,7 @@
 """Outbox parts already accepted, and the web chat's answers shared by every worker.
 
 Revision ID: 0007
-Revises: 0009
+Revises: 0012
 Create Date: 2026-11-30
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from storage.types import UTCDateTime
 
 revision: str = "0007"
-down_revision: str | None = "0009"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
