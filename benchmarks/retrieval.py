@@ -1,10 +1,10 @@
-"""Retrieval benchmark: accuracy and the abstention-threshold curve, latency, load time and memory.
+"""Retrieval and triage benchmark: model comparison, ablation, threshold curve, speed, memory.
 
-Run: .venv/bin/python benchmarks/retrieval.py [FILE.jsonl ...]
-Defaults to ../shared/eval/dev.jsonl (when present) and the sets in benchmarks/data/
-(holdout, blind, blind2: topic-labelled; triage_blind: urgent-labelled only).
+Run: .venv/bin/python benchmarks/retrieval.py [FILE.jsonl ...] [--no-ablation]
+Defaults to ../shared/eval/dev.jsonl (when present) and the labelled sets in benchmarks/data/.
 Accuracy here runs triage and the retriever directly (no database); `migrasi-aman eval`
-runs the whole engine and gives the contract figures.
+runs the whole engine and gives the contract figures. Lines with a "register" field are
+also broken down by register.
 """
 
 from __future__ import annotations
@@ -14,10 +14,14 @@ import json
 import statistics
 import time
 import tracemalloc
+from collections import defaultdict
 from pathlib import Path
 
 from knowledge.base import KnowledgeBase
+from knowledge.loader import load_out_of_scope
+from knowledge.retriever import Retriever
 from knowledge.safety import assess
+from knowledge.topic_classifier import TextView
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
@@ -26,9 +30,16 @@ DEFAULT_FILES = [
     DATA / "holdout.jsonl",
     DATA / "blind.jsonl",
     DATA / "blind2.jsonl",
+    DATA / "blind3.jsonl",
     DATA / "triage_blind.jsonl",
 ]
-THRESHOLDS = [10, 12, 13, 14, 15, 16, 18, 20, 22, 24]
+THRESHOLDS = [0, 5, 10, 15, 20, 25, 30]
+VIEWS = [
+    TextView(normalise=False),
+    TextView(normalise=True),
+    TextView(normalise=True, stem=True),
+    TextView(normalise=True, stem=True, typos=True),
+]
 
 
 def load(path: Path) -> list[dict]:
@@ -38,42 +49,58 @@ def load(path: Path) -> list[dict]:
     ]
 
 
-def curve(kb: KnowledgeBase, items: list[dict]) -> list[tuple[float, float, float]]:
-    """Return (threshold, in-scope accuracy, out-of-scope abstention) for each threshold."""
-    ranked = []
+def topic_items(items: list[dict]) -> list[dict]:
+    """Return the topic-labelled, non-urgent lines (what top-1 and abstention are measured on)."""
+    return [item for item in items if "topics" in item and not item.get("urgent")]
+
+
+def quality(retriever: Retriever, items: list[dict], threshold: float) -> tuple[float, float]:
+    """Return (in-scope top-1, out-of-scope abstention) at a threshold."""
+    right = total = abstained = oos = 0
     for item in items:
-        if "topics" not in item or item.get("urgent") or assess(item["text"]).urgent:
-            continue
-        best = kb.rank(item["text"]).best
-        ranked.append((item, best.topic_id if best else None, best.score if best else 0.0))
-    rows = []
-    for threshold in THRESHOLDS:
-        right = total = abstained = oos = 0
-        for item, topic, score in ranked:
-            answered = topic if score >= threshold else None
-            if item.get("topics"):
-                total += 1
-                right += answered in item["topics"] or (
-                    answered is None and item.get("null_ok", False)
-                )
-            else:
-                oos += 1
-                abstained += answered is None
-        if total or oos:
-            rows.append((threshold, right / max(total, 1), abstained / max(oos, 1)))
-    return rows
+        best = retriever.rank(item["text"]).best
+        declined = best is None or best.score < threshold
+        answered = None if declined or best is None else best.topic_id
+        if item["topics"]:
+            total += 1
+            right += answered in item["topics"] or (answered is None and item.get("null_ok", False))
+        else:
+            oos += 1
+            abstained += answered is None
+    return right / max(total, 1), abstained / max(oos, 1)
 
 
-def triage_figures(items: list[dict]) -> tuple[float, int, int]:
-    """Return urgent recall, false alarms and the number of ordinary messages."""
-    urgent = [item for item in items if item.get("urgent")]
-    ordinary = [item for item in items if not item.get("urgent")]
-    found = sum(assess(item["text"]).urgent for item in urgent)
-    false = sum(assess(item["text"]).urgent for item in ordinary)
-    return found / max(len(urgent), 1), false, len(ordinary)
+def safety_figures(items: list[dict]) -> dict[str, float]:
+    """Return urgent recall, urgent-or-check share, false urgent and check rates on calm."""
+    urgent = [assess(item["text"]).level for item in items if item.get("urgent")]
+    calm = [assess(item["text"]).level for item in items if not item.get("urgent")]
+    return {
+        "urgent": len(urgent),
+        "calm": len(calm),
+        "urgent_recall": urgent.count("urgent") / max(len(urgent), 1),
+        "urgent_or_check": sum(level != "calm" for level in urgent) / max(len(urgent), 1),
+        "false_urgent": calm.count("urgent"),
+        "check_on_calm": calm.count("check"),
+    }
 
 
-def latency(kb: KnowledgeBase, texts: list[str], rounds: int = 5) -> tuple[float, float]:
+def by_register(kb: KnowledgeBase, items: list[dict]) -> None:
+    """Print top-1, abstention and urgent figures per register."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for item in items:
+        groups[item.get("register", "-")].append(item)
+    print("  register      n  top-1        abstain     urgent  urgent|check  false-urg  check-calm")
+    for register, group in sorted(groups.items()):
+        top, abstain = quality(kb.retriever, topic_items(group), kb.retriever.threshold)
+        s = safety_figures(group)
+        print(
+            f"  {register:10s} {len(group):4d}  {top:6.1%}  {abstain:12.1%}  "
+            f"{s['urgent_recall']:7.1%}  {s['urgent_or_check']:12.1%}  "
+            f"{s['false_urgent']:4d}/{s['calm']:<4d}  {s['check_on_calm']:4d}/{s['calm']}"
+        )
+
+
+def latency(kb: KnowledgeBase, texts: list[str], rounds: int = 3) -> tuple[float, float]:
     """Return p50 and p99 milliseconds of triage plus ranking per message."""
     samples = []
     for _ in range(rounds):
@@ -90,6 +117,7 @@ def main() -> None:
     """Print the figures for each file."""
     parser = argparse.ArgumentParser()
     parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--no-ablation", action="store_true", help="skip the model comparison")
     args = parser.parse_args()
     files = args.files or [path for path in DEFAULT_FILES if path.exists()]
 
@@ -101,21 +129,61 @@ def main() -> None:
     KnowledgeBase.load()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    threshold = kb.retriever.threshold
     print(
-        f"knowledge load: {load_seconds * 1000:.0f} ms, peak memory {peak / 1e6:.1f} MB, "
-        f"{len(kb.topics)} topics, threshold {kb.retriever.threshold}"
+        f"knowledge load (models from cache): {load_seconds * 1000:.0f} ms, peak memory "
+        f"{peak / 1e6:.1f} MB, {len(kb.topics)} topics, threshold {threshold}"
     )
-    for path in files:
-        items = load(path)
-        print(f"\n{path.name}: {len(items)} messages")
-        recall, false, ordinary = triage_figures(items)
-        print(f"  urgent recall {recall:.1%}, false urgent {false}/{ordinary}")
-        print("  threshold  in-scope-acc  oos-abstain")
-        for threshold, accuracy, abstention in curve(kb, items):
-            marker = " <" if threshold == kb.retriever.threshold else ""
-            print(f"  {threshold:9.0f}  {accuracy:11.1%}  {abstention:11.1%}{marker}")
+    sets = {path.name: load(path) for path in files}
+
+    if not args.no_ablation:
+        topics, out_of_scope = list(kb.topics.values()), load_out_of_scope()
+        rows: list[tuple[str, Retriever]] = [
+            (
+                "lexical ranker (normaliser, stemmer, typos)",
+                Retriever(topics, threshold, out_of_scope, mode="lexical"),
+            ),
+        ]
+        for view in VIEWS:
+            rows.append(
+                (
+                    f"classifier, {view.describe()}",
+                    Retriever(topics, threshold, out_of_scope, mode="classifier", view=view),
+                )
+            )
+        rows.append(("ensemble (default)", kb.retriever))
+        print("\nmodel comparison and ablation: top-1 / abstention at the default threshold")
+        print("  " + " | ".join(name for name in sets))
+        for name, retriever in rows:
+            cells = []
+            for items in sets.values():
+                labelled = topic_items(items)
+                if labelled:
+                    top, abstain = quality(retriever, labelled, threshold)
+                    cells.append(f"{top:.1%}/{abstain:.0%}")
+                else:
+                    cells.append("-")
+            print(f"  {name:48s} " + "  ".join(cells))
+
+    for name, items in sets.items():
+        print(f"\n{name}: {len(items)} messages")
+        s = safety_figures(items)
+        print(
+            f"  safety: urgent {s['urgent_recall']:.1%} of {s['urgent']}, urgent or check "
+            f"{s['urgent_or_check']:.1%}, false urgent {s['false_urgent']}/{s['calm']}, "
+            f"check on calm {s['check_on_calm']}/{s['calm']}"
+        )
+        labelled = topic_items(items)
+        if labelled:
+            print("  threshold  in-scope-acc  oos-abstain")
+            for value in THRESHOLDS:
+                top, abstain = quality(kb.retriever, labelled, value)
+                marker = " <" if value == threshold else ""
+                print(f"  {value:9.0f}  {top:11.1%}  {abstain:11.1%}{marker}")
+        if any("register" in item for item in items):
+            by_register(kb, items)
         p50, p99 = latency(kb, [item["text"] for item in items])
-        print(f"  latency per message: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+        print(f"  latency per message (triage + ranking): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
 
 
 if __name__ == "__main__":

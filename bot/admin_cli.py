@@ -99,10 +99,11 @@ def run(args: argparse.Namespace) -> int | None:
 
 async def _on_database(action: Callable[[SqlStorage], Awaitable[int]]) -> int:
     """Run an action on the migrated configured database, releasing it afterwards."""
-    engine = create_engine(Settings().database_url)
+    settings = Settings()
+    engine = create_engine(settings.database_url)
     try:
         await migrate(engine)
-        return await action(SqlStorage(engine))
+        return await action(SqlStorage(engine, windows=settings.answer_windows()))
     finally:
         await engine.dispose()
 

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot import admin_cli
+from bot import admin_cli, review_cli
 from bot.config import Settings
 from bot.evaluation import score
 from bot.messages import Channel, Inbound
+from handlers.base import Reply
 
 IN_MEMORY_DATABASE = "sqlite+aiosqlite://"
 
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--errors", action="store_true", help="list every miss")
 
     admin_cli.register(commands)
+    review_cli.register(commands)
 
     kb = commands.add_parser("kb", help="knowledge-base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
@@ -95,7 +97,9 @@ async def _answers(texts: Iterator[str]) -> Iterator[dict[str, Any]]:
                 {
                     "topic": reply.topic if reply else None,
                     "score": reply.score if reply else 0.0,
-                    "urgent": reply.urgent if reply else False,
+                    "urgent": bool(reply and reply.urgent),
+                    # "urgent" is true exactly when safety is "urgent".
+                    "safety": safety_of(reply),
                     "suggestions": reply.suggestions if reply else [],
                     "reply": "\n\n".join(message.text for message in turn.messages),
                 }
@@ -103,6 +107,15 @@ async def _answers(texts: Iterator[str]) -> Iterator[dict[str, Any]]:
     finally:
         await service.close()
     return iter(answers)
+
+
+def safety_of(reply: Reply | None) -> str:
+    """Return the contract's safety outcome of a turn: urgent, check or calm."""
+    if reply is None:
+        return "calm"
+    if reply.urgent:
+        return "urgent"
+    return "check" if reply.safety == "check" else "calm"
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -158,20 +171,32 @@ def _kb_due(when: str) -> int:
 
 def _kb_check(args: argparse.Namespace) -> int:
     """Run `kb check`: every problem as `file: field: problem`; exit 1 on a blocking one."""
+    from knowledge.contacts import check_contacts
+    from knowledge.learned import load_learned
     from knowledge.loader import check_topics
 
     if args.due is not None:
         return _kb_due(args.due)
     topics, problems = check_topics()
+    problems = problems + check_contacts()
     for problem in problems:
         print(problem)
     blocking = sum(problem.blocking for problem in problems)
     if blocking:
         print(f"{blocking} problem(s)", file=sys.stderr)
         return 1
+    learned: list[str] = []
+    load_learned({topic.id for topic in topics}, problems=learned)
+    if learned:
+        print("\n".join(learned))
+        print(f"{len(learned)} problem(s)", file=sys.stderr)
+        return 1
     examples = sum(len(topic.examples) for topic in topics)
     transition = f", {len(problems)} transition problem(s)" if problems else ""
-    print(f"ok: {len(topics)} topics, {examples} example questions{transition}")
+    print(
+        f"ok: {len(topics)} topics, {examples} example questions, "
+        f"contacts abroad checked{transition}"
+    )
     return 0
 
 
@@ -245,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     handled = admin_cli.run(args)
+    if handled is None:
+        handled = review_cli.run(args)
     if handled is not None:
         return handled
     if args.command == "chat":

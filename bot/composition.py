@@ -51,7 +51,7 @@ async def build_service(
     clock = clock or (lambda: datetime.now(UTC))
     database = create_engine(settings.database_url)
     await migrate(database)
-    storage = SqlStorage(database, clock)
+    storage = SqlStorage(database, clock, settings.answer_windows())
     knowledge = knowledge or KnowledgeBase.load(threshold=settings.answer_threshold)
     translator = Translator(default=settings.default_locale)
     engine = Engine(

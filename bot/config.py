@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.inquiries import AnswerWindows
 
 PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "token", "xxx", "test"})
 
@@ -30,6 +33,10 @@ class Settings(BaseSettings):
     # Knowledge answers below this score abstain and offer suggestions instead.
     answer_threshold: float | None = Field(default=None, ge=0, le=100)
     retention_days: int = Field(default=365, ge=1)
+    # An unclaimed urgent case is sent to its officers again after this many minutes,
+    # and escalates one level up (up to national) after the second number.
+    urgent_renotify_minutes: int = Field(default=15, ge=1)
+    urgent_escalate_minutes: int = Field(default=30, ge=2)
     log_level: str = "INFO"
 
     # Web service and channels (the channels issue uses these).
@@ -58,6 +65,22 @@ class Settings(BaseSettings):
         if value.startswith("sqlite:///"):
             return "sqlite+aiosqlite:///" + value.removeprefix("sqlite:///")
         return value
+
+    @model_validator(mode="after")
+    def _escalate_after_renotify(self) -> Settings:
+        """Refuse an escalation that would come before the re-notification."""
+        if self.urgent_escalate_minutes <= self.urgent_renotify_minutes:
+            raise ValueError(
+                "MIGRASI_URGENT_ESCALATE_MINUTES must be more than MIGRASI_URGENT_RENOTIFY_MINUTES"
+            )
+        return self
+
+    def answer_windows(self) -> AnswerWindows:
+        """Return when unclaimed inquiries are reminded and escalated."""
+        return AnswerWindows(
+            urgent_renotify=timedelta(minutes=self.urgent_renotify_minutes),
+            urgent_escalate=timedelta(minutes=self.urgent_escalate_minutes),
+        )
 
     @model_validator(mode="after")
     def _no_placeholder_secrets_in_production(self) -> Settings:

@@ -17,8 +17,10 @@ class EvalReport:
     abstained: int = 0
     urgent: int = 0
     urgent_found: int = 0
+    urgent_or_check: int = 0
     not_urgent: int = 0
     false_urgent: int = 0
+    checked_calm: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     @staticmethod
@@ -41,6 +43,16 @@ class EvalReport:
         return self._ratio(self.urgent_found, self.urgent)
 
     @property
+    def urgent_or_check_share(self) -> float:
+        """Return the share of urgent messages that got `urgent` or the `check` question."""
+        return self._ratio(self.urgent_or_check, self.urgent)
+
+    @property
+    def check_on_calm_rate(self) -> float:
+        """Return how often calm messages were asked the `check` question."""
+        return self._ratio(self.checked_calm, self.not_urgent)
+
+    @property
     def false_urgent_rate(self) -> float:
         """Return the share of ordinary messages wrongly flagged urgent."""
         return self._ratio(self.false_urgent, self.not_urgent)
@@ -54,8 +66,12 @@ class EvalReport:
             f"({self.abstained}/{self.out_of_scope})",
             f"urgent recall:               {self.urgent_recall:.1%} "
             f"({self.urgent_found}/{self.urgent})",
+            f"urgent or check:             {self.urgent_or_check_share:.1%} "
+            f"({self.urgent_or_check}/{self.urgent})",
             f"false-urgent rate:           {self.false_urgent_rate:.1%} "
             f"({self.false_urgent}/{self.not_urgent})",
+            f"check asked on calm:         {self.check_on_calm_rate:.1%} "
+            f"({self.checked_calm}/{self.not_urgent})",
         ]
 
     def as_dict(self) -> dict[str, Any]:
@@ -65,6 +81,8 @@ class EvalReport:
             "abstention": self.abstention,
             "urgent_recall": self.urgent_recall,
             "false_urgent_rate": self.false_urgent_rate,
+            "urgent_or_check_share": self.urgent_or_check_share,
+            "check_on_calm_rate": self.check_on_calm_rate,
             "in_scope": self.in_scope,
             "out_of_scope": self.out_of_scope,
             "urgent": self.urgent,
@@ -79,13 +97,16 @@ def score(items: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> EvalReport:
         expected = label.get("topics") or []
         is_urgent = bool(label.get("urgent"))
         flagged = bool(answer.get("urgent"))
+        checked = answer.get("safety") == "check"
         if is_urgent:
             report.urgent += 1
             report.urgent_found += flagged
+            report.urgent_or_check += flagged or checked
             if not flagged:
                 report.errors.append({"kind": "missed urgent", **label, "got": answer.get("topic")})
             continue
         report.not_urgent += 1
+        report.checked_calm += checked
         if flagged:
             report.false_urgent += 1
             report.errors.append({"kind": "false urgent", **label})

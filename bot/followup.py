@@ -4,8 +4,10 @@ An open inquiry past its deadline is reminded first: every officer of its centre
 and the deadline moves on by another answer window. Past that second deadline it goes one level
 up the CENTRE_KINDS ladder (village -> district -> regency -> province -> national) to the
 nearest centre covering the inquiry's village, and the officers there are told. At the national
-centre it is reminded again each window, never dropped. Run it every few minutes (the
-`followup` command, or a scheduler); each inquiry is its own transaction.
+centre it is reminded again each window, never dropped. The windows are the storage's
+AnswerWindows (settings): an urgent case is re-notified after 15 minutes and escalated after 30
+by default. Run it every minute (the `followup` command, or a scheduler); each inquiry is its
+own transaction.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.i18n import Translations, Translator
-from bot.inquiries import NATIONAL_CENTRE, Centre, Inquiry, Officer, deadline_for
+from bot.inquiries import NATIONAL_CENTRE, AnswerWindows, Centre, Inquiry, Officer
 from bot.messages import Outbound, Recipient
 from handlers.notify import inquiry_card
 
@@ -69,6 +71,8 @@ class FollowUpStore(Protocol):
 class FollowUpStorage(Protocol):
     """Opens the units of work a follow-up round runs in."""
 
+    windows: AnswerWindows
+
     def unit_of_work(self) -> AbstractAsyncContextManager[FollowUpStore]:
         """Open one transaction."""
 
@@ -108,10 +112,15 @@ async def _notify(
 
 
 async def _remind(
-    uow: FollowUpStore, inquiry: Inquiry, i18n: Translations, now: datetime, result: FollowUpResult
+    uow: FollowUpStore,
+    inquiry: Inquiry,
+    i18n: Translations,
+    now: datetime,
+    result: FollowUpResult,
+    windows: AnswerWindows,
 ) -> None:
-    """Remind the inquiry's own centre and give it another answer window."""
-    if not await uow.mark_reminded(inquiry.id, now, deadline_for(inquiry.priority, now)):
+    """Remind the inquiry's own centre and give it until escalation."""
+    if not await uow.mark_reminded(inquiry.id, now, windows.after_reminder(inquiry.priority, now)):
         return
     await uow.audit(inquiry.id, "system", "reminded", {"centre": inquiry.centre_id}, now)
     head = i18n._("Pengingat: pertanyaan #{id} belum diambil").format(id=inquiry.id)
@@ -127,9 +136,10 @@ async def _escalate(
     now: datetime,
     result: FollowUpResult,
     for_locale: Callable[[str], Translations],
+    windows: AnswerWindows,
 ) -> None:
     """Move the inquiry to the centre above and tell that centre's officers and the user."""
-    deadline = deadline_for(inquiry.priority, now)
+    deadline = windows.first(inquiry.priority, now)
     if not await uow.move_to_centre(inquiry.id, target.id, now, deadline):
         return
     detail = {"from": inquiry.centre_id, "to": target.id}
@@ -165,6 +175,7 @@ async def _follow_up_one(
     now: datetime,
     result: FollowUpResult,
     for_locale: Callable[[str], Translations],
+    windows: AnswerWindows,
 ) -> None:
     """Remind or escalate one overdue inquiry, if it is still open and overdue."""
     locked = await uow.lock_overdue(inquiry_id, now)
@@ -174,10 +185,10 @@ async def _follow_up_one(
     centre = await uow.centre(inquiry.centre_id)
     kind = centre.kind if centre else "village"
     if not reminded or inquiry.centre_id == NATIONAL_CENTRE:
-        await _remind(uow, inquiry, i18n, now, result)
+        await _remind(uow, inquiry, i18n, now, result, windows)
         return
     target = await uow.route_above(region_ancestors(inquiry.draft.village_code), kind)
-    await _escalate(uow, inquiry, target, i18n, now, result, for_locale)
+    await _escalate(uow, inquiry, target, i18n, now, result, for_locale, windows)
 
 
 async def follow_up(
@@ -192,6 +203,8 @@ async def follow_up(
     for inquiry_id in ids:
         # One transaction per inquiry: a failure leaves the others done, and locks stay short.
         async with storage.unit_of_work() as uow:
-            await _follow_up_one(uow, inquiry_id, i18n, now, result, translator.for_locale)
+            await _follow_up_one(
+                uow, inquiry_id, i18n, now, result, translator.for_locale, storage.windows
+            )
             await uow.commit()
     return result

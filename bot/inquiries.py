@@ -13,7 +13,33 @@ CENTRE_KINDS = ("village", "district", "regency", "province", "national")
 NATIONAL_CENTRE = "nasional"
 # Officers using the web dashboard talk to the engine on this channel as "officer-<id>".
 DASHBOARD_CHANNEL = "petugas-web"
-ANSWER_WITHIN = {"normal": timedelta(hours=24), "urgent": timedelta(hours=1)}
+ANSWER_WITHIN = {"normal": timedelta(hours=24), "urgent": timedelta(minutes=15)}
+# How an urgent case may be reached: on this chat, on another number, or not safely at all.
+REACH_CHOICES = ("chat", "other", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerWindows:
+    """How long an inquiry may wait unclaimed before it is reminded, then escalated.
+
+    An urgent case is re-notified after `urgent_renotify` and escalates one level up after
+    `urgent_escalate` (both counted from when it reached its centre); a normal one waits
+    `normal` for each step.
+    """
+
+    normal: timedelta = timedelta(hours=24)
+    urgent_renotify: timedelta = timedelta(minutes=15)
+    urgent_escalate: timedelta = timedelta(minutes=30)
+
+    def first(self, priority: str, now: datetime) -> datetime:
+        """Return when a case just filed or moved must be claimed before it is reminded."""
+        return now + (self.urgent_renotify if priority == "urgent" else self.normal)
+
+    def after_reminder(self, priority: str, now: datetime) -> datetime:
+        """Return when a reminded case escalates if still unclaimed."""
+        if priority == "urgent":
+            return now + max(self.urgent_escalate - self.urgent_renotify, timedelta(minutes=1))
+        return now + self.normal
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +84,11 @@ class InquiryDraft:
     question: str | None = None
     topic: str | None = None
     red_flags: list[str] = field(default_factory=list)
+    # Urgent cases: where the person is now, how to reach them, and who filed it.
+    location: str | None = None
+    reach: str | None = None
+    reach_number: str | None = None
+    third_party: bool = False
 
     @classmethod
     def from_slots(cls, slots: dict[str, Any]) -> InquiryDraft:
@@ -132,6 +163,11 @@ class InquiryStore(Protocol):
     ) -> tuple[bool, str | None]:
         """Claim an open inquiry atomically; on loss return the holder's name."""
 
+    async def take_over(
+        self, inquiry_id: int, officer: Officer, from_centre: str, now: datetime
+    ) -> bool:
+        """Move an open urgent inquiry to the officer's centre and claim it; False if too late."""
+
     async def add_thread_message(
         self, inquiry_id: int, sender: str, text: str, officer_id: int | None, now: datetime
     ) -> None:
@@ -142,6 +178,9 @@ class InquiryStore(Protocol):
 
     async def contact_recipient(self, contact_id: int) -> Recipient | None:
         """Return where messages to a contact go, if the contact still exists."""
+
+    async def contact_locale(self, contact_id: int) -> str | None:
+        """Return the contact's language, if the contact still exists."""
 
     async def held_inquiry(self, contact_id: int, since: datetime) -> Inquiry | None:
         """Return the contact's claimed inquiry whose officer wrote since the given time."""
@@ -156,3 +195,9 @@ class InquiryStore(Protocol):
 
     async def open_urgent_inquiry(self, contact_id: int) -> Inquiry | None:
         """Return the contact's unresolved urgent inquiry, if any."""
+
+    async def update_case(self, inquiry_id: int, changes: dict[str, Any], now: datetime) -> None:
+        """Attach what the user added (name, location, reach) to an inquiry, with an audit event."""
+
+    async def route_above(self, region_codes: list[str], kind: str) -> Centre:
+        """Return the nearest centre above ``kind`` covering a code; else the national one."""

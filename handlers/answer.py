@@ -7,6 +7,7 @@ from bot.messages import Button, Inbound, Outbound
 from handlers.base import HandlerContext, Reply, command_of, menu_button, officer_button
 from knowledge.base import KnowledgeBase
 from knowledge.model import Topic
+from knowledge.ranking import Ranking
 
 TOPIC_PREFIX = "topic:"
 MORE_PREFIX = "more:"
@@ -17,8 +18,13 @@ def _buttons(i18n: Translations, *pairs: tuple[str, str]) -> tuple[Button, ...]:
     return tuple(Button(label, payload) for label, payload in pairs)
 
 
-def topic_message(topic: Topic, knowledge: KnowledgeBase, i18n: Translations) -> Outbound:
-    """Render a topic's answer with its source line and the ways onward."""
+def topic_message(
+    topic: Topic, knowledge: KnowledgeBase, i18n: Translations, also: Topic | None = None
+) -> Outbound:
+    """Render a topic's answer with its source line and the ways onward.
+
+    `also` is a second concern found in the same message: it is offered as the first button.
+    """
     locale = i18n.locale
     text = "\n\n".join(
         [
@@ -35,11 +41,13 @@ def topic_message(topic: Topic, knowledge: KnowledgeBase, i18n: Translations) ->
             "tekan *Tanya petugas*."
         )
     options: list[Button] = []
+    if also is not None:
+        options.append(Button(also.title_for(locale), f"{TOPIC_PREFIX}{also.id}"))
     if topic.more:
         options.append(Button(i18n._("Selengkapnya"), f"{MORE_PREFIX}{topic.id}"))
     for related_id in topic.related[:4]:
         related = knowledge.topic(related_id)
-        if related is not None:
+        if related is not None and related is not also:
             options.append(Button(related.title_for(locale), f"{TOPIC_PREFIX}{related.id}"))
     options += [Button(i18n._("Tanya petugas"), "petugas"), Button(i18n._("Menu utama"), "menu")]
     return Outbound(text, options=tuple(options), options_title=i18n._("Pilihan"))
@@ -75,16 +83,20 @@ def not_sure_message(suggestions: list[Topic], i18n: Translations) -> Outbound:
     return Outbound(text, options=tuple(options), options_title=i18n._("Pilihan"))
 
 
-def answer_text(text: str, knowledge: KnowledgeBase, i18n: Translations) -> Reply:
+def answer_text(
+    text: str, knowledge: KnowledgeBase, i18n: Translations, ranking: Ranking | None = None
+) -> Reply:
     """Answer a free-text question from the knowledge base, or abstain with suggestions."""
-    ranking = knowledge.rank(text)
+    ranking = ranking or knowledge.rank(text)
     suggestions = ranking.suggestions(3)
     best = ranking.best
     score = best.score if best else 0.0
     topic = knowledge.topic(ranking.topic_id) if ranking.topic_id else None
     if topic is not None:
+        second = ranking.second_topic
+        also = knowledge.topic(second) if second else None
         return Reply(
-            [topic_message(topic, knowledge, i18n)],
+            [topic_message(topic, knowledge, i18n, also)],
             state=None,
             topic=topic.id,
             score=score,
@@ -124,7 +136,17 @@ class AnswerHandler:
             return Reply([more_message(topic, ctx.i18n)], state=None, topic=topic.id, score=100.0)
         if command is not None or len(message.text.strip()) < 2:
             return None
-        return answer_text(message.text, ctx.knowledge, ctx.i18n)
+        ranking = ctx.knowledge.rank(message.text)
+        if ranking.topic_id is None:
+            # The learning loop: a maintainer labels what the bot could not place.
+            await ctx.store.record_review(
+                "not_sure",
+                message.text,
+                ctx.contact.consent_at is not None,
+                {match.topic_id: match.score for match in ranking.candidates[:3]},
+                ctx.clock(),
+            )
+        return answer_text(message.text, ctx.knowledge, ctx.i18n, ranking)
 
 
 __all__ = ["AnswerHandler", "answer_text", "menu_button", "officer_button", "topic_message"]

@@ -34,6 +34,8 @@ class Reply:
     topic: str | None = None
     score: float = 0.0
     urgent: bool = False
+    # Triage's outcome when triage spoke ("check" asks whether someone is in danger now).
+    safety: str | None = None
     suggestions: list[str] = field(default_factory=list)
     # The handler erased the contact: store nothing more about this turn.
     forget_contact: bool = False
@@ -58,7 +60,16 @@ class RegionLookup(Protocol):
         """Return a province named in the text."""
 
 
-class HandlerStore(ContactStore, InquiryStore, Protocol):
+class ReviewRecorder(Protocol):
+    """The learning loop's queue, as handlers feed it."""
+
+    async def record_review(
+        self, kind: str, text: str, consented: bool, scores: dict[str, float], at: datetime
+    ) -> None:
+        """Add one "not sure" or `check` message (its text only with consent)."""
+
+
+class HandlerStore(ContactStore, InquiryStore, ReviewRecorder, Protocol):
     """Storage as handlers see it: the contact's own data, inquiries, centres and officers."""
 
 

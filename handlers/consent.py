@@ -40,9 +40,11 @@ class ConsentHandler:
 
     name = "consent"
 
-    def __init__(self, continue_intake) -> None:  # type: ignore[no-untyped-def]
-        # The intake dialog's start, injected to avoid a circular import.
+    def __init__(self, continue_intake, continue_urgent) -> None:  # type: ignore[no-untyped-def]
+        # The intake dialog's start and the urgent case's questions, injected to avoid
+        # circular imports.
         self._continue_intake = continue_intake
+        self._continue_urgent = continue_urgent
 
     async def handle(self, message: Inbound, ctx: HandlerContext) -> Reply | None:
         """Record yes or no, then continue where the user was going."""
@@ -58,6 +60,8 @@ class ConsentHandler:
             ctx.conversation.slots = slots
             if then == "intake":
                 return await self._continue_intake(ctx)
+            if then.startswith("urgent:"):
+                return await self._continue_urgent(ctx, int(then.removeprefix("urgent:")))
             return Reply(
                 [
                     Outbound(

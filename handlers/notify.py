@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import Translations
-from bot.inquiries import Centre, Inquiry, Officer
+from bot.inquiries import Centre, Inquiry, InquiryDraft, Officer
 from bot.messages import Outbound
 from handlers.base import HandlerContext
 from handlers.red_flags import describe
@@ -38,7 +38,27 @@ def inquiry_card(inquiry: Inquiry, i18n: Translations) -> str:
         i18n._("Tanda bahaya: {flags}").format(flags=flags),
         i18n._("Pertanyaan: {question}").format(question=draft.question or dash),
     ]
+    lines += urgent_case_lines(draft, i18n)
     return "\n".join(lines)
+
+
+def urgent_case_lines(draft: InquiryDraft, i18n: Translations) -> list[str]:
+    """Return what an urgent case adds: where the person is, how to reach them, who filed it."""
+    lines = []
+    if draft.third_party:
+        lines.append(i18n._("Dilaporkan oleh orang lain (keluarga/teman), bukan korban sendiri."))
+    if draft.location:
+        lines.append(i18n._("Lokasi sekarang: {location}").format(location=draft.location))
+    reach = {
+        "chat": i18n._("Bisa dihubungi: lewat chat ini"),
+        "other": i18n._("Bisa dihubungi: nomor lain {number}").format(
+            number=draft.reach_number or "-"
+        ),
+        "none": i18n._("Bisa dihubungi: TIDAK AMAN, jangan hubungi lewat chat ini"),
+    }
+    if draft.reach in reach:
+        lines.append(reach[draft.reach])
+    return lines
 
 
 async def notify_centre(ctx: HandlerContext, inquiry: Inquiry, centre: Centre) -> list[Outbound]:

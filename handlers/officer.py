@@ -7,6 +7,7 @@ import re
 from bot.messages import Inbound
 from handlers.base import HandlerContext, Reply, command_of
 from handlers.intake import start_intake
+from handlers.urgent_case import continue_urgent
 from knowledge.normalize import normalize
 
 # "petugas", "mau ngobrol sama orang", "hubungi admin", "konsultasi langsung"
@@ -36,6 +37,11 @@ class OfficerRequestHandler:
             or (command is None and wants_officer(message.text))
         ):
             return None
+        urgent = await ctx.store.open_urgent_inquiry(ctx.contact.id)
+        if urgent is not None:
+            # One case: after an urgent filing, asking for a person continues that case's
+            # short questions instead of the intake form.
+            return await continue_urgent(ctx, urgent.id)
         question = None if command is not None else message.text
         return await start_intake(
             ctx, question=question if question and len(question) > 40 else None

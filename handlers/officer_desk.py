@@ -1,13 +1,15 @@
 """Officer chat commands: /antrian, /ambil N, /balas N text, /selesai N note.
 
 Only registered officers reach these; anyone else sending them gets the normal bot.
-Officers see and touch only the inquiries of their own centre.
+Officers see and touch only the inquiries of their own centre; the one exception is an open
+urgent case of the centre one level below, which `/ambil` takes over at once.
 """
 
 from __future__ import annotations
 
+from bot.followup import region_ancestors
 from bot.i18n import Translations
-from bot.inquiries import Inquiry, Officer
+from bot.inquiries import NATIONAL_CENTRE, Inquiry, Officer
 from bot.messages import Inbound, Outbound
 from handlers.base import HandlerContext, Reply, command_argument, command_of
 from handlers.notify import inquiry_card
@@ -57,6 +59,8 @@ class OfficerDeskHandler:
                 ]
             )
         inquiry = await ctx.store.get_inquiry(int(number_text.lstrip("#")))
+        if command == "/ambil" and inquiry and await _urgent_from_below(inquiry, officer, ctx):
+            return await _take_over(inquiry, officer, ctx)
         if inquiry is None or inquiry.centre_id != officer.centre_id:
             return Reply(
                 [
@@ -114,9 +118,12 @@ class OfficerDeskHandler:
             return Reply([Outbound(text)])
         card = inquiry_card(inquiry, i18n)
         hint = i18n._("Balas dengan: /balas {id} pesan Anda").format(id=inquiry.id)
-        return Reply(
-            [Outbound(i18n._("Anda mengambil pertanyaan ini.") + "\n\n" + card + "\n\n" + hint)]
-        )
+        messages = [
+            Outbound(i18n._("Anda mengambil pertanyaan ini.") + "\n\n" + card + "\n\n" + hint)
+        ]
+        if inquiry.priority == "urgent" and inquiry.contact_id is not None:
+            messages += await _tell_user_who_has_it(inquiry, officer, ctx)
+        return Reply(messages)
 
     @staticmethod
     async def _reply(inquiry: Inquiry, officer: Officer, text: str, ctx: HandlerContext) -> Reply:
@@ -215,3 +222,66 @@ class OfficerDeskHandler:
                 )
             )
         return Reply(messages)
+
+
+async def _tell_user_who_has_it(
+    inquiry: Inquiry, officer: Officer, ctx: HandlerContext
+) -> list[Outbound]:
+    """Tell the person in an urgent case, in plain words, that a named officer has it now."""
+    recipient = (
+        await ctx.store.contact_recipient(inquiry.contact_id) if inquiry.contact_id else None
+    )
+    if recipient is None or inquiry.contact_id is None:
+        return []
+    locale = await ctx.store.contact_locale(inquiry.contact_id) or "id"
+    centre = await ctx.store.centre(officer.centre_id)
+    text = (
+        ctx.i18n_for(locale)
+        ._("Kasus {reference} Anda sekarang ditangani {officer} dari {centre}.")
+        .format(
+            reference=inquiry.reference, officer=officer.name, centre=centre.name if centre else ""
+        )
+    )
+    return [Outbound(text, to=recipient)]
+
+
+async def _urgent_from_below(inquiry: Inquiry, officer: Officer, ctx: HandlerContext) -> bool:
+    """Return True for an open urgent case of the centre one level below the officer's."""
+    if inquiry.priority != "urgent" or inquiry.status != "open":
+        return False
+    if inquiry.centre_id == officer.centre_id:
+        return False
+    centre = await ctx.store.centre(inquiry.centre_id)
+    if centre is None or centre.id == NATIONAL_CENTRE:
+        return False
+    above = await ctx.store.route_above(region_ancestors(inquiry.draft.village_code), centre.kind)
+    return above.id == officer.centre_id
+
+
+async def _take_over(inquiry: Inquiry, officer: Officer, ctx: HandlerContext) -> Reply:
+    """The level above takes an urgent case at once; the centre below and the user are told."""
+    i18n = ctx.i18n
+    if not await ctx.store.take_over(inquiry.id, officer, inquiry.centre_id, ctx.clock()):
+        current = await ctx.store.get_inquiry(inquiry.id)
+        holder = current.claimed_by_name if current else None
+        text = (
+            i18n._("Pertanyaan #{id} sudah diambil oleh {name}.").format(id=inquiry.id, name=holder)
+            if holder
+            else i18n._("Pertanyaan #{id} tidak ada di antrian pusat layanan Anda.").format(
+                id=inquiry.id
+            )
+        )
+        return Reply([Outbound(text)])
+    card = inquiry_card(inquiry, i18n)
+    hint = i18n._("Balas dengan: /balas {id} pesan Anda").format(id=inquiry.id)
+    messages = [Outbound(i18n._("Anda mengambil pertanyaan ini.") + "\n\n" + card + "\n\n" + hint)]
+    centre = await ctx.store.centre(officer.centre_id)
+    below = i18n._("Pertanyaan #{id} diambil alih oleh {name} dari {centre}.").format(
+        id=inquiry.id, name=officer.name, centre=centre.name if centre else officer.centre_id
+    )
+    messages += [
+        Outbound(below, to=other.recipient)
+        for other in await ctx.store.officers_of(inquiry.centre_id)
+    ]
+    messages += await _tell_user_who_has_it(inquiry, officer, ctx)
+    return Reply(messages)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.answer import AnswerHandler
 from handlers.base import Handler
+from handlers.case_status import CaseStatusHandler
 from handlers.consent import ConsentHandler
 from handlers.fallback import FallbackHandler
 from handlers.handover import HandoverHandler
@@ -13,7 +14,9 @@ from handlers.navigation import NavigationHandler
 from handlers.officer import OfficerRequestHandler
 from handlers.officer_desk import OfficerDeskHandler
 from handlers.privacy import PrivacyHandler
+from handlers.script_help import ScriptHelpHandler
 from handlers.triage import TriageHandler
+from handlers.urgent_case import UrgentCaseHandler, continue_urgent
 
 
 def build_pipeline() -> list[Handler]:
@@ -22,12 +25,16 @@ def build_pipeline() -> list[Handler]:
         TriageHandler(),  # 1. danger now: before anything else, even inside a dialog
         OfficerDeskHandler(),  # officers' commands (only for registered officers)
         NavigationHandler(),  # start, /menu and "kembali" always work, closing any dialog
-        ConsentHandler(continue_intake),  # 2. active dialogs: consent question,
+        CaseStatusHandler(),  # "status MA-00012" works anywhere, even while an officer holds it
+        UrgentCaseHandler(),  # 2. active dialogs: the urgent case's questions (and its place
+        # named while consent is pending, so it goes before the consent question),
+        ConsentHandler(continue_intake, continue_urgent),  # the consent question,
         IntakeHandler(),  # the intake form,
         PrivacyHandler(),  # the delete confirmation (and /privasi /dataku /hapus)
         HandoverHandler(),  # a user's free text while an officer holds their inquiry
         LanguageHandler(),  # 3. commands and buttons
         OfficerRequestHandler(),
+        ScriptHelpHandler(),  # Arabic or Chinese text: say which languages the bot reads
         AnswerHandler(),  # 4. knowledge answer or "not sure" with suggestions
         FallbackHandler(),  # always answers
     ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge import safety
+from knowledge.learned import load_learned
 from knowledge.loader import CONTENT_DIR, SPEC_PATH, load_out_of_scope, load_topics
 from knowledge.model import CATEGORIES, Category, Topic
 from knowledge.retriever import DEFAULT_THRESHOLD, Ranking, Retriever
@@ -26,11 +28,14 @@ class KnowledgeBase:
     ) -> KnowledgeBase:
         """Load and validate the content files and build the retriever."""
         topics = load_topics(content_dir, spec_path)
+        learned = load_learned({topic.id for topic in topics})
+        topics = learned.merge(topics)
         retriever = Retriever(
             topics,
             DEFAULT_THRESHOLD if threshold is None else threshold,
-            out_of_scope=load_out_of_scope(),
+            out_of_scope=[*load_out_of_scope(), *learned.out_of_scope],
         )
+        safety.configure(topics, learned.triage)
         return cls({topic.id: topic for topic in topics}, retriever)
 
     def topic(self, topic_id: str) -> Topic | None:

@@ -166,7 +166,7 @@ class RuleVerdict:
 _COMPILED = {kind: tuple(re.compile(p) for p in patterns) for kind, patterns in DANGER.items()}
 
 
-def _dangers(normalised: str) -> tuple[tuple[str, ...], bool]:
+def danger_kinds(normalised: str) -> tuple[tuple[str, ...], bool]:
     """Return the kinds of danger mentioned outside an 'if' clause, and whether one names a victim.
 
     A victim is named when a person word stands right before the danger ("anak saya disekap")
@@ -190,7 +190,7 @@ def _dangers(normalised: str) -> tuple[tuple[str, ...], bool]:
 def rule_assess(text: str) -> RuleVerdict:
     """Decide whether a message says someone is in danger now."""
     normalised = normalize(text)
-    kinds, victim_named = _dangers(normalised)
+    kinds, victim_named = danger_kinds(normalised)
     if not kinds:
         return RuleVerdict(False)
     if CRY.search(normalised):

@@ -1,23 +1,62 @@
 """Safety triage: is someone in danger now (urgent), possibly (check), or not (calm)?
 
+A logistic-regression classifier over word and character TF-IDF plus the danger-sign
+lexicon's findings as features (knowledge/danger_lexicon.py), trained deterministically on
+the triage corpus in knowledge/triage/ (urgent messages and calm messages that only sound
+alarming, written by separate writers) and on the knowledge base's ordinary questions.
+The lexicon is not the final word, but it is a floor: a message the rules call urgent, or
+one that mentions suicide, is never called calm.
+
 The outcome drives the first handler of the pipeline: `urgent` files a priority case and
 gives the emergency channels; `check` asks one short question before the normal answer.
 """
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
-from knowledge.danger_lexicon import rule_assess
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
+
+from knowledge.danger_lexicon import CRY, DANGER, GENERAL, PAST, PRESENT, danger_kinds, rule_assess
+from knowledge.loader import load_topics
+from knowledge.model import Topic
+from knowledge.model_cache import cached, content_hash
+from knowledge.normalize import normalize
 
 SafetyLevel = Literal["urgent", "check", "calm"]
 SUICIDE_KIND = "suicide"
+TRIAGE_DIR = Path(__file__).resolve().parent / "triage"
+
+# Decision thresholds on the classifier's probability of "urgent", chosen from
+# out-of-fold probabilities on the training corpus (benchmarks/triage_thresholds.py).
+URGENT_AT = 0.5
+CHECK_AT = 0.2
+REGULARISATION_C = 30.0
+# Shorter messages are called calm unless the lexicon sees a danger sign or a cry for help.
+MIN_WORDS = 3
+# Ordinary knowledge-base questions are calm too, but they are easy: they weigh less.
+ORDINARY_WEIGHT = 0.3
+LEXICON_SCALE = 1.0
+
+_HYPOTHETICAL = re.compile(
+    r"\b(kalau|kalo|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|bila|if|what if|"
+    r"takut|khawatir|cemas|jangan sampai|nanti)\b"
+)
+_QUESTION = re.compile(r"\?|\b(bagaimana|gimana|apa|apakah|berapa|how|what|kenapa)\b")
 
 
 @dataclass(frozen=True, slots=True)
 class Triage:
-    """The outcome of triage: the level and which kinds of danger were seen."""
+    """The outcome of triage: the level, which kinds of danger were seen, and the model's score."""
 
     level: SafetyLevel
     kinds: tuple[str, ...] = ()
@@ -34,9 +73,153 @@ class Triage:
         return self.level == "check"
 
 
-def assess(text: str) -> Triage:
-    """Decide whether a message says someone is in danger now."""
+@dataclass(frozen=True, slots=True)
+class LabelledMessage:
+    """One training or evaluation line: a message and whether it is danger now."""
+
+    text: str
+    urgent: bool
+    weight: float = 1.0
+
+
+def lexicon_features(text: str) -> list[float]:
+    """Return the danger lexicon's findings for a message as numeric features."""
+    normalised = normalize(text)
+    kinds, victim = danger_kinds(normalised)
     verdict = rule_assess(text)
-    return Triage(
-        "urgent" if verdict.urgent else "calm", verdict.kinds, 1.0 if verdict.urgent else 0.0
+    return [
+        *(float(kind in kinds) for kind in DANGER),
+        float(victim),
+        float(verdict.urgent),
+        float(bool(CRY.search(normalised))),
+        float(bool(PAST.search(normalised))),
+        float(bool(PRESENT.search(normalised))),
+        float(bool(GENERAL.search(normalised))),
+        float(bool(_HYPOTHETICAL.search(normalised))),
+        float(bool(_QUESTION.search(text.lower()))),
+    ]
+
+
+class SafetyClassifier:
+    """Predicts the probability that a message says someone is in danger now."""
+
+    def __init__(self, vectorizer: FeatureUnion, model: LogisticRegression) -> None:
+        self._vectorizer = vectorizer
+        self._model = model
+        self._urgent_column = list(model.classes_).index(True)
+
+    @staticmethod
+    def _features(vectorizer: FeatureUnion, texts: Sequence[str], fit: bool) -> sparse.csr_matrix:
+        normalised = [normalize(text) for text in texts]
+        words = vectorizer.fit_transform(normalised) if fit else vectorizer.transform(normalised)
+        lexicon = sparse.csr_matrix(
+            np.array([lexicon_features(text) for text in texts], dtype=np.float32) * LEXICON_SCALE
+        )
+        return sparse.hstack([words, lexicon], format="csr")
+
+    @classmethod
+    def train(cls, messages: Sequence[LabelledMessage]) -> SafetyClassifier:
+        """Train on labelled messages; the same input always gives the same model."""
+        vectorizer = FeatureUnion(
+            [
+                ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)),
+                ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2)),
+            ]
+        )
+        matrix = cls._features(vectorizer, [m.text for m in messages], fit=True)
+        model = LogisticRegression(C=REGULARISATION_C, max_iter=3000, class_weight="balanced")
+        model.fit(
+            matrix,
+            [m.urgent for m in messages],
+            sample_weight=[m.weight for m in messages],
+        )
+        return cls(vectorizer, model)
+
+    def probability(self, text: str) -> float:
+        """Return the probability that the message is danger now."""
+        matrix = self._features(self._vectorizer, [text], fit=False)
+        return float(self._model.predict_proba(matrix)[0][self._urgent_column])
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Return the probability of danger now for each message."""
+        matrix = self._features(self._vectorizer, texts, fit=False)
+        return self._model.predict_proba(matrix)[:, self._urgent_column]
+
+
+def decide(probability: float, text: str) -> Triage:
+    """Turn the model's probability and the lexicon's floor into the three-way outcome."""
+    verdict = rule_assess(text)
+    kinds = verdict.kinds
+    normalised = normalize(text)
+    if len(normalised.split()) < MIN_WORDS and not kinds and not CRY.search(normalised):
+        # "tidak", "menu", "2": a dialog answer carries too little to call danger on.
+        return Triage("calm", kinds, round(probability, 4))
+    if probability >= URGENT_AT:
+        level: SafetyLevel = "urgent"
+    elif probability >= CHECK_AT or verdict.urgent or SUICIDE_KIND in kinds:
+        level = "check"
+    else:
+        level = "calm"
+    return Triage(level, kinds, round(probability, 4))
+
+
+def read_corpus(paths: Iterable[Path]) -> list[LabelledMessage]:
+    """Read triage corpus files: JSON lines with "text" and "label" (urgent or calm)."""
+    messages = []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                messages.append(LabelledMessage(item["text"], item["label"] == "urgent"))
+    return messages
+
+
+def training_messages(
+    corpus_dir: Path = TRIAGE_DIR, ordinary: Iterable[str] = ()
+) -> list[LabelledMessage]:
+    """Return the triage corpus plus ordinary questions as light calm examples."""
+    messages = read_corpus(sorted(corpus_dir.glob("*.jsonl")))
+    messages += [LabelledMessage(text, False, ORDINARY_WEIGHT) for text in ordinary]
+    return messages
+
+
+def train_cached(messages: Sequence[LabelledMessage]) -> SafetyClassifier:
+    """Return the classifier for these messages, from the cache when it was trained before."""
+    key = content_hash(
+        "safety",
+        [(m.text, m.urgent, m.weight) for m in messages],
+        REGULARISATION_C,
+        LEXICON_SCALE,
     )
+    return cached("safety", key, lambda: SafetyClassifier.train(messages))
+
+
+_classifier: SafetyClassifier | None = None
+
+
+def configure(
+    topics: Iterable[Topic], learned: Mapping[str, Sequence[str]] | None = None
+) -> SafetyClassifier:
+    """Train (or load from the cache) the classifier at start-up, with the loaded topics.
+
+    `learned` holds lines a maintainer labelled from the review queue ("urgent", "calm").
+    """
+    global _classifier  # one classifier per process, like the knowledge base
+    ordinary = [text for topic in topics for text in topic.examples + topic.examples_en]
+    messages = training_messages(ordinary=ordinary)
+    for label, texts in (learned or {}).items():
+        messages += [LabelledMessage(text, label == "urgent") for text in texts]
+    _classifier = train_cached(messages)
+    return _classifier
+
+
+def classifier() -> SafetyClassifier:
+    """Return the configured classifier, configuring it from the content files if needed."""
+    return _classifier or configure(load_topics())
+
+
+def assess(text: str) -> Triage:
+    """Decide whether a message says someone is in danger now, possibly, or not."""
+    if not text.strip():
+        return Triage("calm")
+    return decide(classifier().probability(text), text)

@@ -12,11 +12,12 @@ from bot.inquiries import (
     CENTRE_KINDS,
     DASHBOARD_CHANNEL,
     NATIONAL_CENTRE,
+    REACH_CHOICES,
+    AnswerWindows,
     Centre,
     Inquiry,
     InquiryDraft,
     Officer,
-    deadline_for,
 )
 from bot.messages import Recipient
 from storage import followup as followup_sql
@@ -30,7 +31,9 @@ from storage.inquiry_models import (
 )
 from storage.models import ContactRow
 
-PERSONAL_FIELDS = ("name", "village_text", "recruiter", "question")
+PERSONAL_FIELDS = ("name", "village_text", "recruiter", "question", "location", "reach_number")
+# What the user may add to their urgent case after it was filed.
+CASE_FIELDS = frozenset({"name", "location", "reach", "reach_number", "third_party", "asker"})
 
 
 def centre_of(row: CentreRow) -> Centre:
@@ -57,6 +60,10 @@ def inquiry_of(row: InquiryRow, holder: str | None = None) -> Inquiry:
         question=row.question,
         topic=row.topic,
         red_flags=list(row.red_flags or []),
+        location=row.location,
+        reach=row.reach,
+        reach_number=row.reach_number,
+        third_party=bool(row.third_party),
     )
     return Inquiry(
         id=row.id,
@@ -76,6 +83,7 @@ class SqlInquiryStore:
     """Inquiry operations on the unit of work's session."""
 
     session: AsyncSession
+    windows: AnswerWindows = AnswerWindows()
 
     async def officer_for(self, channel: str, user_id: str) -> Officer | None:
         """Return the active officer using this channel account (or the dashboard), if any."""
@@ -155,9 +163,13 @@ class SqlInquiryStore:
             question=draft.question,
             topic=draft.topic,
             red_flags=list(draft.red_flags),
+            location=draft.location,
+            reach=draft.reach,
+            reach_number=draft.reach_number,
+            third_party=draft.third_party,
             created_at=now,
             escalations=0,
-            deadline_at=deadline_for(priority, now),
+            deadline_at=self.windows.first(priority, now),
         )
         self.session.add(row)
         await self.session.flush()
@@ -206,6 +218,33 @@ class SqlInquiryStore:
             return True, None
         current = await self.get_inquiry(inquiry_id)
         return False, current.claimed_by_name if current else None
+
+    async def take_over(
+        self, inquiry_id: int, officer: Officer, from_centre: str, now: datetime
+    ) -> bool:
+        """Move an open urgent inquiry up to the officer's centre and claim it, in one UPDATE."""
+        result = await self.session.execute(
+            update(InquiryRow)
+            .where(
+                InquiryRow.id == inquiry_id,
+                InquiryRow.status == "open",
+                InquiryRow.priority == "urgent",
+                InquiryRow.centre_id == from_centre,
+            )
+            .values(
+                centre_id=officer.centre_id,
+                status="claimed",
+                claimed_by=officer.id,
+                claimed_at=now,
+                escalations=InquiryRow.escalations + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        detail = {"from": from_centre, "to": officer.centre_id}
+        await self.audit(inquiry_id, f"officer:{officer.id}", "taken_over", detail, now)
+        return True
 
     async def add_thread_message(
         self, inquiry_id: int, sender: str, text: str, officer_id: int | None, now: datetime
@@ -319,6 +358,18 @@ class SqlInquiryStore:
             .limit(1)
         )
         return inquiry_of(row) if row else None
+
+    async def update_case(self, inquiry_id: int, changes: dict[str, Any], now: datetime) -> None:
+        """Attach what the user added to their case; the audit names the fields, not the values."""
+        unknown = set(changes) - CASE_FIELDS
+        if unknown:
+            raise ValueError(f"not a case field: {sorted(unknown)}")
+        if changes.get("reach") not in (None, *REACH_CHOICES):
+            raise ValueError(f"unknown reach {changes['reach']!r}")
+        row = await self.session.get_one(InquiryRow, inquiry_id)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        await self.audit(inquiry_id, "user", "updated", {"fields": sorted(changes)}, now)
 
     async def anonymise_inquiries(self, contact_id: int, now: datetime) -> None:
         """Remove the personal fields and threads of a contact's inquiries, keeping the counts."""

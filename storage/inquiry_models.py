@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -99,6 +100,12 @@ class InquiryRow(Base):
     reminded_at: Mapped[datetime | None]
     escalations: Mapped[int] = mapped_column(Integer, default=0)
     deadline_at: Mapped[datetime]
+    # Urgent cases: where the person is now, whether this chat is safe (chat|other|none)
+    # and another number if not, and whether someone else reported it for them.
+    location: Mapped[str | None] = mapped_column(String(200))
+    reach: Mapped[str | None] = mapped_column(String(16))
+    reach_number: Mapped[str | None] = mapped_column(String(40))
+    third_party: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class InquiryMessageRow(Base):

@@ -12,12 +12,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.inquiries import AnswerWindows
 from bot.messages import Outbound, Recipient
 from bot.ports import Contact, Conversation
 from storage.inquiries import SqlInquiryStore
 from storage.inquiry_models import InquiryRow
 from storage.models import ContactRow, ConversationRow, MessageRow, OutboxRow, ProcessedMessageRow
 from storage.outbox import new_outbox_row, release_held
+from storage.review import SqlReviewStore
 
 
 def inbound_key(channel: str, message_id: str) -> str:
@@ -38,12 +40,18 @@ def _contact(row: ContactRow) -> Contact:
     )
 
 
-class SqlUnitOfWork(SqlInquiryStore):
+class SqlUnitOfWork(SqlInquiryStore, SqlReviewStore):
     """One transaction around one inbound message. Repositories flush; commit is the edge's job."""
 
-    def __init__(self, session: AsyncSession, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Callable[[], datetime],
+        windows: AnswerWindows | None = None,
+    ) -> None:
         self.session = session
         self._clock = clock
+        self.windows = windows or AnswerWindows()
 
     async def claim_inbound(self, channel: str, message_id: str) -> bool:
         """Record an inbound id; False when it was already processed."""
@@ -166,7 +174,18 @@ class SqlUnitOfWork(SqlInquiryStore):
         extra = [
             (
                 f"MA-{inquiry.id:05d}",
-                ", ".join(filter(None, [inquiry.name, inquiry.village_text, inquiry.question]))
+                ", ".join(
+                    filter(
+                        None,
+                        [
+                            inquiry.name,
+                            inquiry.village_text,
+                            inquiry.location,
+                            inquiry.reach_number,
+                            inquiry.question,
+                        ],
+                    )
+                )
                 or "-",
             )
             for inquiry in inquiries
@@ -211,17 +230,24 @@ class SqlUnitOfWork(SqlInquiryStore):
 class SqlStorage:
     """Opens units of work on one engine."""
 
-    def __init__(self, engine: AsyncEngine, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        clock: Callable[[], datetime] | None = None,
+        windows: AnswerWindows | None = None,
+    ) -> None:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.clock = clock or (lambda: datetime.now(UTC))
+        # When unclaimed inquiries are reminded and escalated (Settings, via the composition root).
+        self.windows = windows or AnswerWindows()
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[SqlUnitOfWork]:
         """Open one transaction; rolled back unless the caller committed it."""
         async with self.sessions() as session:
             try:
-                yield SqlUnitOfWork(session, self.clock)
+                yield SqlUnitOfWork(session, self.clock, self.windows)
             except BaseException:
                 await session.rollback()
                 raise

@@ -24,9 +24,10 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str, stdin: str | None = Non
 
 def test_ask_json_prints_the_contract_object(capsys: pytest.CaptureFixture[str]) -> None:
     answer = json.loads(_run(capsys, "ask", "umur minimal jadi tkw brp", "--json"))
-    assert set(answer) == {"topic", "score", "urgent", "suggestions", "reply"}
+    assert set(answer) == {"topic", "score", "urgent", "safety", "suggestions", "reply"}
     assert answer["topic"] == "prosedur.syarat_umur"
     assert answer["urgent"] is False
+    assert answer["safety"] == "calm"
     assert "Sumber:" in answer["reply"]
     assert len(answer["suggestions"]) <= 3
 
@@ -41,6 +42,7 @@ def test_ask_json_abstains_and_flags_urgent(capsys: pytest.CaptureFixture[str]) 
     first, second = (json.loads(line) for line in out.splitlines())
     assert first["topic"] is None and first["urgent"] is False
     assert second["urgent"] is True and "110" in second["reply"]
+    assert (first["safety"], second["safety"]) == ("calm", "urgent")
 
 
 def test_eval_prints_the_four_figures(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -48,13 +50,15 @@ def test_eval_prints_the_four_figures(capsys: pytest.CaptureFixture[str], tmp_pa
     labelled.write_text(
         '{"text": "umur minimal jadi pmi", "topics": ["prosedur.syarat_umur"], "urgent": false}\n'
         '{"text": "harga emas hari ini", "topics": [], "urgent": false}\n'
-        '{"text": "tolong saya disekap", "urgent": true}\n'
+        '{"text": "tolong saya dikurung majikan, tidak boleh keluar", "urgent": true}\n'
     )
     out = _run(capsys, "eval", str(labelled))
     assert "top-1 accuracy (in scope):   100.0% (1/1)" in out
     assert "out-of-scope abstention:     100.0% (1/1)" in out
     assert "urgent recall:               100.0% (1/1)" in out
     assert "false-urgent rate:           0.0% (0/2)" in out
+    assert "urgent or check:             100.0% (1/1)" in out
+    assert "check asked on calm:         0.0% (0/2)" in out
 
 
 def test_kb_check_passes_on_the_shipped_content(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.composition import Service
+from bot.composition import Service, build_service
+from bot.config import Settings
 from bot.followup import follow_up, region_ancestors
 from bot.inquiries import Inquiry, InquiryDraft, Officer
+from knowledge.base import KnowledgeBase
 from storage.centres import add_officer, import_centres
 from storage.inquiry_models import InquiryEventRow, InquiryRow
 from storage.models import OutboxRow
@@ -140,19 +142,47 @@ async def test_unclaimed_inquiry_is_reminded_after_a_day_then_escalated_after_an
     )
 
 
-async def test_urgent_inquiry_is_reminded_after_an_hour(
+async def test_urgent_inquiry_is_renotified_after_15_minutes_and_escalated_after_30(
     service: Service, clock: FakeClock, officers: dict[str, list[Officer]]
 ) -> None:
     inquiry = await _file(service, clock, "plm-jogosimo", JOGOSIMO, priority="urgent")
 
-    clock.advance(minutes=59)
+    clock.advance(minutes=14)
     assert (await follow_up(service.storage, clock.now)).reminded == []
     clock.advance(minutes=1)
     assert (await follow_up(service.storage, clock.now)).reminded == [inquiry.id]
-    clock.advance(hours=1)
+    clock.advance(minutes=14)
+    assert (await follow_up(service.storage, clock.now)).escalated == []
+    clock.advance(minutes=1)
     result = await follow_up(service.storage, clock.now)
 
     assert result.escalated == [(inquiry.id, "plm-jogosimo", "disnaker-kebumen")]
+
+
+async def test_the_urgent_intervals_are_settings(
+    database_url: str, knowledge: KnowledgeBase, clock: FakeClock
+) -> None:
+    settings = Settings(
+        database_url=database_url, urgent_renotify_minutes=5, urgent_escalate_minutes=12
+    )
+    service = await build_service(settings, knowledge=knowledge, clock=clock)
+    try:
+        inquiry = await _file(service, clock, "nasional", None, priority="urgent")
+        clock.advance(minutes=4)
+        assert (await follow_up(service.storage, clock.now)).reminded == []
+        clock.advance(minutes=1)
+        assert (await follow_up(service.storage, clock.now)).reminded == [inquiry.id]
+        clock.advance(minutes=6)
+        assert (await follow_up(service.storage, clock.now)).reminded == []
+        clock.advance(minutes=1)
+        assert (await follow_up(service.storage, clock.now)).reminded == [inquiry.id]
+    finally:
+        await service.close()
+
+
+def test_escalation_must_come_after_the_renotification() -> None:
+    with pytest.raises(ValueError, match="MIGRASI_URGENT_ESCALATE_MINUTES"):
+        Settings(urgent_renotify_minutes=30, urgent_escalate_minutes=30)
 
 
 async def test_escalation_climbs_to_the_national_centre_and_stays_there(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.safety import assess
+from knowledge.safety import assess, decide
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,52 @@ def test_questions_about_danger_are_not_urgent(message: str) -> None:
 
 def test_suicide_is_recognised_as_its_own_kind() -> None:
     assert "suicide" in assess("saya ingin bunuh diri").kinds
+
+
+# The situations the understanding issue reported missed, in our own wording.
+@pytest.mark.parametrize(
+    "message",
+    [
+        "debt collector datang bawa preman, katanya kalau utang bapak tidak lunas besok pagi "
+        "rumah kami dibakar dan adik saya dibawa",
+        "saya diusir majikan tengah malam, sekarang di jalan di Hong Kong, tidak ada uang, "
+        "paspor masih di majikan, baterai hp tinggal sedikit",
+        "anak perempuan saya dibawa sponsor ke Batam, katanya kerja restoran tapi sekarang "
+        "dipaksa melayani tamu di tempat hiburan malam",
+        "abdi dipaksa naek speedboat peuting ti Nunukan ka Tawau teu boga paspor, "
+        "cenah mun mundur kudu mayar denda 20 juta",
+        "suami saya sudah berminggu-minggu ditahan di depot imigresen Malaysia, demam tinggi "
+        "dan tidak dikasih obat",
+    ],
+)
+def test_reported_misses_are_now_urgent(message: str) -> None:
+    assert assess(message).urgent, assess(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "mati ketawa aku baca chat grup keluarga wkwk",
+        "kami perangkat desa mau siap-siap, kalau ada warga yang disekap di luar negeri "
+        "alurnya lapor ke mana ya",
+        "tahun lalu kakak saya sempat ditahan agen, alhamdulillah sudah pulang dan sehat",
+    ],
+)
+def test_reported_false_alarms_are_now_calm(message: str) -> None:
+    assert not assess(message).urgent, assess(message)
+
+
+@pytest.mark.parametrize(
+    ("probability", "text", "level"),
+    [
+        (0.9, "saya dikurung majikan", "urgent"),
+        (0.3, "majikan sering marah dan membentak saya", "check"),
+        (0.02, "saya ingin bunuh diri", "check"),  # the lexicon's floor: suicide is never calm
+        (0.02, "tolong saya dikurung majikan", "check"),  # the rules' urgent is never calm
+        (0.02, "berapa biaya ke taiwan", "calm"),
+    ],
+)
+def test_the_three_outcomes_come_from_the_score_and_the_lexicon_floor(
+    probability: float, text: str, level: str
+) -> None:
+    assert decide(probability, text).level == level

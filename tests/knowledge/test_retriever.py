@@ -56,3 +56,42 @@ def test_stemmer_does_not_cut_short_words_into_other_words(knowledge: KnowledgeB
     stem = knowledge.retriever.lexical._stem
     assert stem("makan") == "makan"
     assert stem("kelas") == "kelas"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "mau ajukan kur buat modal warung kelontong di rumah",
+        "bikin paspor buat liburan keluarga ke thailand",
+        "cari yayasan penyalur pembantu rumah tangga buat di jakarta",
+    ],
+)
+def test_near_misses_sharing_migration_words_are_declined(
+    knowledge: KnowledgeBase, question: str
+) -> None:
+    assert knowledge.rank(question).topic_id is None
+
+
+def test_a_second_concern_in_the_same_message_is_found(knowledge: KnowledgeBase) -> None:
+    ranking = knowledge.rank(
+        "paspor anak saya ditahan agen dan sudah sebulan dia tidak bisa dihubungi"
+    )
+    found = {ranking.topic_id, ranking.second_topic}
+    assert found == {"tppo.dokumen_ditahan", "keluarga.hilang_kontak"}, ranking.candidates
+
+
+def test_a_single_concern_offers_no_second_topic(knowledge: KnowledgeBase) -> None:
+    assert knowledge.rank("umur brp boleh jd tkw").second_topic is None
+
+
+@pytest.mark.parametrize("mode", ["ensemble", "classifier", "lexical"])
+def test_every_ranking_mode_answers_a_plain_question(knowledge: KnowledgeBase, mode: str) -> None:
+    from knowledge.loader import load_out_of_scope
+    from knowledge.retriever import Retriever
+
+    retriever = Retriever(
+        knowledge.topics.values(),
+        out_of_scope=load_out_of_scope(),
+        mode=mode,  # type: ignore[arg-type]
+    )
+    assert retriever.rank("paspor sy ditahan agensi gmn").topic_id == "tppo.dokumen_ditahan"

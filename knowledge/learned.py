@@ -1,0 +1,78 @@
+"""Examples labelled from the review queue (knowledge/learned.yaml), validated and merged in.
+
+`migrasi-aman review assign` appends to the file; here it is read back: topic examples
+join their topic, out-of-scope lines join that group, and triage lines join the safety
+classifier's training corpus. Every entry keeps where it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.model import Topic
+
+LEARNED_PATH = Path(__file__).resolve().parent / "learned.yaml"
+SAFETY_LABELS = ("urgent", "calm")
+
+
+@dataclass(frozen=True, slots=True)
+class Learned:
+    """The labelled lines, by destination."""
+
+    topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    out_of_scope: tuple[str, ...] = ()
+    triage: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def merge(self, topics: list[Topic]) -> list[Topic]:
+        """Return the topics with their learned examples appended."""
+        return [
+            replace(topic, examples=topic.examples + self.topics[topic.id])
+            if topic.id in self.topics
+            else topic
+            for topic in topics
+        ]
+
+
+def _texts(entries: Any, where: str, problems: list[str]) -> tuple[str, ...]:
+    if not isinstance(entries, list):
+        problems.append(f"{where}: must be a list")
+        return ()
+    texts = []
+    for index, entry in enumerate(entries):
+        ok = (
+            isinstance(entry, dict) and isinstance(entry.get("text"), str) and entry["text"].strip()
+        )
+        if not ok or not entry.get("from"):
+            problems.append(f"{where}[{index}]: needs text and from (provenance)")
+            continue
+        texts.append(entry["text"].strip())
+    return tuple(texts)
+
+
+def load_learned(
+    topic_ids: set[str], path: Path = LEARNED_PATH, problems: list[str] | None = None
+) -> Learned:
+    """Read the learned-examples file; problems are appended as `file: field: problem` text."""
+    problems = problems if problems is not None else []
+    if not path.exists():
+        return Learned()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    name = path.name
+    topics: dict[str, tuple[str, ...]] = {}
+    for topic_id, entries in (raw.get("topics") or {}).items():
+        if topic_id not in topic_ids:
+            problems.append(f"{name}: topics.{topic_id}: unknown topic id")
+            continue
+        topics[topic_id] = _texts(entries, f"{name}: topics.{topic_id}", problems)
+    triage: dict[str, tuple[str, ...]] = {}
+    for label, entries in (raw.get("triage") or {}).items():
+        if label not in SAFETY_LABELS:
+            problems.append(f"{name}: triage.{label}: must be urgent or calm")
+            continue
+        triage[label] = _texts(entries, f"{name}: triage.{label}", problems)
+    out_of_scope = _texts(raw.get("out_of_scope") or [], f"{name}: out_of_scope", problems)
+    return Learned(topics, out_of_scope, triage)
