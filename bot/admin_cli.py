@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import getpass
 import io
 import json
 import re
@@ -63,6 +64,11 @@ def register(subparsers: Any) -> None:
     removing.add_argument("id", type=int, help="officer id (see `officers list`)")
     code = officer_commands.add_parser("code", help="issue a new web dashboard access code")
     code.add_argument("id", type=int, help="officer id (see `officers list`)")
+    password = officer_commands.add_parser(
+        "set-password",
+        help="set a web desk password (typed twice; from a pipe: two lines on stdin)",
+    )
+    password.add_argument("id", type=int, help="officer id (see `officers list`)")
 
     report = subparsers.add_parser("report", help="anonymous inquiry counts of a centre")
     report.add_argument("--centre", required=True, help="centre id")
@@ -178,6 +184,8 @@ async def _officers(args: argparse.Namespace, storage: SqlStorage) -> int:
         return 0
     if args.officers_command == "code":
         return await _dashboard_code(args.id, storage)
+    if args.officers_command == "set-password":
+        return await _set_password(args.id, storage)
     if args.officers_command == "remove":
         officer = await deactivate_officer(storage, args.id)
         print(f"officer #{officer.id} {officer.name} removed from {officer.centre_id}")
@@ -195,7 +203,7 @@ async def _officers(args: argparse.Namespace, storage: SqlStorage) -> int:
 
 async def _dashboard_code(officer_id: int, storage: SqlStorage) -> int:
     """Issue a new access code for the /petugas dashboard; only its hash is stored."""
-    from bot.web.dashboard import code_hash, new_code
+    from bot.web.desk_auth import code_hash, new_code
 
     code = new_code()
     async with storage.unit_of_work() as uow:
@@ -203,6 +211,35 @@ async def _dashboard_code(officer_id: int, storage: SqlStorage) -> int:
             raise DirectoryError(f"no officer #{officer_id}")
         await uow.commit()
     print(f"dashboard access code for officer #{officer_id} (shown once): {code}")
+    return 0
+
+
+def _read_password_twice() -> tuple[str, str]:
+    """Read a new password and its confirmation: hidden at a terminal, two lines from a pipe."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("new password: ")
+        return first, getpass.getpass("again: ")
+    lines = [sys.stdin.readline().rstrip("\r\n") for _ in range(2)]
+    return lines[0], lines[1]
+
+
+async def _set_password(officer_id: int, storage: SqlStorage) -> int:
+    """Set an officer's desk password (argon2); their open desk sessions end."""
+    from bot.web.desk_auth import hash_password, password_problem
+
+    password, again = _read_password_twice()
+    problem = password_problem(password)
+    if problem is None and password != again:
+        problem = "the two passwords differ"
+    if problem is not None:
+        print(f"error: {problem}; nothing changed", file=sys.stderr)
+        return 1
+    password_hash = await asyncio.to_thread(hash_password, password)
+    async with storage.unit_of_work() as uow:
+        if not await uow.set_password_hash(officer_id, password_hash):
+            raise DirectoryError(f"no officer #{officer_id}")
+        await uow.commit()
+    print(f"password set for officer #{officer_id}; sign in at /petugas with number {officer_id}")
     return 0
 
 

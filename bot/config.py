@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     whatsapp_reopen_template: str = "ada_balasan_petugas"
     whatsapp_template_language: str = "id"
     rate_limit_per_minute: int = Field(default=20, ge=1)
+    # The address users and officers open, e.g. https://migrasi.example.go.id. An https address
+    # makes the officer desk's cookie Secure; its origin is accepted on the desk's forms.
+    public_url: str | None = None
+    # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses or "*").
+    # Everyone else's forwarded headers are ignored, so lockout sees the real address.
+    trusted_proxies: str = "127.0.0.1"
     max_body_bytes: int = Field(default=256_000, ge=1024)
 
     @field_validator("database_url")

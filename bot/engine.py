@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from bot.i18n import Translator
 from bot.messages import Button, Inbound, InboundKind, Outbound
 from bot.ports import Contact, Conversation, Storage, UnitOfWork
-from handlers.base import KEEP, Handler, HandlerContext, RegionLookup, Reply
+from handlers.base import KEEP, NUMBERS_ARE_TEXT, Handler, HandlerContext, RegionLookup, Reply
 from knowledge.base import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,7 @@ class Engine:
             regions=self.regions,
         )
         handler_name, reply = await self._run_pipeline(inbound, ctx)
+        self._mark_urgent(reply)
         # The language may have changed during the turn (/bahasa): translate the notice with it.
         if truncated:
             notice = self.translator.for_locale(ctx.contact.locale)._(
@@ -155,9 +156,21 @@ class Engine:
             conversation.state = None
 
     @staticmethod
+    def _mark_urgent(reply: Reply) -> None:
+        """Flag an urgent turn's first answer to the sender, so channels can style it."""
+        if not reply.urgent:
+            return
+        for index, message in enumerate(reply.messages):
+            if message.to is None:
+                reply.messages[index] = replace(message, urgent=True)
+                return
+
+    @staticmethod
     def _resolve_number(inbound: Inbound, conversation: Conversation) -> Inbound:
         """Turn a typed number into the payload of the numbered choice last shown."""
         choices = conversation.slots.get(LAST_CHOICES) or []
+        if conversation.state and conversation.slots.get(NUMBERS_ARE_TEXT) == conversation.state:
+            return inbound
         text = inbound.text.strip().rstrip(".")
         if inbound.payload is None and text.isdigit() and 1 <= int(text) <= len(choices):
             return replace(inbound, payload=choices[int(text) - 1], kind=InboundKind.BUTTON)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import gettext
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
@@ -16,6 +17,9 @@ from babel.numbers import format_currency
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 SUPPORTED_LOCALES = ("id", "en")
+HOME_ZONE = "Asia/Jakarta"
+# Indonesia's zones by the names people use; other zones get Babel's short name.
+ZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +47,17 @@ class Translations:
         """Format a date for this locale."""
         return format_date(value, format="long", locale=self.locale)
 
-    def datetime(self, value: datetime) -> str:
-        """Format a timestamp for this locale."""
-        return format_datetime(value, format="medium", locale=self.locale)
+    def short_date(self, value: date) -> str:
+        """Format a date compactly for this locale ("23 Nov 2026")."""
+        return format_date(value, format="d MMM y", locale=self.locale)
+
+    def datetime(self, value: datetime, zone: str = HOME_ZONE) -> str:
+        """Format a timestamp for this locale in a time zone, labelled ("23 Nov 2026 21.46 WIB")."""
+        tz = ZoneInfo(zone)
+        local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
+        text = format_datetime(local, format="d MMM y HH.mm", locale=self.locale)
+        label = ZONE_LABELS.get(zone) or format_datetime(local, "zzz", locale=self.locale)
+        return f"{text} {label}"
 
 
 class Translator:

@@ -81,6 +81,7 @@ class InquiryDraft:
     job: str | None = None
     recruiter: str | None = None
     paid_amount: int | None = None
+    paid_note: str | None = None  # other figures named with the amount ("DP Rp5.000.000")
     question: str | None = None
     topic: str | None = None
     red_flags: list[str] = field(default_factory=list)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.i18n import Translations
 from bot.messages import Button, Inbound, Outbound
 from handlers.base import HandlerContext, Reply, command_of, menu_button, officer_button
@@ -11,6 +13,44 @@ from knowledge.ranking import Ranking
 
 TOPIC_PREFIX = "topic:"
 MORE_PREFIX = "more:"
+# A phone shows about five buttons without scrolling: "Selengkapnya", related topics and the
+# officer make at most four, then the menu.
+MAX_TOPIC_BUTTONS = 4
+# "UU No. 18 Tahun 2017 tentang Pelindungan PMI, Pasal 5 huruf a" -> "UU 18/2017 Pasal 5 huruf a"
+_LAW = re.compile(
+    r"^(?P<kind>(?:UU|PP|Perpres|Permenaker|Kepmenaker|Perban|Kepka|Permen\w*|Peraturan \w+)"
+    r"(?:\s+[A-Z][A-Z0-9]{2,})?)\s+"
+    r"(?:No\.?|Nomor)\s*(?P<number>[\w.-]+)\s+Tahun\s+(?P<year>\d{4})",
+    re.IGNORECASE,
+)
+_ARTICLE = re.compile(
+    r"\bPasal\s+\d+[\w-]*(?:\s+(?:ayat|huruf|angka)\s+\(?\w+\)?)*"
+    r"(?:\s*(?:dan|,)\s*(?:Pasal\s+)?\d+[\w-]*(?:\s+(?:ayat|huruf)\s+\(?\w+\)?)*)*"
+)
+_ASIDE = re.compile(r"\s*\([^)]*\)?\s*$")  # a trailing "(publisher, date)" aside
+MAX_SHORT_SOURCE = 60
+
+
+def short_source(title: str) -> str:
+    """Shorten a source title for the compact line under an answer."""
+    law = _LAW.match(title)
+    if law:
+        short = f"{law['kind']} {law['number']}/{law['year']}"
+        article = _ARTICLE.search(title, law.end())
+        return f"{short} {article.group(0)}" if article else short
+    title = _ASIDE.sub("", title) or title
+    if len(title) <= MAX_SHORT_SOURCE:
+        return title
+    return title[:MAX_SHORT_SOURCE].rsplit(" ", 1)[0].rstrip(",;:(") + "…"
+
+
+def source_line(topic: Topic, i18n: Translations) -> str:
+    """Return the compact source line: the first source and the review date."""
+    locale = i18n.locale
+    first = short_source(topic.sources[0].title_for(locale)) if topic.sources else "-"
+    return i18n._("Sumber: {source} · diperiksa {date}").format(
+        source=first, date=i18n.short_date(topic.reviewed)
+    )
 
 
 def _buttons(i18n: Translations, *pairs: tuple[str, str]) -> tuple[Button, ...]:
@@ -18,10 +58,17 @@ def _buttons(i18n: Translations, *pairs: tuple[str, str]) -> tuple[Button, ...]:
     return tuple(Button(label, payload) for label, payload in pairs)
 
 
+def _has_more(topic: Topic) -> bool:
+    """Tell whether "Selengkapnya" has anything the first message left out."""
+    if topic.more or len(topic.sources) > 1:
+        return True
+    return bool(topic.sources) and short_source(topic.sources[0].title) != topic.sources[0].title
+
+
 def topic_message(
     topic: Topic, knowledge: KnowledgeBase, i18n: Translations, also: Topic | None = None
 ) -> Outbound:
-    """Render a topic's answer with its source line and the ways onward.
+    """Render a topic's answer for a phone: the answer, one compact source line, few buttons.
 
     `also` is a second concern found in the same message: it is offered as the first button.
     """
@@ -30,9 +77,7 @@ def topic_message(
         [
             f"*{topic.title_for(locale)}*",
             topic.answer_with_note(locale),
-            i18n._("Sumber: {sources}. Diperiksa: {date}.").format(
-                sources=topic.sources_line(locale), date=i18n.date(topic.reviewed)
-            ),
+            source_line(topic, i18n),
         ]
     )
     if topic.red_flag:
@@ -43,19 +88,29 @@ def topic_message(
     options: list[Button] = []
     if also is not None:
         options.append(Button(also.title_for(locale), f"{TOPIC_PREFIX}{also.id}"))
-    if topic.more:
+    if _has_more(topic):
         options.append(Button(i18n._("Selengkapnya"), f"{MORE_PREFIX}{topic.id}"))
-    for related_id in topic.related[:4]:
+    room = MAX_TOPIC_BUTTONS - len(options) - 1  # the officer keeps the last place
+    for related_id in topic.related:
         related = knowledge.topic(related_id)
-        if related is not None and related is not also:
+        if related is not None and related is not also and room > 0:
             options.append(Button(related.title_for(locale), f"{TOPIC_PREFIX}{related.id}"))
+            room -= 1
     options += [Button(i18n._("Tanya petugas"), "petugas"), Button(i18n._("Menu utama"), "menu")]
     return Outbound(text, options=tuple(options), options_title=i18n._("Pilihan"))
 
 
 def more_message(topic: Topic, i18n: Translations) -> Outbound:
-    """Render the longer part of a topic."""
-    text = f"*{topic.title_for(i18n.locale)}*\n\n{topic.text(topic.more, i18n.locale)}"
+    """Render the longer part of a topic and every source in full."""
+    parts = [f"*{topic.title_for(i18n.locale)}*"]
+    if topic.more:
+        parts.append(topic.text(topic.more, i18n.locale))
+    parts.append(
+        i18n._("Sumber: {sources}. Diperiksa: {date}.").format(
+            sources=topic.sources_line(i18n.locale), date=i18n.date(topic.reviewed)
+        )
+    )
+    text = "\n\n".join(parts)
     return Outbound(
         text,
         buttons=_buttons(
@@ -131,7 +186,7 @@ class AnswerHandler:
             )
         if command and command.startswith(MORE_PREFIX):
             topic = ctx.knowledge.topic(command.removeprefix(MORE_PREFIX))
-            if topic is None or not topic.more:
+            if topic is None:
                 return None
             return Reply([more_message(topic, ctx.i18n)], state=None, topic=topic.id, score=100.0)
         if command is not None or len(message.text.strip()) < 2:

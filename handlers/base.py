@@ -22,6 +22,8 @@ class _Keep:
 
 
 KEEP: Final = _Keep()
+# Slot naming a dialog state in which a typed number is an answer (an amount), not choice N.
+NUMBERS_ARE_TEXT: Final = "_numbers_are_text"
 
 
 @dataclass(slots=True)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from bot.messages import Button, Inbound, Outbound
 from handlers.base import HandlerContext, Reply, command_of, menu_button
+from handlers.replies import Intent, intent_of
 from knowledge.normalize import fold
 
 ASK = "consent.ask"
 NEXT = "consent_next"  # slot: what to do after the answer ("intake" or "urgent:<inquiry id>")
-YES_WORDS = frozenset({"ya", "iya", "y", "setuju", "boleh", "ok", "oke", "yes", "agree"})
-NO_WORDS = frozenset({"tidak", "gak", "ga", "nggak", "no", "tidak setuju", "jangan"})
 
 
 def consent_question(ctx: HandlerContext) -> Outbound:
@@ -52,9 +51,11 @@ class ConsentHandler:
             return None
         command = command_of(message)
         text = fold(message.text)
+        # "iya setuju", "ok boleh", "ga usah", "gak jadi": answers inside short sentences.
+        intent = intent_of(message.text) if command is None else None
         then = str(ctx.conversation.slots.get(NEXT, "intake"))
         slots = {k: v for k, v in ctx.conversation.slots.items() if k != NEXT}
-        if command == "consent:yes" or (command is None and text in YES_WORDS):
+        if command == "consent:yes" or intent in {Intent.YES, Intent.SEND}:
             await ctx.store.set_consent(ctx.contact.id, ctx.clock())
             ctx.contact.consent_at = ctx.clock()
             ctx.conversation.slots = slots
@@ -72,7 +73,7 @@ class ConsentHandler:
                 state=None,
                 slots=slots,
             )
-        if command == "consent:no" or (command is None and text in NO_WORDS):
+        if command == "consent:no" or intent in {Intent.NO, Intent.CANCEL}:
             if then.startswith("urgent:"):
                 # The urgent inquiry stays so an officer can still write back (vital interest),
                 # but its text is not kept.

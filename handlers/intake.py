@@ -1,7 +1,9 @@
 """The intake dialog: one short question at a time, then the inquiry is filed and routed.
 
-Every step can be skipped ("lewati"), corrected ("ubah") or cancelled ("batal"); the draft
-lives in the conversation slots, so a half-finished intake resumes where it stopped.
+Every step can be skipped ("lewati"), corrected ("ubah") or cancelled ("batal"), also inside a
+short sentence ("eh salah, ubah", "gak jadi deh batal aja"; see handlers/replies.py). The draft
+lives in the conversation slots, so a half-finished intake resumes where it stopped, and after
+a correction the form goes on with the fields still missing.
 """
 
 from __future__ import annotations
@@ -10,22 +12,49 @@ from typing import Any
 
 from bot.inquiries import InquiryDraft
 from bot.messages import Button, Inbound, Outbound
-from handlers.base import HandlerContext, Reply, command_of, menu_button
+from handlers.base import NUMBERS_ARE_TEXT, HandlerContext, Reply, command_of, menu_button
 from handlers.consent import ask_consent
 from handlers.notify import asker_label, notify_centre
+from handlers.payment import read_payment
 from handlers.red_flags import red_flags
+from handlers.replies import Intent, intent_of
 from knowledge.normalize import fold, normalize
-from knowledge.rupiah import parse_rupiah
 
 PREFIX = "intake."
 DRAFT = "intake"  # slot holding the draft and the step reached
 STEPS = ("who", "name", "village", "destination", "job", "recruiter", "paid", "question", "confirm")
-SKIP_WORDS = frozenset({"lewati", "skip", "lewat", "-", "tidak tahu", "gak tahu", "ga tau"})
-CANCEL_WORDS = frozenset({"batal", "batalkan", "cancel", "stop"})
-EDIT_WORDS = frozenset({"ubah", "ganti", "edit", "koreksi"})
+# Answers meaning "nothing" at the recruiter and payment steps.
 NONE_WORDS = frozenset(
-    {"tidak ada", "belum", "belum bayar", "tidak", "nggak", "gak", "ga", "no", "none"}
+    {
+        "tidak ada",
+        "gak ada",
+        "ga ada",
+        "nggak ada",
+        "belum",
+        "belum bayar",
+        "belum ada",
+        "tidak",
+        "nggak",
+        "gak",
+        "ga",
+        "no",
+        "none",
+        "nothing",
+        "not yet",
+        "-",
+    }
 )
+# Where each step keeps its answer: a step with a value counts as answered.
+FIELDS = {
+    "who": "asker",
+    "name": "name",
+    "village": "village_text",
+    "destination": "destination",
+    "job": "job",
+    "recruiter": "recruiter",
+    "paid": "paid_amount",
+    "question": "question",
+}
 DESTINATIONS = (
     "Malaysia",
     "Taiwan",
@@ -106,6 +135,29 @@ def _prompt(step: str, ctx: HandlerContext, draft: dict[str, Any]) -> Outbound:
             buttons=(Button(ctx._("Tidak ada"), "intake:none"), *controls),
         )
     if step == "paid":
+        choices = [int(amount) for amount in draft.get("_paid_choices") or []]
+        if len(choices) == 1:
+            return Outbound(
+                ctx._("Maksud Anda {amount}?").format(amount=ctx.i18n.rupiah(choices[0])),
+                buttons=(
+                    Button(ctx._("Ya, benar"), f"intake:paid:{choices[0]}"),
+                    Button(ctx._("Bukan"), "intake:paid:other"),
+                    *controls,
+                ),
+            )
+        if choices:
+            return Outbound(
+                ctx._("Anda menyebut beberapa jumlah. Berapa total yang sudah dibayar?"),
+                options=(
+                    *(
+                        Button(ctx.i18n.rupiah(amount), f"intake:paid:{amount}")
+                        for amount in choices
+                    ),
+                    Button(ctx._("Tulis ulang"), "intake:paid:other"),
+                    *controls,
+                ),
+                options_title=ctx._("Jumlah dibayar"),
+            )
         return Outbound(
             ctx._("Apakah sudah ada uang yang dibayar? Jika ya, berapa? Contoh: 5 juta"),
             buttons=(Button(ctx._("Belum bayar"), "intake:none"), *controls),
@@ -121,6 +173,9 @@ def _summary(ctx: HandlerContext, draft: dict[str, Any]) -> Outbound:
     """Return the summary to confirm before filing."""
     dash = "-"
     paid = draft.get("paid_amount")
+    paid_text = ctx.i18n.rupiah(paid) if paid else dash
+    if draft.get("paid_note"):
+        paid_text += f" ({draft['paid_note']})"
     lines = [
         ctx._("Mohon periksa data Anda:"),
         ctx._("- Yang bertanya: {who}").format(who=asker_label(draft.get("asker"), ctx.i18n)),
@@ -131,7 +186,7 @@ def _summary(ctx: HandlerContext, draft: dict[str, Any]) -> Outbound:
         ),
         ctx._("- Pekerjaan: {job}").format(job=draft.get("job") or dash),
         ctx._("- Perekrut: {recruiter}").format(recruiter=draft.get("recruiter") or dash),
-        ctx._("- Uang dibayar: {paid}").format(paid=ctx.i18n.rupiah(paid) if paid else dash),
+        ctx._("- Uang dibayar: {paid}").format(paid=paid_text),
         ctx._("- Pertanyaan: {question}").format(question=draft.get("question") or dash),
     ]
     return Outbound(
@@ -163,11 +218,22 @@ def _edit_menu(ctx: HandlerContext) -> Outbound:
     )
 
 
+def _answered(step: str, draft: dict[str, Any]) -> bool:
+    """Tell whether a step was answered or skipped (a draft from before "_done" counts order)."""
+    if "_done" not in draft:
+        reached = draft.get("step")
+        return reached in STEPS and STEPS.index(step) < STEPS.index(reached)
+    return step in draft["_done"] or bool(draft.get(FIELDS[step]))
+
+
 def _next_step(step: str, draft: dict[str, Any]) -> str:
-    """Return the step after this one; after a correction, straight back to the summary."""
-    if draft.get("_editing"):
-        return "confirm"
-    return STEPS[STEPS.index(step) + 1]
+    """Mark a step answered and return the first one still missing (the summary when none)."""
+    done = [name for name in STEPS[:-1] if _answered(name, draft)]
+    draft["_done"] = [*done, step] if step not in done and step in FIELDS else done
+    for name in STEPS[:-1]:
+        if name not in draft["_done"]:
+            return name
+    return "confirm"
 
 
 def _ask(
@@ -175,13 +241,11 @@ def _ask(
 ) -> Reply:
     """Move the dialog to a step and ask its question."""
     draft["step"] = step
-    if step == "confirm":
-        draft.pop("_editing", None)
-    return Reply(
-        [*(before or []), _prompt(step, ctx, draft)],
-        state=PREFIX + step,
-        slots=_with_draft(ctx, draft),
-    )
+    slots = _with_draft(ctx, draft)
+    slots.pop(NUMBERS_ARE_TEXT, None)
+    if step == "paid" and not draft.get("_paid_choices"):
+        slots[NUMBERS_ARE_TEXT] = PREFIX + step  # "2" here is an amount, not choice number 2
+    return Reply([*(before or []), _prompt(step, ctx, draft)], state=PREFIX + step, slots=slots)
 
 
 async def start_intake(
@@ -263,40 +327,50 @@ class IntakeHandler:
         text = message.text.strip()
         folded = fold(text)
         draft = _draft(ctx)
-        if command == "intake:cancel" or (command is None and folded in CANCEL_WORDS):
+        # Short, casual answers carry an intent ("iya setuju", "eh salah, ubah"); at the free-text
+        # question step only a one- or two-word answer does ("lewati", "gak jadi").
+        intent = None
+        if command is None and (step != "question" or len(folded.split()) <= 2):
+            intent = intent_of(text)
+        if command == "intake:cancel" or intent is Intent.CANCEL:
             slots = {k: v for k, v in ctx.conversation.slots.items() if k != DRAFT}
             done = Outbound(
                 ctx._("Pendaftaran dibatalkan. Data yang Anda isi sudah dihapus."),
                 buttons=(menu_button(ctx),),
             )
             return Reply([done], state=None, slots=slots)
-        if command == "intake:edit" or (command is None and folded in EDIT_WORDS):
+        if command == "intake:edit" or intent is Intent.EDIT:
             draft["step"] = "edit"
             return Reply([_edit_menu(ctx)], state=PREFIX + "edit", slots=_with_draft(ctx, draft))
         if command and command.startswith("intake:goto:"):
             target = command.removeprefix("intake:goto:")
-            if target in STEPS:
-                draft["_editing"] = True
+            if target in FIELDS:
+                draft["_done"] = [name for name in STEPS[:-1] if _answered(name, draft)]
+                draft["_done"] = [name for name in draft["_done"] if name != target]
                 draft.pop("_candidates", None)
+                draft.pop("_paid_choices", None)
                 return _ask(target, ctx, draft)
         if step == "edit":
             return Reply([_edit_menu(ctx)], state=PREFIX + "edit")
         if command is not None and not command.startswith("intake:"):
             return None  # another command or button (menu, topics): not an answer to this step
-        skip = command == "intake:skip" or (command is None and folded in SKIP_WORDS)
         if step == "confirm":
-            if command == "intake:send" or folded in {
-                "kirim",
-                "ya",
-                "iya",
-                "ok",
-                "oke",
-                "benar",
-                "send",
-            }:
+            if command == "intake:send" or intent in {Intent.SEND, Intent.YES}:
                 return await _file(ctx, draft)
             return _ask("confirm", ctx, draft)
-        if not skip:
+        # "ga usah" or a dash skips a step; at the recruiter and payment steps "no" means "none".
+        skip = (
+            command == "intake:skip"
+            or intent is Intent.SKIP
+            or (command is None and text in {"-", "--", "—"})
+            or (intent is Intent.NO and step not in {"recruiter", "paid"})
+        )
+        if intent is Intent.YES and step not in {"paid"}:
+            hint = Outbound(ctx._("Silakan tulis jawabannya, atau tekan Lewati."))
+            return _ask(step, ctx, draft, [hint])
+        if skip:
+            draft.pop("_paid_choices", None)
+        else:
             problem = await self._take(step, command, text, ctx, draft)
             if problem is not None:
                 return problem
@@ -327,7 +401,9 @@ class IntakeHandler:
             draft["job"] = value
         elif step == "recruiter":
             draft["recruiter"] = (
-                None if command == "intake:none" or fold(value) in NONE_WORDS else value
+                None
+                if command == "intake:none" or fold(value) in NONE_WORDS or intent_of(value)
+                else value
             )
         elif step == "paid":
             return self._paid(command, value, ctx, draft)
@@ -408,19 +484,39 @@ class IntakeHandler:
     def _paid(
         command: str | None, value: str, ctx: HandlerContext, draft: dict[str, Any]
     ) -> Reply | None:
-        """Parse an amount ("35 juta", "Rp 35.000.000", "2jtan") or 'not yet'."""
-        if command == "intake:none" or fold(value) in NONE_WORDS:
-            draft["paid_amount"] = None
+        """Take an amount ("35 juta", "dp 5jt, total 25 juta"), a confirmation, or 'not yet'."""
+        choices = [int(amount) for amount in draft.pop("_paid_choices", None) or []]
+        chosen = command.removeprefix("intake:paid:") if command else None
+        intent = intent_of(value) if command is None else None
+        if chosen is not None and chosen.isdigit():
+            draft["paid_amount"] = int(chosen)
             return None
-        amount = parse_rupiah(value)
-        if amount is None:
+        if len(choices) == 1 and intent is Intent.YES:
+            draft["paid_amount"] = choices[0]
+            return None
+        if chosen == "other" or (choices and intent is Intent.NO):
+            again = Outbound(ctx._("Baik. Tulis jumlahnya dengan satuan, misalnya: 2 juta."))
+            return _ask("paid", ctx, draft, [again])
+        if command == "intake:none" or fold(value) in NONE_WORDS or intent is Intent.NO:
+            draft["paid_amount"] = None
+            draft.pop("paid_note", None)
+            return None
+        payment = read_payment(value)
+        if payment.choices:
+            draft["_paid_choices"] = payment.choices
+            return _ask("paid", ctx, draft)
+        if payment.amount is None:
             retry = Outbound(
                 ctx._(
                     "Maaf, jumlahnya belum saya pahami. Tulis misalnya: 5 juta, atau Rp 5.000.000."
                 )
             )
             return _ask("paid", ctx, draft, [retry])
-        draft["paid_amount"] = amount
+        draft["paid_amount"] = payment.amount
+        if payment.note:
+            draft["paid_note"] = payment.note
+        else:
+            draft.pop("paid_note", None)
         return None
 
 

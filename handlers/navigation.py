@@ -20,6 +20,7 @@ MENU_COMMANDS = frozenset({"/menu", "menu"})
 HELP_COMMANDS = frozenset({"/bantuan", "/help", "bantuan"})
 # WhatsApp lists hold 10 rows: 8 topics, "more" and "menu".
 PAGE_SIZE = 8
+MAX_ROWS = 10
 
 
 def is_greeting(text: str) -> bool:
@@ -36,18 +37,28 @@ def is_greeting(text: str) -> bool:
     )
 
 
+def language_button(ctx: HandlerContext) -> Button:
+    """Return the switch to the other language, labelled in that language."""
+    if ctx.locale == "en":
+        return Button("Bahasa Indonesia", "lang:id")
+    return Button("English", "lang:en")
+
+
 def main_menu(ctx: HandlerContext, text: str | None = None) -> Outbound:
-    """Return the main menu: the knowledge categories and a human to talk to."""
+    """Return the main menu: the knowledge categories, a human to talk to, and the language."""
     options = [
         Button(category.title(ctx.locale), f"cat:{category.id}")
         for category in ctx.knowledge.categories()
     ]
     options.append(officer_button(ctx))
-    return Outbound(
-        text or ctx._("Silakan pilih topik, atau langsung tulis pertanyaan Anda."),
-        options=tuple(options[:10]),
-        options_title=ctx._("Pilih topik"),
-    )
+    body = text or ctx._("Silakan pilih topik, atau langsung tulis pertanyaan Anda.")
+    language = language_button(ctx)
+    if len(options) < MAX_ROWS:
+        options.append(language)
+    else:
+        # A WhatsApp list holds ten rows: the language is offered in words instead.
+        body += "\n\n" + ctx._("{language}: ketik /bahasa").format(language=language.label)
+    return Outbound(body, options=tuple(options[:MAX_ROWS]), options_title=ctx._("Pilih topik"))
 
 
 def welcome(ctx: HandlerContext) -> list[Outbound]:

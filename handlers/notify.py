@@ -36,6 +36,11 @@ def inquiry_card(inquiry: Inquiry, i18n: Translations) -> str:
             destination=draft.destination or dash, job=draft.job or dash
         ),
         i18n._("Tanda bahaya: {flags}").format(flags=flags),
+        *(
+            [i18n._("Catatan pembayaran: {note}").format(note=draft.paid_note)]
+            if draft.paid_note
+            else []
+        ),
         i18n._("Pertanyaan: {question}").format(question=draft.question or dash),
     ]
     lines += urgent_case_lines(draft, i18n)

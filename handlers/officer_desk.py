@@ -180,9 +180,14 @@ class OfficerDeskHandler:
         await ctx.store.add_thread_message(inquiry.id, "officer", text, officer.id, ctx.clock())
         to_user = Outbound(
             i18n._(
-                "Pesan dari petugas {centre} ({reference}):\n\n{text}\n\nBalas pesan ini "
-                "untuk menjawab petugas. Ketik /menu untuk kembali ke bot."
-            ).format(centre=centre.name if centre else "", reference=inquiry.reference, text=text),
+                "Pesan dari {officer}, petugas {centre} ({reference}):\n\n{text}\n\nBalas pesan "
+                "ini untuk menjawab petugas. Ketik /menu untuk kembali ke bot."
+            ).format(
+                officer=officer.name,
+                centre=centre.name if centre else "",
+                reference=inquiry.reference,
+                text=text,
+            ),
             to=recipient,
         )
         ack = Outbound(i18n._("Terkirim ke pengguna (#{id}).").format(id=inquiry.id))

@@ -15,12 +15,20 @@ from handlers.officer import OfficerRequestHandler
 from handlers.officer_desk import OfficerDeskHandler
 from handlers.privacy import PrivacyHandler
 from handlers.script_help import ScriptHelpHandler
+from handlers.small_talk import SmallTalkHandler
 from handlers.triage import TriageHandler
 from handlers.urgent_case import UrgentCaseHandler, continue_urgent
 
 
 def build_pipeline() -> list[Handler]:
     """Return the handlers in the order the engine tries them."""
+    answering: list[Handler] = [
+        OfficerRequestHandler(),
+        SmallTalkHandler(),  # thanks, goodbye, distress in a few words or emoji
+        ScriptHelpHandler(),  # Arabic or Chinese text: say which languages the bot reads
+        AnswerHandler(),  # 4. knowledge answer or "not sure" with suggestions
+        FallbackHandler(),  # always answers
+    ]
     return [
         TriageHandler(),  # 1. danger now: before anything else, even inside a dialog
         OfficerDeskHandler(),  # officers' commands (only for registered officers)
@@ -32,9 +40,7 @@ def build_pipeline() -> list[Handler]:
         IntakeHandler(),  # the intake form,
         PrivacyHandler(),  # the delete confirmation (and /privasi /dataku /hapus)
         HandoverHandler(),  # a user's free text while an officer holds their inquiry
-        LanguageHandler(),  # 3. commands and buttons
-        OfficerRequestHandler(),
-        ScriptHelpHandler(),  # Arabic or Chinese text: say which languages the bot reads
-        AnswerHandler(),  # 4. knowledge answer or "not sure" with suggestions
-        FallbackHandler(),  # always answers
+        # 3. commands and buttons; a first English question is answered by the rest in English
+        LanguageHandler(after=answering),
+        *answering,
     ]

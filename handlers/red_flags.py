@@ -58,6 +58,8 @@ def describe(flag: str, draft: InquiryDraft, i18n: Translations) -> str:
     if flag == "perekrut" and draft.recruiter:
         return i18n._("perekrut: {name}").format(name=draft.recruiter)
     labels = {
+        "biaya": i18n._("sudah membayar biaya"),
+        "perekrut": i18n._("lewat perekrut atau calo"),
         "prt_timur_tengah": i18n._("PRT ke Timur Tengah (dilarang kecuali SPSK)"),
         "negara_rawan_penipuan": i18n._("negara tujuan rawan penipuan kerja online"),
         "visa_non_kerja": i18n._("visa bukan visa kerja"),
@@ -67,5 +69,13 @@ def describe(flag: str, draft: InquiryDraft, i18n: Translations) -> str:
         "pemalsuan": i18n._("pemalsuan data"),
         "online_scam": i18n._("tawaran kerja online mencurigakan"),
         "bahaya": i18n._("DALAM BAHAYA"),
+        # The kinds of danger triage finds (knowledge/danger_lexicon.py), in plain words.
+        "violence": i18n._("kekerasan fisik"),
+        "sexual": i18n._("kekerasan seksual"),
+        "confinement": i18n._("dikurung atau tidak boleh keluar"),
+        "threat": i18n._("diancam"),
+        "suicide": i18n._("ingin mengakhiri hidup"),
+        "stranded": i18n._("terlantar atau tidak bisa pulang"),
     }
-    return labels.get(flag, flag)
+    # Never show an internal code to an officer: an unknown one is still a warning sign.
+    return labels.get(flag, i18n._("tanda bahaya lain"))

@@ -113,8 +113,8 @@ class TriageHandler:
             return await self.urgent(original or message.text, assess(original), ctx)
         if command == "safety:no" or (command is None and word in CHECK_NO):
             text = ctx._(
-                "Baik, syukurlah. Jika keadaan berubah, tulis *tolong* kapan saja: "
-                "pesan Anda langsung diteruskan ke petugas."
+                "Baik, syukurlah. Jika keadaan berubah, ceritakan apa yang terjadi atau "
+                "tekan *Tanya petugas* kapan saja."
             )
             return Reply(
                 [Outbound(text, buttons=(officer_button(ctx), menu_button(ctx)))], state=None

@@ -84,7 +84,7 @@ def contact_lines(
 ) -> list[str]:
     """Return the channels for where the person is, one per line, most immediate first."""
     contacts = default_contacts()
-    kp2mi = _numbers(contacts.general["kp2mi"].numbers)
+    call, whatsapp = contacts.general["kp2mi"].numbers[:2]
     lines: list[str] = []
     if place is not None and place.in_indonesia:
         lines.append(
@@ -113,10 +113,8 @@ def contact_lines(
     if place is not None and place.in_indonesia:
         lines.append(ctx._("- KP2MI: WhatsApp 0811-8080-141, telepon 0800-1000 (bebas pulsa)."))
     else:
-        lines.append(ctx._("- KP2MI: {numbers}.").format(numbers=kp2mi))
-        lines.append(
-            ctx._("Bantuan KBRI/KJRI gratis; yang mengaku petugas dan minta uang itu penipu.")
-        )
+        lines.append(ctx._("- KP2MI: {call} / WA {whatsapp}.").format(call=call, whatsapp=whatsapp))
+        lines.append(ctx._("Bantuan KBRI/KJRI gratis; yang minta uang atas nama KBRI itu penipu."))
     return lines
 
 

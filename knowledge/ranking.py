@@ -8,7 +8,7 @@ from dataclasses import dataclass
 # The pseudo-topic of everyday messages the bot should decline; it competes like a topic.
 OUT_OF_SCOPE = "_out_of_scope"
 # A runner-up scoring at least this share of the best is a second concern in the same message.
-SECOND_TOPIC_SHARE = 0.25
+SECOND_TOPIC_SHARE = 0.2
 
 
 @dataclass(frozen=True, slots=True)

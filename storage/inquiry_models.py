@@ -63,6 +63,8 @@ class OfficerRow(Base):
     created_at: Mapped[datetime]
     # The web dashboard's access code, as a SHA-256 hash: the code itself is shown once.
     dashboard_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The desk password, as an argon2 hash (set by `officers set-password`).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
 
 
 class InquiryRow(Base):
@@ -87,6 +89,7 @@ class InquiryRow(Base):
     job: Mapped[str | None] = mapped_column(String(80))
     recruiter: Mapped[str | None] = mapped_column(String(200))
     paid_amount: Mapped[int | None] = mapped_column(BigInteger)
+    paid_note: Mapped[str | None] = mapped_column(String(200))
     question: Mapped[str | None] = mapped_column(Text)
     topic: Mapped[str | None] = mapped_column(String(64))
     red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.inquiries import AnswerWindows
 from bot.messages import Outbound, Recipient
 from bot.ports import Contact, Conversation
+from storage.desk import SqlDeskQueries, SqlDeskStore
 from storage.inquiries import SqlInquiryStore
 from storage.inquiry_models import InquiryRow
 from storage.models import ContactRow, ConversationRow, MessageRow, OutboxRow, ProcessedMessageRow
@@ -40,7 +41,7 @@ def _contact(row: ContactRow) -> Contact:
     )
 
 
-class SqlUnitOfWork(SqlInquiryStore, SqlReviewStore):
+class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore, SqlDeskQueries, SqlReviewStore):
     """One transaction around one inbound message. Repositories flush; commit is the edge's job."""
 
     def __init__(

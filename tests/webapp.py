@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +18,17 @@ from fastapi import FastAPI
 
 from bot.composition import Service
 from bot.config import Settings
+from bot.inquiries import InquiryDraft
 from bot.web.app import Runtime, create_app
+from bot.web.desk_auth import code_hash
+from storage.inquiry_models import CentreRow, OfficerRow
+from tests.helpers import say
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The shared, sourced platform payloads beside the checkout (absent on other machines).
 SHARED_PLATFORMS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "platforms"
 
+DESK_NOW = datetime(2026, 11, 23, tzinfo=UTC)
 WA_SECRET = "app-secret-for-tests-0123456789"
 WA_VERIFY = "verify-token-for-tests"
 WA_PHONE_ID = "100000000000002"
@@ -80,6 +87,61 @@ class FakeGraphApi:
         return httpx.MockTransport(self)
 
 
+async def desk_setup(service: Service) -> None:
+    """Two centres, one officer each, with access codes; one inquiry at the first centre."""
+    async with service.storage.sessions.begin() as session:
+        session.add_all(
+            [
+                CentreRow(
+                    id="plm-a", name="Pusat A", kind="village", example=True, updated_at=DESK_NOW
+                ),
+                CentreRow(
+                    id="plm-b", name="Pusat B", kind="village", example=True, updated_at=DESK_NOW
+                ),
+            ]
+        )
+        await session.flush()
+        session.add_all(
+            [
+                OfficerRow(
+                    centre_id="plm-a",
+                    name="Bu Sri",
+                    channel="telegram",
+                    channel_user_id="11",
+                    active=True,
+                    created_at=DESK_NOW,
+                    dashboard_code_hash=code_hash("kode-a"),
+                ),
+                OfficerRow(
+                    centre_id="plm-b",
+                    name="Pak Budi",
+                    channel="telegram",
+                    channel_user_id="22",
+                    active=True,
+                    created_at=DESK_NOW,
+                    dashboard_code_hash=code_hash("kode-b"),
+                ),
+            ]
+        )
+    await say(service.engine, "halo", user_id="warga")
+    async with service.storage.unit_of_work() as uow:
+        contact = await uow.contact_for("console", "warga", "id")
+        draft = InquiryDraft(question="<b>boleh bayar 30 juta?</b>", destination="Taiwan")
+        await uow.file_inquiry(contact.id, draft, "plm-a", "normal", DESK_NOW)
+        await uow.commit()
+
+
+SAME_ORIGIN = {"Origin": "http://test"}
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def desk_token(page: str) -> str:
+    """Return the CSRF token of a desk page's first form."""
+    found = _CSRF.search(page)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
 @dataclass
 class App:
     """A running app with a client on it."""
@@ -97,6 +159,21 @@ class App:
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         headers = {"X-Hub-Signature-256": sign(body), "Content-Type": "application/json"}
         return await self.client.post("/webhooks/whatsapp", content=body, headers=headers)
+
+    async def desk_sign_in(self, secret: str, officer: str = "") -> httpx.Response:
+        """Sign in to the officer desk as a browser would: load the form, post it back."""
+        page = await self.client.get("/petugas")
+        form = {"csrf": desk_token(page.text), "officer": officer, "secret": secret}
+        return await self.client.post("/petugas/masuk", data=form, headers=SAME_ORIGIN)
+
+    async def desk_post(
+        self, path: str, form: dict[str, str], *, follow: bool = False
+    ) -> httpx.Response:
+        """POST a desk form with the CSRF token of the signed-in page, from the desk's origin."""
+        token = desk_token((await self.client.get("/petugas")).text)
+        return await self.client.post(
+            path, data={"csrf": token, **form}, headers=SAME_ORIGIN, follow_redirects=follow
+        )
 
     async def deliver(self) -> int:
         """Run the outbox sender once over everything due."""

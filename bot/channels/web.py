@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import datetime
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -50,6 +51,29 @@ class ChatResponse(BaseModel):
     """Every reply to one message."""
 
     replies: list[ReplyOut]
+
+
+class ForgetRequest(BaseModel):
+    """The quick exit: erase this web chat's stored history."""
+
+    user_id: str = Field(pattern=USER_ID_PATTERN)
+
+
+class HistoryItem(BaseModel):
+    """One restored bubble."""
+
+    who: str
+    text: str
+    at: datetime
+    urgent: bool = False
+
+
+class HistoryResponse(BaseModel):
+    """What the page restores after a reload."""
+
+    messages: list[HistoryItem]
+    locale: str | None = None
+    unfinished_form: bool = False
 
 
 def reply_out(message: Outbound) -> ReplyOut:
@@ -101,3 +125,8 @@ class WebChat:
             while len(self._answers) > self.remember:
                 self._answers.popitem(last=False)
         return response
+
+    def forget(self, user_id: str) -> None:
+        """Drop the remembered answers of one user (the quick exit)."""
+        for key in [key for key in self._answers if key[0] == user_id]:
+            del self._answers[key]

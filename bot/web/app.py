@@ -203,6 +203,8 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
         port=port or settings.port,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
+        # Only these proxies may set the client address and scheme (desk lockout, Secure).
+        forwarded_allow_ips=settings.trusted_proxies,
         # Access lines would print query strings: the web chat's browser id and Meta's
         # verify token. The app logs what it needs, with ids hashed.
         access_log=False,

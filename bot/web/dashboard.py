@@ -1,48 +1,79 @@
-"""The officers' web dashboard at /petugas: the centre's queue, claim, reply and close.
+"""The officers' web desk at /petugas: sign-in, the centre's queue, claim, reply and close.
 
-Officers sign in with an access code from `migrasi-aman officers code ID`; only its hash is
-stored. Every action goes through the same engine as the chat commands (/ambil, /balas,
-/selesai) on the dashboard channel, so the rules (own centre only, one holder) are the same.
+Officers sign in with an access code (`migrasi-aman officers code ID`) or their officer number
+and password (`officers set-password ID`). Sign-in opens a server-side session: the cookie
+holds only a random id, idle and absolute expiry apply, and sign-out revokes it. Every POST
+must come from the desk's own origin and carry the session's CSRF token (the sign-in form a
+token tied to a short-lived cookie). Repeated failures lock sign-in per officer and address.
+
+Every action goes through the same engine as the chat commands (/ambil, /balas, /selesai) on
+the dashboard channel, so the rules (own centre only, one holder) are the same.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import html
-import secrets
+import logging
 import uuid
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, quote
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.i18n import Translations
-from bot.inquiries import DASHBOARD_CHANNEL, Inquiry, Officer
+from bot.inquiries import DASHBOARD_CHANNEL, InquiryDraft, Officer
 from bot.messages import Inbound
-from handlers.notify import inquiry_card
+from bot.web.desk_auth import (
+    LOCKOUT_FOR,
+    LOCKOUT_WINDOW,
+    SESSION_IDLE,
+    SESSION_LIFETIME,
+    code_hash,
+    locked_until,
+    new_code,
+    new_token,
+    origin_allowed,
+    password_matches,
+    same_token,
+)
+from handlers.notify import asker_label
+from handlers.red_flags import describe
+from storage.desk import DeskSession, QueueItem, ThreadEntry
+from storage.inquiries import inquiry_of
+from storage.inquiry_models import InquiryRow
+
+__all__ = ["code_hash", "dashboard", "new_code"]
+
+log = logging.getLogger(__name__)
 
 COOKIE = "petugas"
+SIGN_IN_COOKIE = "petugas_masuk"
 ACTIONS = {"ambil": "/ambil", "balas": "/balas", "selesai": "/selesai"}
 MAX_FORM_BYTES = 8_000
+WIB = ZoneInfo("Asia/Jakarta")
 dashboard = APIRouter(prefix="/petugas", include_in_schema=False)
 
 
-def new_code() -> str:
-    """Return a fresh access code, easy to type."""
-    return secrets.token_urlsafe(12)
+def _runtime(request: Request) -> Any:
+    return request.app.state.runtime
 
 
-def code_hash(code: str) -> str:
-    """Return the stored form of an access code."""
-    return hashlib.sha256(code.strip().encode()).hexdigest()
+def _i18n(request: Request) -> Translations:
+    return _runtime(request).service.translator.for_locale("id")
 
 
 def _labels(i18n: Translations) -> dict[str, str]:
-    """Return the dashboard's translated, HTML-escaped labels (kept out of f-strings for Babel)."""
+    """Return the desk's translated, HTML-escaped labels (kept out of f-strings for Babel)."""
     labels = {
         "title": i18n._("Meja petugas Pusat Layanan Migrasi"),
-        "code": i18n._("Kode akses"),
+        "officer_number": i18n._("Nomor petugas (hanya untuk kata sandi)"),
+        "secret": i18n._("Kode akses atau kata sandi"),
         "sign_in": i18n._("Masuk"),
         "sign_out": i18n._("Keluar"),
         "officer": i18n._("Petugas"),
@@ -53,12 +84,11 @@ def _labels(i18n: Translations) -> dict[str, str]:
         "note": i18n._("Catatan penutup"),
         "close": i18n._("Tutup pertanyaan"),
         "empty": i18n._("Tidak ada pertanyaan terbuka. Terima kasih!"),
+        "again": i18n._("Kembali ke meja petugas"),
+        "open": i18n._("Buka"),
+        "back": i18n._("Kembali ke antrian"),
     }
     return {key: html.escape(value) for key, value in labels.items()}
-
-
-def _runtime(request: Request) -> Any:
-    return request.app.state.runtime
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -67,139 +97,523 @@ async def _form(request: Request) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(body).items()}
 
 
-async def _officer(request: Request) -> Officer | None:
-    """Return the signed-in officer, if the cookie holds a valid code."""
-    code = request.cookies.get(COOKIE)
-    if not code:
+def _secure(request: Request) -> bool:
+    """Mark cookies Secure behind https (the public address says so, or the request came so)."""
+    public_url = _runtime(request).settings.public_url or ""
+    return public_url.lower().startswith("https://") or request.url.scheme == "https"
+
+
+def _set_cookie(request: Request, response: Response, name: str, value: str, age: int) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=age,
+        path="/petugas",
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
+    )
+
+
+def _client_key(request: Request) -> str:
+    return f"address:{request.client.host if request.client else '-'}"
+
+
+def _log_ref(value: str) -> str:
+    """Return a short, non-reversible reference for logs (addresses are personal data)."""
+    return hashlib.sha256(value.encode()).hexdigest()[:10]
+
+
+def _same_origin(request: Request) -> bool:
+    """Check the POST's Origin (or Referer) against the desk's own origin."""
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    return origin_allowed(
+        request.headers.get("origin"),
+        request.headers.get("referer"),
+        own,
+        _runtime(request).settings.public_url,
+    )
+
+
+async def _session(request: Request) -> DeskSession | None:
+    """Return the live session of the cookie's id, extending its idle time."""
+    session_id = request.cookies.get(COOKIE)
+    if not session_id:
         return None
-    async with _runtime(request).service.storage.unit_of_work() as uow:
-        return await uow.officer_by_code(code_hash(code))
+    storage = _runtime(request).service.storage
+    async with storage.unit_of_work() as uow:
+        found = await uow.desk_session(session_id, storage.clock(), SESSION_IDLE)
+        await uow.commit()
+    return found
 
 
-def _page(title: str, body: str) -> HTMLResponse:
+def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
     """Wrap a page body in the shared, accessible layout."""
     return HTMLResponse(
         f"""<!doctype html><html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title><style>
-body{{font-family:system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b}}
-h1{{font-size:1.4rem}}
-article{{border:1px solid #888;border-radius:.5rem;padding:1rem;margin:1rem 0}}
-article.urgent{{border:3px solid #b00020}} pre{{white-space:pre-wrap;font:inherit;margin:0}}
-form{{display:inline-block;margin:.25rem .5rem .25rem 0}} textarea{{width:100%;min-height:4rem}}
-button{{padding:.5rem 1rem;font-size:1rem}} .notice{{background:#e8f5e9;padding:.75rem}}
-.thread{{background:#f4f4f4;padding:.5rem;margin:.5rem 0}}
-</style></head><body>{body}</body></html>"""
+body{{font-family:system-ui,sans-serif;margin:0 auto;max-width:64rem;padding:.75rem;color:#1b1b1b;
+line-height:1.45}}
+h1{{font-size:1.35rem;margin:.75rem 0}} h2{{font-size:1.15rem;margin:0 0 .25rem}}
+h1.urgent{{color:#9b0018}} a{{color:#0b4f9c}}
+header{{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem;
+border-bottom:1px solid #ccc;padding-bottom:.5rem}} header p{{margin:0;font-weight:600}}
+article{{border:1px solid #888;border-radius:.5rem;padding:.75rem 1rem;margin:.75rem 0}}
+article.urgent{{border:3px solid #b00020}} article.overdue{{background:#fff4e5}}
+article h2 a{{display:inline-flex;align-items:center;min-height:44px}} article p{{margin:.25rem 0}}
+.badge{{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-size:.85rem;color:#fff;
+margin-left:.25rem;vertical-align:middle}}
+.badge.urgent{{background:#b00020}} .badge.overdue{{background:#8a4b00}}
+form{{margin:.25rem 0}} .actions{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}}
+.actions form{{margin:0}}
+section.actions{{display:block}} section.actions form{{margin:1rem 0}}
+.filters{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;background:#f4f6f8;
+padding:.5rem;border-radius:.5rem}}
+textarea{{width:100%;min-height:6rem;font:inherit;box-sizing:border-box}}
+button,input,select,a.button{{min-height:44px;min-width:44px;font-size:1rem;box-sizing:border-box}}
+button,a.button{{padding:.5rem 1rem;border-radius:.4rem;border:1px solid #0b4f9c;background:#0b4f9c;
+color:#fff;cursor:pointer;text-decoration:none;display:inline-flex;align-items:center}}
+input,select{{padding:.25rem .5rem;max-width:100%}} #note{{width:100%}}
+label{{display:block;margin:.5rem 0 .25rem}}
+.notice{{background:#e8f5e9;padding:.75rem}} .problem{{background:#fdecea;padding:.75rem}}
+dl.summary{{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}}
+dl.summary dt{{font-weight:600}} dl.summary dd{{margin:0;white-space:pre-wrap}}
+@media (max-width:30rem){{dl.summary{{grid-template-columns:1fr}}
+dl.summary dd{{margin-bottom:.5rem}}}}
+ol.thread{{list-style:none;padding:0}} ol.thread li{{padding:.5rem .75rem;margin:.5rem 0;
+border-radius:.5rem;max-width:85%;white-space:pre-wrap}}
+ol.thread li p{{margin:0}} ol.thread .meta{{font-size:.85rem;color:#444}}
+li.user{{background:#eef3ff}} li.bot{{background:#f1f1f1;margin-left:auto!important}}
+li.officer{{background:#e6f4ea;margin-left:auto!important}}
+</style></head><body>{body}</body></html>""",
+        status_code=status_code,
     )
 
 
-def _login(i18n: Translations, problem: str = "") -> HTMLResponse:
-    """Return the sign-in page."""
-    note = f'<p class="notice" role="alert">{html.escape(problem)}</p>' if problem else ""
-    label = _labels(i18n)
+def _refused(request: Request, problem: str, status_code: int = 403) -> HTMLResponse:
+    """Return a refusal page with a way back."""
+    i18n = _i18n(request)
     return _page(
         i18n._("Meja petugas"),
-        f"""<h1>{label["title"]}</h1>{note}
-<form method="post" action="/petugas/masuk">
-<label for="code">{label["code"]}</label>
-<input id="code" name="code" type="password" autocomplete="current-password" required>
-<button type="submit">{label["sign_in"]}</button></form>""",
+        f'<p class="problem" role="alert">{html.escape(problem)}</p>'
+        f'<p><a href="/petugas">{_labels(i18n)["again"]}</a></p>',
+        status_code,
     )
 
 
-def _inquiry_block(inquiry: Inquiry, thread: list[tuple[str, str, Any]], i18n: Translations) -> str:
-    """Render one inquiry with its thread and the action forms."""
-    number = inquiry.id
-    holder = (
-        i18n._("diambil {name}").format(name=inquiry.claimed_by_name or "-")
-        if inquiry.status == "claimed"
-        else i18n._("belum diambil")
-    )
+def _csrf_field(token: str) -> str:
+    return f'<input type="hidden" name="csrf" value="{html.escape(token)}">'
+
+
+def _login(request: Request, problem: str = "", status_code: int = 200) -> HTMLResponse:
+    """Return the sign-in page with a fresh sign-in token (its cookie twin set here)."""
+    i18n = _i18n(request)
+    token = new_token()
+    note = f'<p class="problem" role="alert">{html.escape(problem)}</p>' if problem else ""
     label = _labels(i18n)
-    messages = "".join(
-        f"<p><b>{label['officer'] if sender == 'officer' else label['user']}"
-        f" · {html.escape(i18n.datetime(at))}</b><br>{html.escape(text)}</p>"
-        for sender, text, at in thread
+    response = _page(
+        i18n._("Meja petugas"),
+        f"""<h1>{label["title"]}</h1>{note}
+<form method="post" action="/petugas/masuk">{_csrf_field(token)}
+<label for="officer">{label["officer_number"]}</label>
+<input id="officer" name="officer" inputmode="numeric" autocomplete="username">
+<label for="secret">{label["secret"]}</label>
+<input id="secret" name="secret" type="password" autocomplete="current-password" required>
+<p><button type="submit">{label["sign_in"]}</button></p></form>""",
+        status_code,
     )
-    thread_html = f'<div class="thread">{messages}</div>' if messages else ""
-    urgent = ' class="urgent"' if inquiry.priority == "urgent" else ""
-    return f"""<article{urgent} aria-labelledby="q{number}">
-<h2 id="q{number}">#{number} · {html.escape(holder)}</h2>
-<pre>{html.escape(inquiry_card(inquiry, i18n))}</pre>{thread_html}
-<form method="post" action="/petugas/aksi"><input type="hidden" name="id" value="{number}">
-<input type="hidden" name="action" value="ambil">
-<button>{label["claim"]}</button></form>
-<form method="post" action="/petugas/aksi" style="display:block">
-<input type="hidden" name="id" value="{number}"><input type="hidden" name="action" value="balas">
-<label for="r{number}">{label["reply_label"]}</label>
-<textarea id="r{number}" name="text" required></textarea>
-<button>{label["reply"]}</button></form>
-<form method="post" action="/petugas/aksi" style="display:block">
-<input type="hidden" name="id" value="{number}"><input type="hidden" name="action" value="selesai">
-<label for="n{number}">{label["note"]}</label>
-<input id="n{number}" name="text">
-<button>{label["close"]}</button></form></article>"""
+    _set_cookie(request, response, SIGN_IN_COOKIE, token, 2 * 3600)
+    return response
+
+
+def _wib(value: datetime) -> str:
+    """Format a time in Western Indonesia Time, as officers read it."""
+    local = value.astimezone(WIB)
+    return format_datetime(local, "d MMM yyyy, HH.mm", locale="id") + " WIB"
+
+
+def _flags(codes: list[str], draft: InquiryDraft, i18n: Translations) -> str:
+    """Return the red flags in plain words (never an internal code)."""
+    return ", ".join(describe(code, draft, i18n) for code in codes)
+
+
+def _status_label(status: str, holder: str | None, i18n: Translations) -> str:
+    if status == "claimed":
+        return i18n._("diambil {name}").format(name=holder or "-")
+    if status == "resolved":
+        return i18n._("selesai")
+    return i18n._("belum diambil")
+
+
+def _notice(pesan: str) -> str:
+    return f'<p class="notice" role="status">{html.escape(pesan)}</p>' if pesan else ""
+
+
+def _action_form(session: DeskSession, number: int, action: str, inner: str, back: str) -> str:
+    """Return one action form (CSRF token, case number, where to come back to)."""
+    return (
+        f'<form method="post" action="/petugas/aksi">{_csrf_field(session.csrf_token)}'
+        f'<input type="hidden" name="id" value="{number}">'
+        f'<input type="hidden" name="action" value="{action}">'
+        f'<input type="hidden" name="ke" value="{back}">{inner}</form>'
+    )
+
+
+def _header(session: DeskSession, centre_name: str, i18n: Translations) -> str:
+    label = _labels(i18n)
+    heading = html.escape(f"{centre_name} · {session.officer.name}")
+    return (
+        f'<header><p class="who">{heading}</p><form method="post" action="/petugas/keluar">'
+        f"{_csrf_field(session.csrf_token)}<button>{label['sign_out']}</button></form></header>"
+    )
+
+
+def _select(name: str, chosen: str, options: list[tuple[str, str]]) -> str:
+    items = "".join(
+        f'<option value="{value}"{" selected" if value == chosen else ""}>{html.escape(text)}'
+        "</option>"
+        for value, text in options
+    )
+    return f'<select id="{name}" name="{name}">{items}</select>'
+
+
+def _filters(status: str, priority: str, search: str, i18n: Translations) -> str:
+    """Return the queue's filter form (GET: filters are no personal data)."""
+    statuses = [
+        ("aktif", i18n._("Belum selesai")),
+        ("baru", i18n._("Belum diambil")),
+        ("diambil", i18n._("Sudah diambil")),
+        ("selesai", i18n._("Selesai")),
+        ("semua", i18n._("Semua")),
+    ]
+    priorities = [
+        ("", i18n._("Semua")),
+        ("mendesak", i18n._("Mendesak")),
+        ("biasa", i18n._("Biasa")),
+    ]
+    status_label = html.escape(i18n._("Status"))
+    priority_label = html.escape(i18n._("Prioritas"))
+    search_label = html.escape(i18n._("Kode kasus"))
+    show = html.escape(i18n._("Tampilkan"))
+    return f"""<form class="filters" method="get" action="/petugas" role="search">
+<div><label for="status">{status_label}</label>{_select("status", status, statuses)}</div>
+<div><label for="prioritas">{priority_label}</label>
+{_select("prioritas", priority, priorities)}</div>
+<div><label for="cari">{search_label}</label>
+<input id="cari" name="cari" value="{html.escape(search)}" placeholder="MA-00012"></div>
+<div><button>{show}</button></div></form>"""
+
+
+def _queue_item(item: QueueItem, session: DeskSession, now: datetime, i18n: Translations) -> str:
+    """Render one line of the queue."""
+    label = _labels(i18n)
+    classes = " ".join(
+        name
+        for name, on in (("urgent", item.priority == "urgent"), ("overdue", item.overdue(now)))
+        if on
+    )
+    badges = []
+    if item.priority == "urgent":
+        urgent = html.escape(i18n._("MENDESAK"))
+        badges.append(f'<span class="badge urgent">{urgent}</span>')
+    if item.overdue(now):
+        late = html.escape(i18n._("TERLAMBAT"))
+        badges.append(f'<span class="badge overdue">{late}</span>')
+    flags = _flags(item.red_flags, InquiryDraft(), i18n)
+    flag_line = (
+        "<p>" + html.escape(i18n._("Tanda bahaya: {flags}").format(flags=flags)) + "</p>"
+        if flags
+        else ""
+    )
+    claim = (
+        _action_form(session, item.id, "ambil", f"<button>{label['claim']}</button>", "antrian")
+        if item.status == "open"
+        else ""
+    )
+    times = i18n._("Masuk {created} · batas ambil {deadline}").format(
+        created=_wib(item.created_at), deadline=_wib(item.deadline_at)
+    )
+    status = html.escape(_status_label(item.status, item.holder, i18n))
+    link = f"/petugas/kasus/{item.id}"
+    return f"""<article class="{classes}" aria-labelledby="q{item.id}">
+<h2 id="q{item.id}"><a href="{link}">{item.reference}</a> {"".join(badges)}</h2>
+<p>{status} · {html.escape(times)}</p>{flag_line}
+<div class="actions"><a class="button" href="{link}">{label["open"]}</a>{claim}</div>
+</article>"""
+
+
+def _search_id(text: str) -> int | None:
+    """Return the case number in "MA-00012", "ma12" or "12"; None when there is none."""
+    digits = "".join(char for char in text if char.isascii() and char.isdecimal())
+    return int(digits) if digits and len(digits) < 10 else None
 
 
 @dashboard.get("")
-async def board(request: Request, pesan: str = "") -> Response:
-    """Show the signed-in officer's queue, or the sign-in page."""
-    i18n = _runtime(request).service.translator.for_locale("id")
-    officer = await _officer(request)
-    if officer is None:
-        return _login(i18n)
-    async with _runtime(request).service.storage.unit_of_work() as uow:
+async def board(
+    request: Request, pesan: str = "", status: str = "aktif", prioritas: str = "", cari: str = ""
+) -> Response:
+    """Show the signed-in officer's queue (urgent first, then by deadline), or the sign-in page."""
+    i18n = _i18n(request)
+    session = await _session(request)
+    if session is None:
+        return _login(request)
+    officer = session.officer
+    search = cari.strip()[:40]
+    case_id = _search_id(search) if search else None
+    storage = _runtime(request).service.storage
+    now = storage.clock()
+    async with storage.unit_of_work() as uow:
         centre = await uow.centre(officer.centre_id)
-        queue = await uow.queue(officer.centre_id)
-        blocks = []
-        for listed in queue:
-            full = await uow.get_inquiry(listed.id)
-            if full is not None:
-                blocks.append(_inquiry_block(full, await uow.thread(full.id), i18n))
-    notice = f'<p class="notice" role="status">{html.escape(pesan)}</p>' if pesan else ""
+        items = (
+            await uow.desk_queue(officer.centre_id, status, prioritas, case_id)
+            if not search or case_id is not None
+            else []
+        )
     label = _labels(i18n)
     empty = f"<p>{label['empty']}</p>"
-    heading = html.escape(f"{centre.name if centre else officer.centre_id} · {officer.name}")
+    listing = "".join(_queue_item(item, session, now, i18n) for item in items) or empty
     body = (
-        f'<h1>{heading}</h1><form method="post" action="/petugas/keluar">'
-        f"<button>{label['sign_out']}</button></form>{notice}" + ("".join(blocks) or empty)
+        _header(session, centre.name if centre else officer.centre_id, i18n)
+        + "<h1>"
+        + html.escape(i18n._("Antrian pertanyaan"))
+        + "</h1>"
+        + _notice(pesan)
+        + _filters(status, prioritas, search, i18n)
+        + listing
     )
     return _page(i18n._("Meja petugas"), body)
 
 
+def _summary(row: InquiryRow, i18n: Translations) -> str:
+    """Return the intake summary: only the fields the user gave, red flags in plain words."""
+    draft = inquiry_of(row).draft
+    amount = i18n.rupiah(row.paid_amount) if row.paid_amount else None
+    fields = [
+        (i18n._("Prioritas"), i18n._("MENDESAK") if row.priority == "urgent" else i18n._("biasa")),
+        (i18n._("Penanya"), asker_label(row.asker, i18n) if row.asker else None),
+        (i18n._("Nama"), row.name),
+        (i18n._("Desa"), row.village_text),
+        (i18n._("Negara tujuan"), row.destination),
+        (i18n._("Pekerjaan"), row.job),
+        (i18n._("Perekrut"), row.recruiter),
+        (i18n._("Sudah membayar"), amount),
+        (i18n._("Tanda bahaya"), _flags(draft.red_flags, draft, i18n) or None),
+        (i18n._("Pertanyaan"), row.question),
+    ]
+    items = "".join(
+        f"<dt>{html.escape(name)}</dt><dd>{html.escape(value)}</dd>"
+        for name, value in fields
+        if value
+    )
+    return f'<dl class="summary">{items}</dl>'
+
+
+def _thread(entries: list[ThreadEntry], i18n: Translations) -> str:
+    """Return the whole conversation, oldest first."""
+    names = {"user": i18n._("Pengguna"), "bot": i18n._("Bot"), "officer": i18n._("Petugas")}
+    items = "".join(
+        f'<li class="{entry.sender}"><p class="meta">'
+        f"{html.escape(names.get(entry.sender, '-'))}"
+        f"{html.escape(' ' + entry.officer) if entry.officer else ''}"
+        f" · {html.escape(_wib(entry.at))}</p><p>{html.escape(entry.text)}</p></li>"
+        for entry in entries
+    )
+    if not items:
+        return "<p>" + html.escape(i18n._("Belum ada percakapan yang tersimpan.")) + "</p>"
+    return f'<ol class="thread">{items}</ol>'
+
+
+@dashboard.get("/kasus/{number}")
+async def case_page(request: Request, number: str, pesan: str = "") -> Response:
+    """Show one case of the officer's own centre: summary, whole conversation, actions."""
+    i18n = _i18n(request)
+    session = await _session(request)
+    if session is None:
+        return _login(request)
+    officer = session.officer
+    case_id = int(number) if number.isascii() and number.isdecimal() and len(number) < 10 else 0
+    storage = _runtime(request).service.storage
+    async with storage.unit_of_work() as uow:
+        row = await uow.case_of_centre(case_id, officer.centre_id) if case_id else None
+        if row is None:
+            return _refused(
+                request, i18n._("Kasus tidak ditemukan di pusat layanan Anda."), status_code=404
+            )
+        centre = await uow.centre(officer.centre_id)
+        thread = await uow.case_thread(row)
+        holder = await uow.get_inquiry(row.id)
+        # Who saw a user's personal data is part of the audit trail.
+        await uow.audit(row.id, f"officer:{officer.id}", "viewed", {}, storage.clock())
+        await uow.commit()
+    label = _labels(i18n)
+    status = _status_label(row.status, holder.claimed_by_name if holder else None, i18n)
+    actions = ""
+    if row.status == "open":
+        actions += _action_form(
+            session, row.id, "ambil", f"<button>{label['claim']}</button>", "kasus"
+        )
+    if row.status != "resolved":
+        actions += _action_form(
+            session,
+            row.id,
+            "balas",
+            f'<label for="reply">{label["reply_label"]}</label>'
+            f'<textarea id="reply" name="text" required maxlength="1500"></textarea>'
+            f"<button>{label['reply']}</button>",
+            "kasus",
+        )
+        actions += _action_form(
+            session,
+            row.id,
+            "selesai",
+            f'<label for="note">{label["note"]}</label>'
+            f'<input id="note" name="text" maxlength="500"><button>{label["close"]}</button>',
+            "kasus",
+        )
+    reference = f"MA-{row.id:05d}"
+    urgent = ' class="urgent"' if row.priority == "urgent" else ""
+    body = (
+        _header(session, centre.name if centre else officer.centre_id, i18n)
+        + f'<p><a class="button" href="/petugas">{label["back"]}</a></p>'
+        + f"<h1{urgent}>{reference} · {html.escape(status)}</h1>"
+        + _notice(pesan)
+        + _summary(row, i18n)
+        + "<h2>"
+        + html.escape(i18n._("Percakapan"))
+        + "</h2>"
+        + _thread(thread, i18n)
+        + (f'<section class="actions">{actions}</section>' if actions else "")
+    )
+    return _page(reference + " · " + i18n._("Meja petugas"), body)
+
+
+async def _check_credentials(
+    officer_id: int | None, secret: str, request: Request
+) -> Officer | None:
+    """Return the officer a code (or officer number and password) belongs to."""
+    storage = _runtime(request).service.storage
+    async with storage.unit_of_work() as uow:
+        by_code = await uow.officer_by_code(code_hash(secret)) if secret.strip() else None
+        with_password = await uow.officer_with_password(officer_id) if officer_id else None
+    if officer_id is None:
+        return by_code
+    stored = with_password[1] if with_password else None
+    # argon2 is slow on purpose: keep it off the event loop.
+    if await asyncio.to_thread(password_matches, stored, secret) and with_password:
+        return with_password[0]
+    return by_code if by_code is not None and by_code.id == officer_id else None
+
+
 @dashboard.post("/masuk")
 async def sign_in(request: Request) -> Response:
-    """Check an access code and keep it in a same-site, HTTP-only cookie."""
-    code = (await _form(request)).get("code", "")
-    i18n = _runtime(request).service.translator.for_locale("id")
-    async with _runtime(request).service.storage.unit_of_work() as uow:
-        officer = await uow.officer_by_code(code_hash(code)) if code else None
+    """Check a code or password, then open a server-side session."""
+    i18n = _i18n(request)
+    form = await _form(request)
+    if not _same_origin(request):
+        return _refused(
+            request, i18n._("Permintaan ditolak: formulir tidak berasal dari situs ini.")
+        )
+    if not same_token(form.get("csrf", ""), request.cookies.get(SIGN_IN_COOKIE, "")):
+        return _login(
+            request,
+            i18n._("Halaman masuk sudah kedaluwarsa. Silakan coba masuk lagi."),
+            status_code=403,
+        )
+    number = form.get("officer", "").strip()
+    secret = form.get("secret", "")
+    officer_id = (
+        int(number) if number.isascii() and number.isdecimal() and len(number) < 10 else None
+    )
+    keys = [_client_key(request)] + ([f"officer:{officer_id}"] if officer_id else [])
+    storage = _runtime(request).service.storage
+    now = storage.clock()
+    async with storage.unit_of_work() as uow:
+        ends = [
+            locked_until(await uow.sign_in_failures(key, now - LOCKOUT_WINDOW - LOCKOUT_FOR), now)
+            for key in keys
+        ]
+    until = max((end for end in ends if end is not None), default=None)
+    if until is not None:
+        minutes = max(1, -(-int((until - now).total_seconds()) // 60))
+        log.warning("desk sign-in refused while locked (officer %s)", officer_id or "-")
+        return _login(
+            request,
+            i18n._(
+                "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, masuk dikunci "
+                "sementara. Silakan coba lagi dalam {minutes} menit."
+            ).format(minutes=minutes),
+            status_code=429,
+        )
+    officer = None
+    if secret and (officer_id is not None or not number):
+        officer = await _check_credentials(officer_id, secret, request)
     if officer is None:
-        return _login(i18n, i18n._("Kode akses salah atau sudah tidak berlaku."))
+        async with storage.unit_of_work() as uow:
+            await uow.record_sign_in_failure(keys, now)
+            await uow.commit()
+        log.warning(
+            "desk sign-in failed (officer %s, address ref %s)",
+            officer_id or "-",
+            _log_ref(keys[0]),
+        )
+        return _login(request, i18n._("Kode akses, nomor petugas atau kata sandi salah."))
+    session_id, csrf = new_token(), new_token()
+    async with storage.unit_of_work() as uow:
+        await uow.clear_sign_in_failures(f"officer:{officer.id}")
+        await uow.forget_desk_state(now, LOCKOUT_WINDOW + LOCKOUT_FOR)
+        await uow.open_desk_session(session_id, officer.id, csrf, now, SESSION_LIFETIME)
+        await uow.commit()
+    log.info("desk sign-in: officer %s", officer.id)
     response = RedirectResponse("/petugas", status_code=303)
-    secure = request.url.scheme == "https"
-    response.set_cookie(COOKIE, code.strip(), httponly=True, samesite="strict", secure=secure)
+    _set_cookie(request, response, COOKIE, session_id, int(SESSION_LIFETIME.total_seconds()))
+    response.delete_cookie(SIGN_IN_COOKIE, path="/petugas")
     return response
 
 
+async def _checked_post(request: Request) -> tuple[DeskSession, dict[str, str]] | Response:
+    """Return the session and form of a POST that passes the origin and CSRF checks."""
+    i18n = _i18n(request)
+    form = await _form(request)
+    if not _same_origin(request):
+        return _refused(
+            request, i18n._("Permintaan ditolak: formulir tidak berasal dari situs ini.")
+        )
+    session = await _session(request)
+    if session is None:
+        return _refused(request, i18n._("Sesi Anda sudah berakhir. Silakan masuk lagi."))
+    if not same_token(form.get("csrf", ""), session.csrf_token):
+        return _refused(
+            request, i18n._("Formulir sudah kedaluwarsa. Muat ulang halaman lalu coba lagi.")
+        )
+    return session, form
+
+
 @dashboard.post("/keluar")
-async def sign_out() -> Response:
-    """Forget the access code."""
+async def sign_out(request: Request) -> Response:
+    """Revoke the session: the old cookie no longer opens the desk."""
+    checked = await _checked_post(request)
+    if isinstance(checked, Response):
+        return checked
+    async with _runtime(request).service.storage.unit_of_work() as uow:
+        await uow.close_desk_session(request.cookies.get(COOKIE, ""))
+        await uow.commit()
     response = RedirectResponse("/petugas", status_code=303)
-    response.delete_cookie(COOKIE)
+    response.delete_cookie(COOKIE, path="/petugas")
     return response
 
 
 @dashboard.post("/aksi")
 async def act(request: Request) -> Response:
     """Run one officer action through the engine, as the chat command would."""
-    officer = await _officer(request)
-    if officer is None:
-        return RedirectResponse("/petugas", status_code=303)
-    form = await _form(request)
+    checked = await _checked_post(request)
+    if isinstance(checked, Response):
+        return checked
+    session, form = checked
+    officer = session.officer
     command = ACTIONS.get(form.get("action", ""))
     number = form.get("id", "")
-    if command is None or not number.isdigit():
+    if command is None or not (number.isascii() and number.isdecimal()):
         return RedirectResponse("/petugas", status_code=303)
     text = " ".join(filter(None, [command, number, form.get("text", "").strip()]))
     inbound = Inbound(DASHBOARD_CHANNEL, f"officer-{officer.id}", uuid.uuid4().hex, text=text)
@@ -207,4 +621,5 @@ async def act(request: Request) -> Response:
     replies = await runtime.service.engine.handle(inbound)
     runtime.sender.wake()  # a reply to the user was queued: deliver it now
     notice = " ".join(reply.text.split("\n", 1)[0] for reply in replies)[:300]
-    return RedirectResponse(f"/petugas?pesan={quote(notice)}", status_code=303)
+    back = f"/petugas/kasus/{int(number)}" if form.get("ke") == "kasus" else "/petugas"
+    return RedirectResponse(f"{back}?pesan={quote(notice)}", status_code=303)

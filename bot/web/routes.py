@@ -12,11 +12,20 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from sqlalchemy import text
 
 from bot.channels.telegram import SECRET_HEADER, secret_matches
-from bot.channels.web import USER_ID_PATTERN, ChatRequest, ChatResponse, reply_out
+from bot.channels.web import (
+    USER_ID_PATTERN,
+    ChatRequest,
+    ChatResponse,
+    ForgetRequest,
+    HistoryItem,
+    HistoryResponse,
+    reply_out,
+)
 from bot.channels.whatsapp import SIGNATURE_HEADER, SignatureCheck, check_signature
 from bot.channels.whatsapp import handshake_challenge as whatsapp_challenge
 from bot.messages import Channel, Recipient
 from storage.database import migrations_current
+from storage.history import chat_history, forget_chat
 from storage.outbox import take_pending
 
 log = logging.getLogger(__name__)
@@ -118,6 +127,31 @@ async def chat_inbox(
         service.database, Recipient(Channel.WEB, user_id), service.storage.clock()
     )
     return ChatResponse(replies=[reply_out(message) for message in pending])
+
+
+@router.get("/api/chat/history", tags=["web chat"])
+async def chat_history_route(
+    request: Request, user_id: str = Query(pattern=USER_ID_PATTERN)
+) -> HistoryResponse:
+    """Return this web chat's stored messages and whether an intake form is unfinished."""
+    history = await chat_history(_runtime(request).service.database, Channel.WEB, user_id)
+    return HistoryResponse(
+        messages=[
+            HistoryItem(who=entry.who, text=entry.text, at=entry.at, urgent=entry.urgent)
+            for entry in history.entries
+        ],
+        locale=history.locale,
+        unfinished_form=history.unfinished_form,
+    )
+
+
+@router.post("/api/chat/forget", tags=["web chat"])
+async def chat_forget(message: ForgetRequest, request: Request) -> dict[str, bool]:
+    """Quick exit: erase this web chat's stored messages and dialog on the server."""
+    runtime = _runtime(request)
+    await forget_chat(runtime.service.database, Channel.WEB, message.user_id)
+    runtime.web.forget(message.user_id)
+    return {"ok": True}
 
 
 @router.get("/", include_in_schema=False)

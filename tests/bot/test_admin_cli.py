@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 from pathlib import Path
 
@@ -170,7 +171,7 @@ def test_dashboard_code_is_shown_once_and_stored_as_a_hash(
 ) -> None:
     import sqlite3
 
-    from bot.web.dashboard import code_hash
+    from bot.web.desk_auth import code_hash
 
     assert cli("centres", "import", str(EXAMPLE)) == 0
     assert add("nasional", "Petugas Nasional", "--console", "nas") == 0
@@ -185,3 +186,39 @@ def test_dashboard_code_is_shown_once_and_stored_as_a_hash(
 def test_purge_reports_what_it_removed(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli("purge") == 0
     assert "retention 365 days: erased 0 contacts" in capsys.readouterr().out
+
+
+def _set_password(monkeypatch: pytest.MonkeyPatch, *lines: str) -> int | None:
+    """Run `officers set-password 1` with the given lines on stdin."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+    return cli("officers", "set-password", "1")
+
+
+def test_set_password_stores_an_argon2_hash_read_twice(
+    capsys: pytest.CaptureFixture[str], database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from bot.web.desk_auth import password_matches
+
+    assert cli("centres", "import", str(EXAMPLE)) == 0
+    assert add("nasional", "Petugas Nasional", "--console", "nas") == 0
+    capsys.readouterr()
+    assert _set_password(monkeypatch, "pendek", "pendek") == 1
+    assert "at least 10 characters" in capsys.readouterr().err
+    assert _set_password(monkeypatch, "sandi-panjang-1", "sandi-panjang-2") == 1
+    assert "differ" in capsys.readouterr().err
+    with sqlite3.connect(database) as connection:
+        [(stored,)] = connection.execute("SELECT password_hash FROM officers").fetchall()
+    assert stored is None
+    assert _set_password(monkeypatch, "sandi-panjang-1", "sandi-panjang-1") == 0
+    assert "password set for officer #1" in capsys.readouterr().out
+    with sqlite3.connect(database) as connection:
+        [(stored,)] = connection.execute("SELECT password_hash FROM officers").fetchall()
+    assert stored.startswith("$argon2id$") and "sandi-panjang-1" not in stored
+    assert password_matches(stored, "sandi-panjang-1")
+    assert not password_matches(stored, "sandi-panjang-2")
+    assert _set_password(monkeypatch, "sandi-panjang-1", "sandi-panjang-1") == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("sandi-panjang-1\nsandi-panjang-1\n"))
+    assert cli("officers", "set-password", "99") == 1
+    assert "no officer #99" in capsys.readouterr().err

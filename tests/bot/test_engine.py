@@ -28,7 +28,7 @@ async def test_numbered_choice_opens_category_and_topic(service: Service) -> Non
         [
             ("halo", "1. Prosedur resmi"),
             ("1", ["Pilih topik yang ingin Anda ketahui", "Jalur resmi"]),
-            ("1", ["Sumber:", "Diperiksa:"]),
+            ("1", ["Sumber:", "· diperiksa"]),
         ],
     )
 

@@ -41,3 +41,11 @@ def test_rupiah_and_dates_follow_the_locale() -> None:
     assert indonesian.rupiah(35_000_000) == "Rp35.000.000"
     assert indonesian.date(date(2026, 11, 23)) == "23 November 2026"
     assert Translator().for_locale("en").date(date(2026, 11, 23)) == "November 23, 2026"
+
+
+def test_times_are_shown_in_jakarta_with_wib() -> None:
+    from datetime import UTC, datetime
+
+    moment = datetime(2026, 11, 23, 14, 46, tzinfo=UTC)
+    assert Translator().for_locale("id").datetime(moment) == "23 Nov 2026 21.46 WIB"
+    assert Translator().for_locale("en").datetime(moment, "Asia/Makassar").endswith("22.46 WITA")

@@ -154,6 +154,8 @@ async def test_full_path_from_intake_to_resolution(service: Service) -> None:
     )
     to_user = (await _outbox_for(service, "warga-1"))[-1]
     assert "jangan bayar lagi" in to_user.text and "MA-00001" in to_user.text
+    # The user learns who answers: the officer's name and centre.
+    assert "Bu Sri, petugas Pusat Layanan Migrasi Jogosimo" in to_user.text
 
     ack = await say(service.engine, "baik terima kasih, besok saya datang", user_id="warga-1")
     assert "diteruskan ke petugas" in ack

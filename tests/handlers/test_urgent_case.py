@@ -40,9 +40,9 @@ DUBAI_SISTER = "saya di jakarta. tolong adik saya dikurung majikan di Dubai, hpn
 TAIWAN_SUICIDE = "saya di taipei, saya ingin bunuh diri, gak kuat lagi"
 UNKNOWN = "tolong saya dikurung majikan, tidak boleh keluar"
 
-KP2MI_ABROAD = "+62 21 2924 4800 / +62 811-8080-141"
+KP2MI_ABROAD = "+62 21 2924 4800 / WA +62 811-8080-141"
 KEMLU = "+62-812-9007-0027"
-FREE = "Bantuan KBRI/KJRI gratis; yang mengaku petugas dan minta uang itu penipu."
+FREE = "Bantuan KBRI/KJRI gratis; yang minta uang atas nama KBRI itu penipu."
 IN_INDONESIA = "Di Indonesia: Polisi 110 (gratis, 24 jam) atau 112 (di daerah yang sudah bergabung)"
 INTAKE_WORDS = ("Siapa yang bertanya", "Pekerjaan apa", "merekrut", "uang yang dibayar")
 
@@ -385,7 +385,7 @@ async def test_check_gives_the_answer_with_one_question_and_no_closes_it(
     assert [choice.label for choice in asked[-1].choices] == ["Ya, bahaya sekarang", "Tidak"]
     _one_menu(asked)
     answer = rendered(await _send(service, "2"))
-    assert "syukurlah" in answer and "tolong" in answer
+    assert "syukurlah" in answer and "Tanya petugas" in answer
     assert await _cases(service) == []
 
 

@@ -1,90 +1,86 @@
-"""The officers' web dashboard: sign-in by access code, the own centre's queue, actions."""
+"""The officers' web desk: the own centre's queue, the case page, claim, reply and close."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from bot.composition import Service
 from bot.inquiries import InquiryDraft
-from bot.web.dashboard import code_hash
-from storage.inquiry_models import CentreRow, InquiryRow, OfficerRow
+from storage.inquiry_models import InquiryEventRow, InquiryRow
 from storage.models import OutboxRow
-from tests.helpers import say
-from tests.webapp import running_app
-
-NOW = datetime(2026, 11, 23, tzinfo=UTC)
+from tests.helpers import FakeClock, say
+from tests.webapp import DESK_NOW, SAME_ORIGIN, desk_setup, running_app
 
 
-async def _setup(service: Service) -> None:
-    """Two centres, one officer each, with access codes; one inquiry at the first centre."""
-    async with service.storage.sessions.begin() as session:
-        session.add_all(
-            [
-                CentreRow(id="plm-a", name="Pusat A", kind="village", example=True, updated_at=NOW),
-                CentreRow(id="plm-b", name="Pusat B", kind="village", example=True, updated_at=NOW),
-            ]
-        )
-        await session.flush()
-        session.add_all(
-            [
-                OfficerRow(
-                    centre_id="plm-a",
-                    name="Bu Sri",
-                    channel="telegram",
-                    channel_user_id="11",
-                    active=True,
-                    created_at=NOW,
-                    dashboard_code_hash=code_hash("kode-a"),
-                ),
-                OfficerRow(
-                    centre_id="plm-b",
-                    name="Pak Budi",
-                    channel="telegram",
-                    channel_user_id="22",
-                    active=True,
-                    created_at=NOW,
-                    dashboard_code_hash=code_hash("kode-b"),
-                ),
-            ]
-        )
-    await say(service.engine, "halo", user_id="warga")
+async def _file(
+    service: Service, centre: str, priority: str, at_hours: float, **fields: object
+) -> int:
+    """File one more inquiry for the "warga" contact; return its number."""
     async with service.storage.unit_of_work() as uow:
         contact = await uow.contact_for("console", "warga", "id")
-        draft = InquiryDraft(question="<b>boleh bayar 30 juta?</b>", destination="Taiwan")
-        await uow.file_inquiry(contact.id, draft, "plm-a", "normal", NOW)
+        draft = InquiryDraft(**fields)  # type: ignore[arg-type]
+        filed = await uow.file_inquiry(
+            contact.id, draft, centre, priority, DESK_NOW + timedelta(hours=at_hours)
+        )
         await uow.commit()
+    return filed.id
+
+
+def _references(page: str) -> list[str]:
+    return re.findall(r'<h2 id="q\d+"><a href="/petugas/kasus/\d+">(MA-\d{5})</a>', page)
 
 
 async def test_sign_in_shows_only_the_own_centres_queue(service: Service) -> None:
-    await _setup(service)
+    await desk_setup(service)
     async with running_app(service) as app:
         assert "Kode akses" in (await app.client.get("/petugas")).text
-        wrong = await app.client.post("/petugas/masuk", content="code=salah")
-        assert "Kode akses salah" in wrong.text
-        await app.client.post("/petugas/masuk", content="code=kode-a")
+        wrong = await app.desk_sign_in("salah")
+        assert "Kode akses, nomor petugas atau kata sandi salah" in wrong.text
+        await app.desk_sign_in("kode-a")
         page = (await app.client.get("/petugas")).text
-        assert "Pusat A" in page and "#1" in page
-        assert "&lt;b&gt;boleh bayar 30 juta?&lt;/b&gt;" in page  # user text is escaped
+        assert "Pusat A" in page and _references(page) == ["MA-00001"]
+        assert "30 juta" not in page  # personal data only on the (audited) case page
+        case = (await app.client.get("/petugas/kasus/1")).text
+        assert "&lt;b&gt;boleh bayar 30 juta?&lt;/b&gt;" in case  # user text is escaped
+        assert "Taiwan" in case
         app.client.cookies.clear()
-        await app.client.post("/petugas/masuk", content="code=kode-b")
+        await app.desk_sign_in("kode-b")
         other = (await app.client.get("/petugas")).text
-        assert "Tidak ada pertanyaan terbuka" in other and "30 juta" not in other
+        assert "Tidak ada pertanyaan terbuka" in other and "MA-00001" not in other
 
 
-async def test_reply_from_the_dashboard_reaches_the_user(service: Service) -> None:
-    await _setup(service)
+async def test_another_centres_case_is_not_found_by_url_or_search(service: Service) -> None:
+    await desk_setup(service)
     async with running_app(service) as app:
-        await app.client.post("/petugas/masuk", content="code=kode-a")
-        answer = await app.client.post(
+        await app.desk_sign_in("kode-b")
+        for path in ("/petugas/kasus/1", "/petugas/kasus/01", "/petugas/kasus/999"):
+            response = await app.client.get(path)
+            assert response.status_code == 404 and "30 juta" not in response.text
+            assert "Kasus tidak ditemukan di pusat layanan Anda" in response.text
+        for search in ("MA-00001", "1"):
+            found = await app.client.get("/petugas", params={"cari": search, "status": "semua"})
+            assert _references(found.text) == []
+    async with service.storage.sessions() as session:
+        actions = list(await session.scalars(select(InquiryEventRow.action)))
+    assert "viewed" not in actions
+
+
+async def test_reply_from_the_case_page_reaches_the_user(service: Service) -> None:
+    await desk_setup(service)
+    async with running_app(service) as app:
+        await app.desk_sign_in("kode-a")
+        answer = await app.desk_post(
             "/petugas/aksi",
-            content="id=1&action=balas&text=Jangan+bayar+dulu",
-            follow_redirects=True,
+            {"id": "1", "action": "balas", "text": "Jangan bayar dulu", "ke": "kasus"},
+            follow=True,
         )
+        assert answer.url.path == "/petugas/kasus/1"
         assert "Terkirim ke pengguna" in answer.text
-        page = (await app.client.get("/petugas")).text
-        assert "Jangan bayar dulu" in page and "diambil Bu Sri" in page
+        assert "Jangan bayar dulu" in answer.text and "diambil Bu Sri" in answer.text
+        assert '<li class="officer"><p class="meta">Petugas Bu Sri' in answer.text
     async with service.storage.sessions() as session:
         inquiry = await session.get_one(InquiryRow, 1)
         queued = list(
@@ -94,22 +90,128 @@ async def test_reply_from_the_dashboard_reaches_the_user(service: Service) -> No
     assert any("Jangan bayar dulu" in row.body["text"] for row in queued)
 
 
-async def test_other_centres_officer_cannot_act(service: Service) -> None:
-    await _setup(service)
+async def test_resolving_from_the_case_page_closes_it_and_leaves_the_queue(
+    service: Service,
+) -> None:
+    await desk_setup(service)
     async with running_app(service) as app:
-        await app.client.post("/petugas/masuk", content="code=kode-b")
-        answer = await app.client.post(
-            "/petugas/aksi", content="id=1&action=ambil", follow_redirects=True
+        await app.desk_sign_in("kode-a")
+        await app.desk_post("/petugas/aksi", {"id": "1", "action": "ambil", "ke": "kasus"})
+        closed = await app.desk_post(
+            "/petugas/aksi",
+            {"id": "1", "action": "selesai", "text": "Sudah dijelaskan", "ke": "kasus"},
+            follow=True,
         )
-        assert "tidak ada di antrian" in answer.text
+        assert "selesai" in closed.text and "Kirim balasan" not in closed.text
+        assert _references((await app.client.get("/petugas")).text) == []
+        done = await app.client.get("/petugas", params={"status": "selesai"})
+        assert _references(done.text) == ["MA-00001"] and "Ambil</button>" not in done.text
+    async with service.storage.sessions() as session:
+        assert (await session.get_one(InquiryRow, 1)).resolution_note == "Sudah dijelaskan"
+
+
+async def test_the_case_page_shows_the_whole_conversation(service: Service) -> None:
+    await desk_setup(service)
+    async with service.storage.unit_of_work() as uow:
+        contact = await uow.contact_for("console", "warga", "id")
+        await uow.set_consent(contact.id, DESK_NOW)
+        await uow.commit()
+    await say(service.engine, "berapa biaya resmi kerja ke Taiwan", user_id="warga")
+    async with running_app(service) as app:
+        await app.desk_sign_in("kode-a")
+        await app.desk_post("/petugas/aksi", {"id": "1", "action": "balas", "text": "Halo Bu"})
+        page = (await app.client.get("/petugas/kasus/1")).text
+    thread = page[page.index('<ol class="thread">') :]
+    user = thread.index("berapa biaya resmi kerja ke Taiwan")
+    bot = thread.index('<li class="bot">')
+    officer = thread.index("Halo Bu")
+    assert user < bot < officer
+    assert "WIB" in thread
+
+
+async def test_viewing_a_case_is_audit_logged(service: Service) -> None:
+    await desk_setup(service)
+    async with running_app(service) as app:
+        await app.desk_sign_in("kode-a")
+        await app.client.get("/petugas/kasus/1")
+    async with service.storage.sessions() as session:
+        events = list(await session.execute(select(InquiryEventRow.actor, InquiryEventRow.action)))
+    assert ("officer:1", "viewed") in [tuple(event) for event in events]
+
+
+async def test_queue_is_urgent_first_then_by_deadline_with_overdue_marked(
+    service: Service, clock: FakeClock
+) -> None:
+    await desk_setup(service)  # #1: normal, filed at 00:00, deadline the next day
+    late = await _file(service, "plm-a", "normal", -30)  # #2: deadline long passed
+    urgent = await _file(service, "plm-a", "urgent", 7.9)  # #3: urgent, re-notify at 08:09
+    await _file(service, "plm-b", "urgent", 7)  # #4: another centre's
+    clock.now = DESK_NOW + timedelta(hours=8)
+    async with running_app(service) as app:
+        await app.desk_sign_in("kode-a")
+        page = (await app.client.get("/petugas")).text
+        assert _references(page) == [f"MA-{urgent:05d}", f"MA-{late:05d}", "MA-00001"]
+        overdue = re.findall(r'<article class="([a-z ]*)" aria-labelledby="q(\d+)"', page)
+        assert {int(number): classes for classes, number in overdue} == {
+            urgent: "urgent",
+            late: "overdue",
+            1: "",
+        }
+        assert page.count("TERLAMBAT") == 1
+        urgent_only = await app.client.get("/petugas", params={"prioritas": "mendesak"})
+        assert _references(urgent_only.text) == [f"MA-{urgent:05d}"]
+        await app.desk_post("/petugas/aksi", {"id": str(late), "action": "ambil"})
+        claimed = await app.client.get("/petugas", params={"status": "diambil"})
+        assert _references(claimed.text) == [f"MA-{late:05d}"]
+        assert "Ambil</button>" not in claimed.text  # a taken case offers no stale "Ambil"
+        fresh = await app.client.get("/petugas", params={"status": "baru"})
+        assert _references(fresh.text) == [f"MA-{urgent:05d}", "MA-00001"]
+        found = await app.client.get("/petugas", params={"cari": f"ma-{late:05d}"})
+        assert _references(found.text) == [f"MA-{late:05d}"]
+        nothing = await app.client.get("/petugas", params={"cari": "tidak ada"})
+        assert _references(nothing.text) == []
+
+
+async def test_red_flags_are_shown_in_plain_words(service: Service) -> None:
+    await desk_setup(service)
+    number = await _file(
+        service, "plm-a", "urgent", 7, question="tolong", red_flags=["bahaya", "confinement"]
+    )
+    async with running_app(service) as app:
+        await app.desk_sign_in("kode-a")
+        for page in (
+            (await app.client.get("/petugas")).text,
+            (await app.client.get(f"/petugas/kasus/{number}")).text,
+        ):
+            assert "DALAM BAHAYA, dikurung atau tidak boleh keluar" in page
+            assert "confinement" not in page and "bahaya," not in page
+        case = (await app.client.get(f"/petugas/kasus/{number}")).text
+        assert "Nama</dt>" not in case  # empty intake fields are left out, not shown as "-"
+
+
+async def test_other_centres_officer_cannot_act(service: Service) -> None:
+    await desk_setup(service)
+    async with running_app(service) as app:
+        await app.desk_sign_in("kode-b")
+        for action, text in (("ambil", ""), ("balas", "halo"), ("selesai", "tutup")):
+            form = {"id": "1", "action": action, "text": text}
+            answer = await app.desk_post("/petugas/aksi", form, follow=True)
+            assert "tidak ada di antrian" in answer.text
     async with service.storage.sessions() as session:
         assert (await session.get_one(InquiryRow, 1)).status == "open"
+        queued = list(
+            await session.scalars(select(OutboxRow).where(OutboxRow.channel_user_id == "warga"))
+        )
+    assert not any(row.body["text"] == "halo" for row in queued)
 
 
 async def test_actions_need_a_signed_in_officer(service: Service) -> None:
-    await _setup(service)
+    await desk_setup(service)
     async with running_app(service) as app:
-        response = await app.client.post("/petugas/aksi", content="id=1&action=ambil")
-        assert response.status_code == 303
+        response = await app.client.post(
+            "/petugas/aksi", data={"id": "1", "action": "ambil"}, headers=SAME_ORIGIN
+        )
+        assert response.status_code == 403 and "Sesi Anda sudah berakhir" in response.text
+        assert "Kode akses" in (await app.client.get("/petugas/kasus/1")).text
     async with service.storage.sessions() as session:
         assert (await session.get_one(InquiryRow, 1)).status == "open"

@@ -1,0 +1,198 @@
+"""The officer desk in headless Chromium: sign in, open a case, claim, reply, resolve.
+
+Screenshots of the queue and the case page at 390 px (phone) and 1366 px (desktop) wide are
+saved in artefacts/desk/ (git-ignored) for review.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import select
+
+from bot.composition import Service, build_service
+from bot.config import Settings
+from bot.inquiries import InquiryDraft
+from bot.web.app import create_app
+from knowledge.base import KnowledgeBase
+from storage.inquiry_models import InquiryRow
+from storage.models import OutboxRow
+from tests.helpers import say
+from tests.webapp import desk_setup
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTEFACTS = Path(__file__).resolve().parents[2] / "artefacts" / "desk"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
+]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REPLY = "Jangan bayar dulu. Datang ke balai desa hari Senin."
+
+
+def _free_port() -> int:
+    """Return a free localhost port in this suite's range (9300-9399), else any free one."""
+    for port in [*range(9300, 9400), 0]:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    raise RuntimeError("no free port")
+
+
+async def _seed(service: Service) -> None:
+    """Two centres and officers; a consenting user with a chat; an urgent and an old case."""
+    await desk_setup(service)  # #1 at Pusat A, from "warga"
+    async with service.storage.unit_of_work() as uow:
+        contact = await uow.contact_for("console", "warga", "id")
+        await uow.set_consent(contact.id, service.storage.clock())
+        await uow.commit()
+    await say(service.engine, "berapa biaya resmi kerja ke Taiwan", user_id="warga")
+    now = service.storage.clock()
+    async with service.storage.unit_of_work() as uow:
+        contact = await uow.contact_for("console", "warga", "id")
+        urgent = InquiryDraft(
+            question="Paspor saya ditahan majikan, saya tidak boleh keluar rumah",
+            destination="Malaysia",
+            red_flags=["bahaya", "confinement", "dokumen_ditahan"],
+        )
+        await uow.file_inquiry(contact.id, urgent, "plm-a", "urgent", now)
+        late = InquiryDraft(question="Bagaimana cara cek LPK resmi?")
+        await uow.file_inquiry(None, late, "plm-a", "normal", now - timedelta(days=2))
+        await uow.commit()
+
+
+@pytest.fixture
+def server(tmp_path: Path, knowledge: KnowledgeBase) -> Iterator[tuple[str, str]]:
+    """Seed a SQLite file, run the app on it with uvicorn in a thread; yield (address, url)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
+    settings = Settings(database_url=url)
+
+    async def seed() -> None:
+        service = await build_service(settings, knowledge=knowledge)
+        try:
+            await _seed(service)
+        finally:
+            await service.close()
+
+    asyncio.run(seed())
+
+    async def build(built: Settings) -> Service:
+        return await build_service(built, knowledge=knowledge)
+
+    port = _free_port()
+    app = create_app(settings, build=build, run_sender=False)
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=lambda: asyncio.run(uv.serve()), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not uv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", url
+    uv.should_exit = True
+    thread.join(timeout=10)
+
+
+def _stored(url: str) -> tuple[str, list[str]]:
+    """Return case #1's status and the texts queued to its user."""
+
+    async def read() -> tuple[str, list[str]]:
+        from storage.database import create_engine
+
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as connection:
+                status = await connection.scalar(
+                    select(InquiryRow.status).where(InquiryRow.id == 1)
+                )
+                bodies = await connection.scalars(
+                    select(OutboxRow.body).where(OutboxRow.channel_user_id == "warga")
+                )
+                return str(status), [body.get("text", "") for body in bodies]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
+def _small_targets(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Return the visible controls smaller than 44 px (tap target size)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+            'button, input:not([type=hidden]), select, a.button, article h2 a'
+        )].filter(e => e.offsetParent !== null).filter(e => {
+            const box = e.getBoundingClientRect();
+            return box.height < 44 || box.width < 44;
+        }).map(e => e.outerHTML.slice(0, 80))"""
+    )
+
+
+def test_sign_in_claim_reply_resolve(server: tuple[str, str]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    address, url = server
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            for width, height in ((390, 844), (1366, 900)):
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(f"{address}/petugas")
+                page.fill("#secret", "kode-a")
+                page.click("button[type=submit]")
+                cases = page.locator("article h2 a")
+                # Urgent first, then by deadline (#1 was filed on 23 Nov, #3 two days ago).
+                expect(cases).to_have_text(["MA-00002", "MA-00001", "MA-00003"])
+                expect(page.locator("article.overdue")).to_have_count(2)
+                expect(page.locator("article.urgent")).to_contain_text(
+                    "dikurung atau tidak boleh keluar"
+                )
+                assert _small_targets(page) == []
+                page.screenshot(path=str(ARTEFACTS / f"queue-{width}.png"), full_page=True)
+                page.click("a[href='/petugas/kasus/1'].button")
+                expect(page.locator("ol.thread")).to_contain_text("berapa biaya resmi")
+                assert _small_targets(page) == []
+                page.screenshot(path=str(ARTEFACTS / f"case-{width}.png"), full_page=True)
+                page.close()
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(f"{address}/petugas")
+            page.fill("#secret", "kode-a")
+            page.click("button[type=submit]")
+            page.goto(f"{address}/petugas/kasus/1")
+            page.get_by_role("button", name="Ambil").click()
+            expect(page.locator("h1")).to_contain_text("diambil Bu Sri")
+            expect(page.get_by_role("button", name="Ambil")).to_have_count(0)
+            page.fill("#reply", REPLY)
+            page.get_by_role("button", name="Kirim balasan").click()
+            expect(page.locator(".notice")).to_contain_text("Terkirim ke pengguna")
+            expect(page.locator("ol.thread li.officer")).to_contain_text(REPLY)
+            page.screenshot(path=str(ARTEFACTS / "case-replied-1366.png"), full_page=True)
+            page.fill("#note", "Sudah dijelaskan lewat chat")
+            page.get_by_role("button", name="Tutup pertanyaan").click()
+            expect(page.locator("h1")).to_contain_text("selesai")
+            page.get_by_role("button", name="Keluar").click()
+            expect(page.locator("#secret")).to_be_visible()
+        finally:
+            browser.close()
+    status, texts = _stored(url)
+    assert status == "resolved"
+    assert any(REPLY in text for text in texts)  # the reply is queued to the user's channel
