@@ -58,8 +58,9 @@ def quality(retriever: Retriever, items: list[dict], threshold: float) -> tuple[
     """Return (in-scope top-1, out-of-scope abstention) at a threshold."""
     right = total = abstained = oos = 0
     for item in items:
-        best = retriever.rank(item["text"]).best
-        declined = best is None or best.score < threshold
+        ranking = retriever.rank(item["text"])
+        best = ranking.best
+        declined = ranking.declined or best is None or best.score < threshold
         answered = None if declined or best is None else best.topic_id
         if item["topics"]:
             total += 1

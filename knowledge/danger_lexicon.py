@@ -189,7 +189,11 @@ def danger_kinds(normalised: str) -> tuple[tuple[str, ...], bool]:
 
 def rule_assess(text: str) -> RuleVerdict:
     """Decide whether a message says someone is in danger now."""
-    normalised = normalize(text)
+    return rule_verdict(normalize(text))
+
+
+def rule_verdict(normalised: str) -> RuleVerdict:
+    """Decide on already normalised text (callers that normalise once pass it here)."""
     kinds, victim_named = danger_kinds(normalised)
     if not kinds:
         return RuleVerdict(False)

@@ -25,6 +25,8 @@ class Ranking:
 
     candidates: tuple[Match, ...]
     threshold: float
+    # The out-of-scope group won: nothing is answered at any threshold.
+    declined: bool = False
 
     @property
     def best(self) -> Match | None:
@@ -62,7 +64,7 @@ class Ranking:
             for owner, score in ranked
             if owner != OUT_OF_SCOPE
         )[:limit]
-        return cls(matches, threshold)
+        return cls(matches, threshold, declined)
 
     @property
     def second_topic(self) -> str | None:

@@ -26,7 +26,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
-from knowledge.danger_lexicon import CRY, DANGER, GENERAL, PAST, PRESENT, danger_kinds, rule_assess
+from knowledge.danger_lexicon import (
+    CRY,
+    DANGER,
+    GENERAL,
+    PAST,
+    PRESENT,
+    RuleVerdict,
+    danger_kinds,
+    rule_verdict,
+)
 from knowledge.loader import load_topics
 from knowledge.model import Topic
 from knowledge.model_cache import cached, content_hash
@@ -82,11 +91,32 @@ class LabelledMessage:
     weight: float = 1.0
 
 
-def lexicon_features(text: str) -> list[float]:
-    """Return the danger lexicon's findings for a message as numeric features."""
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A message read once: its normalised text and the danger lexicon's findings."""
+
+    text: str
+    normalised: str
+    kinds: tuple[str, ...]
+    victim: bool
+    verdict: RuleVerdict
+
+
+def read(text: str) -> Reading:
+    """Normalise a message and run the lexicon on it once, for the features and the floor."""
     normalised = normalize(text)
     kinds, victim = danger_kinds(normalised)
-    verdict = rule_assess(text)
+    return Reading(text, normalised, kinds, victim, rule_verdict(normalised))
+
+
+def lexicon_features(reading: Reading) -> list[float]:
+    """Return the danger lexicon's findings for a message as numeric features."""
+    normalised, kinds, victim, verdict = (
+        reading.normalised,
+        reading.kinds,
+        reading.victim,
+        reading.verdict,
+    )
     return [
         *(float(kind in kinds) for kind in DANGER),
         float(victim),
@@ -96,7 +126,7 @@ def lexicon_features(text: str) -> list[float]:
         float(bool(PRESENT.search(normalised))),
         float(bool(GENERAL.search(normalised))),
         float(bool(_HYPOTHETICAL.search(normalised))),
-        float(bool(_QUESTION.search(text.lower()))),
+        float(bool(_QUESTION.search(reading.text.lower()))),
     ]
 
 
@@ -109,11 +139,13 @@ class SafetyClassifier:
         self._urgent_column = list(model.classes_).index(True)
 
     @staticmethod
-    def _features(vectorizer: FeatureUnion, texts: Sequence[str], fit: bool) -> sparse.csr_matrix:
-        normalised = [normalize(text) for text in texts]
+    def _features(
+        vectorizer: FeatureUnion, readings: Sequence[Reading], fit: bool
+    ) -> sparse.csr_matrix:
+        normalised = [reading.normalised for reading in readings]
         words = vectorizer.fit_transform(normalised) if fit else vectorizer.transform(normalised)
         lexicon = sparse.csr_matrix(
-            np.array([lexicon_features(text) for text in texts], dtype=np.float32) * LEXICON_SCALE
+            np.array([lexicon_features(r) for r in readings], dtype=np.float32) * LEXICON_SCALE
         )
         return sparse.hstack([words, lexicon], format="csr")
 
@@ -126,7 +158,7 @@ class SafetyClassifier:
                 ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2)),
             ]
         )
-        matrix = cls._features(vectorizer, [m.text for m in messages], fit=True)
+        matrix = cls._features(vectorizer, [read(m.text) for m in messages], fit=True)
         model = LogisticRegression(C=REGULARISATION_C, max_iter=3000, class_weight="balanced")
         model.fit(
             matrix,
@@ -135,22 +167,22 @@ class SafetyClassifier:
         )
         return cls(vectorizer, model)
 
-    def probability(self, text: str) -> float:
+    def probability(self, reading: Reading) -> float:
         """Return the probability that the message is danger now."""
-        matrix = self._features(self._vectorizer, [text], fit=False)
+        matrix = self._features(self._vectorizer, [reading], fit=False)
         return float(self._model.predict_proba(matrix)[0][self._urgent_column])
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Return the probability of danger now for each message."""
-        matrix = self._features(self._vectorizer, texts, fit=False)
+        matrix = self._features(self._vectorizer, [read(text) for text in texts], fit=False)
         return self._model.predict_proba(matrix)[:, self._urgent_column]
 
 
-def decide(probability: float, text: str) -> Triage:
+def decide(probability: float, text: str | Reading) -> Triage:
     """Turn the model's probability and the lexicon's floor into the three-way outcome."""
-    verdict = rule_assess(text)
+    reading = text if isinstance(text, Reading) else read(text)
+    verdict, normalised = reading.verdict, reading.normalised
     kinds = verdict.kinds
-    normalised = normalize(text)
     if len(normalised.split()) < MIN_WORDS and not kinds and not CRY.search(normalised):
         # "tidak", "menu", "2": a dialog answer carries too little to call danger on.
         return Triage("calm", kinds, round(probability, 4))
@@ -222,4 +254,5 @@ def assess(text: str) -> Triage:
     """Decide whether a message says someone is in danger now, possibly, or not."""
     if not text.strip():
         return Triage("calm")
-    return decide(classifier().probability(text), text)
+    reading = read(text)
+    return decide(classifier().probability(reading), reading)
