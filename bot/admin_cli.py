@@ -15,7 +15,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.followup import follow_up
+from bot.inquiries import ROLES
 from storage.centres import (
     DirectoryError,
     add_officer,
@@ -57,6 +58,13 @@ def register(subparsers: Any) -> None:
     account.add_argument("--telegram-id", type=int, help="numeric Telegram user id")
     account.add_argument("--whatsapp", help="WhatsApp number, e.g. 0812-3456-7890")
     account.add_argument("--console", help="a console user name (testing)")
+    adding.add_argument(
+        "--role",
+        choices=ROLES,
+        default="officer",
+        help="officer: own centre; supervisor: every centre under the own centre's regions; "
+        "admin: every centre",
+    )
     listing = officer_commands.add_parser("list", help="list officers")
     listing.add_argument("--centre", help="only this centre")
     listing.add_argument("--all", action="store_true", help="include removed officers")
@@ -178,9 +186,12 @@ async def _officers(args: argparse.Namespace, storage: SqlStorage) -> int:
         else:
             channel, user_id = "console", args.console.strip()
         name = " ".join(args.name.split())
-        officer = await add_officer(storage, args.centre, name, channel, user_id, datetime.now(UTC))
+        officer = await add_officer(
+            storage, args.centre, name, channel, user_id, datetime.now(UTC), role=args.role
+        )
         where = officer.centre_id
-        print(f"officer #{officer.id} {officer.name} ({officer.channel}) added to {where}")
+        how = officer.channel if officer.role == "officer" else f"{officer.channel}, {officer.role}"
+        print(f"officer #{officer.id} {officer.name} ({how}) added to {where}")
         return 0
     if args.officers_command == "code":
         return await _dashboard_code(args.id, storage)
@@ -195,7 +206,8 @@ async def _officers(args: argparse.Namespace, storage: SqlStorage) -> int:
         officer = listing.officer
         state = "" if listing.active else "  (removed)"
         account = f"{officer.channel}:{officer.user_id}"
-        print(f"#{officer.id}  {officer.centre_id}  {officer.name}  {account}{state}")
+        role = "" if officer.role == "officer" else f"  [{officer.role}]"
+        print(f"#{officer.id}  {officer.centre_id}  {officer.name}  {account}{role}{state}")
     if not listings:
         print("no officers")
     return 0
@@ -260,10 +272,36 @@ def report_json(report: CentreReport) -> str:
     return json.dumps(report_as_dict(report), ensure_ascii=False, indent=2)
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Return a CSV cell a spreadsheet shows as text: typed text starting like a formula gets
+    a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    """A csv writer whose every cell passes through safe_cell."""
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._writer = csv.writer(buffer, lineterminator="\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([safe_cell(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
 def report_csv(report: CentreReport) -> str:
-    """Return the report as `section,key,value` rows."""
+    """Return the report as `section,key,value` rows, safe to open in a spreadsheet."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = _SafeWriter(buffer)
     writer.writerow(("section", "key", "value"))
     summary = {
         "centre": report.centre_id,

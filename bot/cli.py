@@ -50,6 +50,21 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--errors", action="store_true", help="list every miss")
 
+    offer = commands.add_parser("offer-check", help="check a job offer's text for warning signs")
+    offer.add_argument("text", help="the advert or the offer as told")
+    offer.add_argument("--json", action="store_true", help="print one JSON object")
+
+    cost = commands.add_parser("cost", help="lawful cost against the asked one, and a loan's price")
+    cost.add_argument("--country", help="destination country")
+    cost.add_argument("--job", help="job offered")
+    cost.add_argument("--asked", type=int, help="rupiah the sponsor or agency asks")
+    cost.add_argument("--loan", type=int, help="rupiah borrowed")
+    cost.add_argument("--rate", type=float, help="quoted interest in percent (per year)")
+    cost.add_argument("--per-month", action="store_true", help="the quoted rate is per month")
+    cost.add_argument("--months", type=int, default=12, help="repayment months (default 12)")
+    cost.add_argument("--wage", type=int, help="monthly wage in rupiah, when known")
+    cost.add_argument("--json", action="store_true", help="print one JSON object")
+
     admin_cli.register(commands)
     review_cli.register(commands)
 
@@ -145,6 +160,47 @@ def _eval(args: argparse.Namespace) -> int:
     if args.errors:
         for error in report.errors:
             print(json.dumps(error, ensure_ascii=False), file=sys.stderr)
+    return 0
+
+
+def _offer_check(args: argparse.Namespace) -> int:
+    """Run `offer-check`."""
+    from bot.i18n import Translator
+    from knowledge.offer_check import check_offer
+
+    check = check_offer(args.text)
+    if args.json:
+        print(json.dumps(check.to_json(), ensure_ascii=False))
+        return 0
+    from handlers.offer_check import VERDICT_TITLES
+
+    i18n = Translator().for_locale("id")
+    print(i18n._(VERDICT_TITLES[check.verdict]))
+    for flag in check.flags:
+        print(f"- [{flag.code}] {i18n._(flag.text)} ({flag.source})")
+    return 0
+
+
+def _cost(args: argparse.Namespace) -> int:
+    """Run `cost`."""
+    from bot.i18n import Translator
+    from handlers.cost import render
+    from knowledge.cost_calculator import calculate
+
+    result = calculate(
+        country=args.country,
+        job=args.job,
+        asked=args.asked,
+        loan=args.loan,
+        rate=args.rate,
+        months=args.months,
+        rate_per_month=args.per_month,
+        wage_rupiah=args.wage,
+    )
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        print(render(result, Translator().for_locale("id")))
     return 0
 
 
@@ -289,6 +345,10 @@ def main(argv: list[str] | None = None) -> int:
         return _ask(args)
     if args.command == "eval":
         return _eval(args)
+    if args.command == "offer-check":
+        return _offer_check(args)
+    if args.command == "cost":
+        return _cost(args)
     if args.command == "kb":
         return _kb_check(args)
     return 2

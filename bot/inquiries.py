@@ -16,6 +16,18 @@ DASHBOARD_CHANNEL = "petugas-web"
 ANSWER_WITHIN = {"normal": timedelta(hours=24), "urgent": timedelta(minutes=15)}
 # How an urgent case may be reached: on this chat, on another number, or not safely at all.
 REACH_CHOICES = ("chat", "other", "none")
+# Desk roles: an officer works on the own centre, a supervisor on every centre under the own
+# centre's region codes (a regency or province office), an administrator on every centre.
+ROLES = ("officer", "supervisor", "admin")
+# How a case ended, chosen when it is resolved on the desk.
+OUTCOMES = (
+    "informed",
+    "referred_ltsa",
+    "referred_disnaker",
+    "referred_police",
+    "reported_kp2mi",
+    "no_answer",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +74,7 @@ class Officer:
     name: str
     channel: str
     user_id: str
+    role: str = "officer"
 
     @property
     def recipient(self) -> Recipient:
@@ -158,6 +171,9 @@ class InquiryStore(Protocol):
 
     async def queue(self, centre_id: str) -> list[Inquiry]:
         """Return a centre's unresolved inquiries, urgent and oldest first."""
+
+    async def may_handle(self, officer: Officer, centre_id: str) -> bool:
+        """Return True when the officer's role covers the centre's cases."""
 
     async def claim(
         self, inquiry_id: int, officer: Officer, now: datetime

@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
@@ -66,24 +67,49 @@ async def _list(queue: ReviewQueue, limit: int) -> int:
     return 0
 
 
-async def _assign(queue: ReviewQueue, args: argparse.Namespace) -> int:
-    item = await queue.get(args.item)
+async def assign(
+    queue: ReviewQueue,
+    item_id: int,
+    label: str,
+    text: str | None,
+    topic_ids: set[str],
+    now: datetime,
+    path: Path = LEARNED_PATH,
+) -> str | None:
+    """Label one review item: append its text to the learned file and mark it labelled.
+
+    Return the problem ("item", "label" or "text") when nothing was done, else None. The CLI
+    and the desk's review page both go through here.
+    """
+    item = await queue.get(item_id)
     if item is None:
+        return "item"
+    if not valid_label(label, topic_ids):
+        return "label"
+    text = (text or "").strip() or item.text
+    if not text:
+        return "text"
+    append_learned(text, label, f"review#{item.id}", now.date(), path)
+    await queue.label(item.id, label, now)
+    return None
+
+
+async def _assign(queue: ReviewQueue, args: argparse.Namespace) -> int:
+    topic_ids = {topic.id for topic in load_topics()}
+    problem = await assign(
+        queue, args.item, args.label, args.text, topic_ids, datetime.now(UTC), LEARNED_PATH
+    )
+    if problem == "item":
         print(f"error: no review item #{args.item}", file=sys.stderr)
         return 1
-    topic_ids = {topic.id for topic in load_topics()}
-    if not valid_label(args.label, topic_ids):
+    if problem == "label":
         print(
             f"error: {args.label!r} is not a topic id, out_of_scope, urgent or calm",
             file=sys.stderr,
         )
         return 1
-    text = args.text or item.text
-    if not text:
+    if problem == "text":
         print("error: the text was not stored (no consent); give it with --text", file=sys.stderr)
         return 1
-    now = datetime.now(UTC)
-    append_learned(text, args.label, f"review#{item.id}", now.date(), LEARNED_PATH)
-    await queue.label(item.id, args.label, now)
-    print(f"#{item.id} -> {args.label}; appended to {LEARNED_PATH.name}; run `kb check`")
+    print(f"#{args.item} -> {args.label}; appended to {LEARNED_PATH.name}; run `kb check`")
     return 0

@@ -13,6 +13,8 @@ from knowledge.ranking import Ranking
 
 TOPIC_PREFIX = "topic:"
 MORE_PREFIX = "more:"
+# Topics after which the cost & debt calculator is offered (and every debt topic).
+COST_TOPICS = frozenset({"prosedur.biaya", "negara.taiwan"})
 # A phone shows about five buttons without scrolling: "Selengkapnya", related topics and the
 # officer make at most four, then the menu.
 MAX_TOPIC_BUTTONS = 4
@@ -90,6 +92,8 @@ def topic_message(
         options.append(Button(also.title_for(locale), f"{TOPIC_PREFIX}{also.id}"))
     if _has_more(topic):
         options.append(Button(i18n._("Selengkapnya"), f"{MORE_PREFIX}{topic.id}"))
+    if topic.id in COST_TOPICS or topic.category == "utang":
+        options.append(Button(i18n._("Hitung biaya & utang"), "hitung"))
     room = MAX_TOPIC_BUTTONS - len(options) - 1  # the officer keeps the last place
     for related_id in topic.related:
         related = knowledge.topic(related_id)

@@ -16,7 +16,7 @@ from handlers.base import NUMBERS_ARE_TEXT, HandlerContext, Reply, command_of, m
 from handlers.consent import ask_consent
 from handlers.notify import asker_label, notify_centre
 from handlers.payment import read_payment
-from handlers.red_flags import red_flags
+from handlers.red_flags import OFFER_FLAG_PREFIX, red_flags
 from handlers.replies import Intent, intent_of
 from knowledge.normalize import fold, normalize
 
@@ -286,7 +286,9 @@ async def continue_intake(ctx: HandlerContext) -> Reply:
 async def _file(ctx: HandlerContext, draft: dict[str, Any]) -> Reply:
     """Store the inquiry, notify the centre's officers, then tell the user it was received."""
     inquiry_draft = InquiryDraft.from_slots(draft)
-    inquiry_draft.red_flags = red_flags(inquiry_draft)
+    inquiry_draft.red_flags = red_flags(inquiry_draft) + [
+        OFFER_FLAG_PREFIX + code for code in draft.get("offer_flags") or []
+    ]
     if inquiry_draft.topic is None and inquiry_draft.question:
         # The village report counts inquiries by topic: classify the question when it is sure.
         inquiry_draft.topic = ctx.knowledge.rank(inquiry_draft.question).topic_id

@@ -50,7 +50,12 @@ def main_menu(ctx: HandlerContext, text: str | None = None) -> Outbound:
         Button(category.title(ctx.locale), f"cat:{category.id}")
         for category in ctx.knowledge.categories()
     ]
-    options.append(officer_button(ctx))
+    # A WhatsApp list holds ten rows: the offer check and the officer always keep theirs.
+    options = [
+        *options[: MAX_ROWS - 2],
+        Button(ctx._("Cek tawaran kerja"), "tawaran"),
+        officer_button(ctx),
+    ]
     body = text or ctx._("Silakan pilih topik, atau langsung tulis pertanyaan Anda.")
     language = language_button(ctx)
     if len(options) < MAX_ROWS:

@@ -61,7 +61,7 @@ class OfficerDeskHandler:
         inquiry = await ctx.store.get_inquiry(int(number_text.lstrip("#")))
         if command == "/ambil" and inquiry and await _urgent_from_below(inquiry, officer, ctx):
             return await _take_over(inquiry, officer, ctx)
-        if inquiry is None or inquiry.centre_id != officer.centre_id:
+        if inquiry is None or not await ctx.store.may_handle(officer, inquiry.centre_id):
             return Reply(
                 [
                     Outbound(

@@ -6,11 +6,13 @@ from handlers.answer import AnswerHandler
 from handlers.base import Handler
 from handlers.case_status import CaseStatusHandler
 from handlers.consent import ConsentHandler
+from handlers.cost import CostHandler
 from handlers.fallback import FallbackHandler
 from handlers.handover import HandoverHandler
 from handlers.intake import IntakeHandler, continue_intake
 from handlers.language import LanguageHandler
 from handlers.navigation import NavigationHandler
+from handlers.offer_check import OfferCheckHandler
 from handlers.officer import OfficerRequestHandler
 from handlers.officer_desk import OfficerDeskHandler
 from handlers.privacy import PrivacyHandler
@@ -24,6 +26,8 @@ def build_pipeline() -> list[Handler]:
     """Return the handlers in the order the engine tries them."""
     answering: list[Handler] = [
         OfficerRequestHandler(),
+        CostHandler(),  # the cost & debt calculator (button and its questions)
+        OfferCheckHandler(),  # "cek tawaran": menu, its questions, or a forwarded advert
         SmallTalkHandler(),  # thanks, goodbye, distress in a few words or emoji
         ScriptHelpHandler(),  # Arabic or Chinese text: say which languages the bot reads
         AnswerHandler(),  # 4. knowledge answer or "not sure" with suggestions

@@ -69,6 +69,18 @@ class PrivacyHandler:
         )
         for label, value in data.get("extra", []):
             lines.append(f"- {label}: {value}")
+        views = data.get("views", [])
+        if views:
+            lines.append(ctx._("Petugas yang membuka data kasus Anda:"))
+            lines.extend(
+                ctx._("- {reference}: {officer}, {centre}, {when}").format(
+                    reference=reference,
+                    officer=officer,
+                    centre=centre,
+                    when=ctx.i18n.datetime(at),
+                )
+                for reference, officer, centre, at in views[:20]
+            )
         return Outbound(
             "\n".join(lines), buttons=(Button(ctx._("Hapus data saya"), "/hapus"), menu_button(ctx))
         )

@@ -7,6 +7,9 @@ import re
 from bot.i18n import Translations
 from bot.inquiries import InquiryDraft
 from knowledge.normalize import normalize
+from knowledge.offer_rules import RULES
+
+OFFER_FLAG_PREFIX = "tawaran:"  # flags an offer check found, kept with the case
 
 MIDDLE_EAST = re.compile(
     r"\b(arab|saudi|dubai|qatar|kuwait|oman|bahrain|yordania|jordan|timur "
@@ -55,6 +58,10 @@ def describe(flag: str, draft: InquiryDraft, i18n: Translations) -> str:
     """Describe one warning sign for the officer."""
     if flag == "biaya" and draft.paid_amount:
         return i18n._("sudah membayar {amount}").format(amount=i18n.rupiah(draft.paid_amount))
+    if flag.startswith(OFFER_FLAG_PREFIX) and flag.removeprefix(OFFER_FLAG_PREFIX) in RULES:
+        rule = RULES[flag.removeprefix(OFFER_FLAG_PREFIX)]
+        # The part before the colon names the sign; the card keeps one short item per flag.
+        return i18n._("cek tawaran: {text}").format(text=i18n._(rule.text).split(":")[0])
     if flag == "perekrut" and draft.recruiter:
         return i18n._("perekrut: {name}").format(name=draft.recruiter)
     labels = {

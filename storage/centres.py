@@ -30,7 +30,7 @@ import yaml
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.inquiries import CENTRE_KINDS, NATIONAL_CENTRE, Centre, Officer
+from bot.inquiries import CENTRE_KINDS, NATIONAL_CENTRE, ROLES, Centre, Officer
 from storage.inquiries import centre_of, officer_of
 from storage.inquiry_models import CentreRegionRow, CentreRow, OfficerRow
 
@@ -323,10 +323,13 @@ async def add_officer(
     channel: str,
     user_id: str,
     now: datetime,
+    role: str = "officer",
 ) -> Officer:
-    """Register an officer (or reactivate a removed one on the same account)."""
+    """Register an officer (or reactivate a removed one on the same account) with a role."""
     if channel not in CHANNELS:
         raise DirectoryError(f"unknown channel {channel!r}")
+    if role not in ROLES:
+        raise DirectoryError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
     async with _sessions(target)() as session:
         if await session.get(CentreRow, centre_id) is None:
             raise DirectoryError(f"unknown centre {centre_id!r} (see `centres list`)")
@@ -342,7 +345,7 @@ async def add_officer(
         if row is None:
             row = OfficerRow(channel=channel, channel_user_id=user_id, created_at=now)
             session.add(row)
-        row.centre_id, row.name, row.active = centre_id, name, True
+        row.centre_id, row.name, row.active, row.role = centre_id, name, True, role
         await session.commit()
         return officer_of(row)
 

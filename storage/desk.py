@@ -188,6 +188,7 @@ class QueueItem:
     created_at: datetime
     deadline_at: datetime
     holder: str | None
+    centre_id: str = ""
 
     @property
     def reference(self) -> str:
@@ -207,6 +208,7 @@ class ThreadEntry:
     text: str
     at: datetime
     officer: str | None = None
+    message_id: int | None = None  # the officer thread's message id (for its delivery state)
 
 
 class SqlDeskQueries:
@@ -215,20 +217,20 @@ class SqlDeskQueries:
     session: AsyncSession
 
     async def desk_queue(
-        self, centre_id: str, status: str, priority: str, case_id: int | None
+        self, scope: frozenset[str] | None, status: str, priority: str, case_id: int | None
     ) -> list[QueueItem]:
-        """Return a centre's inquiries by filter, urgent first, then by deadline."""
+        """Return the inquiries of the scope's centres (None: all) by filter, urgent first,
+        then by deadline."""
         urgent_first = case((InquiryRow.priority == "urgent", 0), else_=1)
         query = (
             select(InquiryRow, OfficerRow.name)
             .outerjoin(OfficerRow, OfficerRow.id == InquiryRow.claimed_by)
-            .where(
-                InquiryRow.centre_id == centre_id,
-                InquiryRow.status.in_(STATUS_FILTERS.get(status, STATUS_FILTERS["aktif"])),
-            )
+            .where(InquiryRow.status.in_(STATUS_FILTERS.get(status, STATUS_FILTERS["aktif"])))
             .order_by(urgent_first, InquiryRow.deadline_at, InquiryRow.id)
             .limit(QUEUE_LIMIT)
         )
+        if scope is not None:
+            query = query.where(InquiryRow.centre_id.in_(scope))
         if priority in PRIORITY_FILTERS:
             query = query.where(InquiryRow.priority == PRIORITY_FILTERS[priority])
         if case_id is not None:
@@ -244,14 +246,19 @@ class SqlDeskQueries:
                 created_at=row.created_at,
                 deadline_at=row.deadline_at,
                 holder=holder,
+                centre_id=row.centre_id,
             )
             for row, holder in rows
         ]
 
-    async def case_of_centre(self, inquiry_id: int, centre_id: str) -> InquiryRow | None:
-        """Return an inquiry only when it belongs to the centre (else None, as if absent)."""
+    async def case_in_scope(
+        self, inquiry_id: int, scope: frozenset[str] | None
+    ) -> InquiryRow | None:
+        """Return an inquiry only when its centre is in the scope (else None, as if absent)."""
         row = await self.session.get(InquiryRow, inquiry_id, populate_existing=True)
-        return row if row is not None and row.centre_id == centre_id else None
+        if row is None or (scope is not None and row.centre_id not in scope):
+            return None
+        return row
 
     async def case_thread(self, row: InquiryRow) -> list[ThreadEntry]:
         """Return the whole conversation of a case: the user's chat with the bot (text kept
@@ -280,5 +287,7 @@ class SqlDeskQueries:
             # A user's message to the holding officer is also in the chat log: show it once.
             if message.sender == "user" and (message.text, message.created_at) in seen:
                 continue
-            entries.append(ThreadEntry(message.sender, message.text, message.created_at, name))
+            entries.append(
+                ThreadEntry(message.sender, message.text, message.created_at, name, message.id)
+            )
         return sorted(entries, key=lambda entry: entry.at)

@@ -43,7 +43,9 @@ def centre_of(row: CentreRow) -> Centre:
 
 def officer_of(row: OfficerRow) -> Officer:
     """Convert an officer row."""
-    return Officer(row.id, row.centre_id, row.name, row.channel, row.channel_user_id)
+    return Officer(
+        row.id, row.centre_id, row.name, row.channel, row.channel_user_id, row.role or "officer"
+    )
 
 
 def inquiry_of(row: InquiryRow, holder: str | None = None) -> Inquiry:
@@ -201,19 +203,48 @@ class SqlInquiryStore:
         )
         return [inquiry_of(row) for row in rows]
 
+    async def officer_scope(self, officer: Officer) -> frozenset[str] | None:
+        """Return the centre ids an officer works on; None for an administrator (all).
+
+        A supervisor covers the own centre and every centre with a region code under one of
+        the own centre's codes (a regency office on 33.05 covers 33.05.05.2001's centre).
+        """
+        if officer.role == "admin":
+            return None
+        if officer.role != "supervisor":
+            return frozenset({officer.centre_id})
+        own = set(
+            await self.session.scalars(
+                select(CentreRegionRow.region_code).where(
+                    CentreRegionRow.centre_id == officer.centre_id
+                )
+            )
+        )
+        covered = {officer.centre_id}
+        for centre_id, code in await self.session.execute(
+            select(CentreRegionRow.centre_id, CentreRegionRow.region_code)
+        ):
+            if any(code == mine or code.startswith(mine + ".") for mine in own):
+                covered.add(centre_id)
+        return frozenset(covered)
+
+    async def may_handle(self, officer: Officer, centre_id: str) -> bool:
+        """Return True when the officer's role covers the centre's cases."""
+        scope = await self.officer_scope(officer)
+        return scope is None or centre_id in scope
+
     async def claim(
         self, inquiry_id: int, officer: Officer, now: datetime
     ) -> tuple[bool, str | None]:
         """Claim an open inquiry with one conditional UPDATE: exactly one concurrent claim wins."""
+        query = update(InquiryRow).where(InquiryRow.id == inquiry_id, InquiryRow.status == "open")
+        scope = await self.officer_scope(officer)
+        if scope is not None:
+            query = query.where(InquiryRow.centre_id.in_(scope))
         result = await self.session.execute(
-            update(InquiryRow)
-            .where(
-                InquiryRow.id == inquiry_id,
-                InquiryRow.status == "open",
-                InquiryRow.centre_id == officer.centre_id,
+            query.values(status="claimed", claimed_by=officer.id, claimed_at=now).execution_options(
+                synchronize_session=False
             )
-            .values(status="claimed", claimed_by=officer.id, claimed_at=now)
-            .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]
             await self.audit(inquiry_id, f"officer:{officer.id}", "claimed", {}, now)

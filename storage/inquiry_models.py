@@ -65,6 +65,8 @@ class OfficerRow(Base):
     dashboard_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # The desk password, as an argon2 hash (set by `officers set-password`).
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # officer (own centre) | supervisor (every centre under the own centre's regions) | admin
+    role: Mapped[str] = mapped_column(String(16), default="officer", server_default="officer")
 
 
 class InquiryRow(Base):
@@ -100,6 +102,8 @@ class InquiryRow(Base):
     officer_last_reply_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     resolution_note: Mapped[str | None] = mapped_column(Text)
+    # How the case ended (bot.inquiries.OUTCOMES), chosen on the desk when resolving.
+    outcome: Mapped[str | None] = mapped_column(String(24))
     reminded_at: Mapped[datetime | None]
     escalations: Mapped[int] = mapped_column(Integer, default=0)
     deadline_at: Mapped[datetime]
@@ -139,3 +143,29 @@ class InquiryEventRow(Base):
     actor: Mapped[str] = mapped_column(String(40))  # user | officer:<id> | system
     action: Mapped[str] = mapped_column(String(24))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class InquiryNoteRow(Base):
+    """An officers' internal note on a case: never sent to the user."""
+
+    __tablename__ = "inquiry_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(
+        ForeignKey("inquiries.id", ondelete="CASCADE"), index=True
+    )
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class SavedReplyRow(Base):
+    """A centre's saved reply, picked on the case page to prefill the reply box."""
+
+    __tablename__ = "saved_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    centre_id: Mapped[str] = mapped_column(ForeignKey("centres.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]

@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from storage.inquiry_models import InquiryRow
@@ -82,6 +83,19 @@ async def centre_report(
     target: AsyncEngine | SqlStorage, centre_id: str, start: date, end: date, zone: tzinfo = WIB
 ) -> CentreReport:
     """Count a centre's inquiries created from ``start`` to ``end`` inclusive, dates in ``zone``."""
+    return await scope_report(target, centre_id, [centre_id], start, end, zone)
+
+
+async def scope_report(
+    target: AsyncEngine | SqlStorage,
+    label: str,
+    centre_ids: Collection[str] | None,
+    start: date,
+    end: date,
+    zone: tzinfo = WIB,
+) -> CentreReport:
+    """Count the inquiries of several centres (None: every centre) under one label, as
+    `centre_report` does for one (the desk's statistics for a supervisor's region)."""
     engine = target if isinstance(target, AsyncEngine) else target.engine
     since = datetime.combine(start, time.min, zone)
     until = datetime.combine(end + timedelta(days=1), time.min, zone)
@@ -94,15 +108,13 @@ async def centre_report(
         InquiryRow.destination,
         InquiryRow.job,
         InquiryRow.red_flags,
-    ).where(
-        InquiryRow.centre_id == centre_id,
-        InquiryRow.created_at >= since,
-        InquiryRow.created_at < until,
-    )
+    ).where(InquiryRow.created_at >= since, InquiryRow.created_at < until)
+    if centre_ids is not None:
+        query = query.where(InquiryRow.centre_id.in_(list(centre_ids)))
     async with async_sessionmaker(engine)() as session:
         rows = (await session.execute(query)).all()
 
-    report = CentreReport(centre_id, start, end, total=len(rows))
+    report = CentreReport(label, start, end, total=len(rows))
     weeks: Counter[str] = Counter()
     topics: Counter[str] = Counter()
     destinations: Counter[str] = Counter()
@@ -134,3 +146,33 @@ async def centre_report(
             p90_hours=round(_nearest_rank(waits, 0.9), 2),
         )
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """The unresolved cases of a scope right now: open (unclaimed), claimed, and overdue."""
+
+    open: int
+    claimed: int
+    overdue: int
+
+
+async def scope_backlog(
+    target: AsyncEngine | SqlStorage, centre_ids: Collection[str] | None, now: datetime
+) -> Backlog:
+    """Count a scope's unresolved cases now; overdue means unclaimed past its deadline."""
+    engine = target if isinstance(target, AsyncEngine) else target.engine
+    late = func.sum(case((InquiryRow.deadline_at <= now, 1), else_=0))
+    query = select(InquiryRow.status, func.count(), late).where(
+        InquiryRow.status.in_(("open", "claimed"))
+    )
+    if centre_ids is not None:
+        query = query.where(InquiryRow.centre_id.in_(list(centre_ids)))
+    counts = {"open": 0, "claimed": 0, "overdue": 0}
+    async with async_sessionmaker(engine)() as session:
+        grouped = await session.execute(query.group_by(InquiryRow.status))
+        for status, count, overdue in grouped.all():
+            counts[status] += count
+            if status == "open":
+                counts["overdue"] += int(overdue or 0)
+    return Backlog(**counts)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.inquiries import AnswerWindows
 from bot.messages import Outbound, Recipient
 from bot.ports import Contact, Conversation
+from storage.casework import SqlCaseTools
 from storage.desk import SqlDeskQueries, SqlDeskStore
 from storage.inquiries import SqlInquiryStore
 from storage.inquiry_models import InquiryRow
@@ -41,7 +42,7 @@ def _contact(row: ContactRow) -> Contact:
     )
 
 
-class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore, SqlDeskQueries, SqlReviewStore):
+class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore, SqlDeskQueries, SqlReviewStore, SqlCaseTools):
     """One transaction around one inbound message. Repositories flush; commit is the edge's job."""
 
     def __init__(
@@ -199,6 +200,11 @@ class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore, SqlDeskQueries, SqlReviewStor
             "created_at": row.created_at,
             "messages_with_text": count,
             "extra": extra,
+            # "Who saw my case": each officer's view of the case data, newest first.
+            "views": [
+                (view.reference, view.officer, view.centre, view.at)
+                for view in await self.case_views(contact_id)
+            ],
         }
 
     async def erase_contact(self, contact_id: int) -> None:

@@ -26,6 +26,8 @@ from bot.composition import Service, build_service
 from bot.config import Settings
 from bot.followup import follow_up
 from bot.web.dashboard import dashboard
+from bot.web.desk_review import review_page
+from bot.web.desk_stats import statistics
 from bot.web.limits import BodySizeLimit
 from bot.web.routes import STATIC_DIR, router
 from storage.retention import purge_expired
@@ -159,6 +161,8 @@ def create_app(
     )
     app.include_router(router)
     app.include_router(dashboard)
+    app.include_router(statistics)
+    app.include_router(review_page)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -24,10 +24,10 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from bot.i18n import Translations
-from bot.inquiries import DASHBOARD_CHANNEL, InquiryDraft, Officer
+from bot.inquiries import DASHBOARD_CHANNEL, OUTCOMES, InquiryDraft, Officer
 from bot.messages import Inbound
 from bot.web.desk_auth import (
     LOCKOUT_FOR,
@@ -44,6 +44,7 @@ from bot.web.desk_auth import (
 )
 from handlers.notify import asker_label
 from handlers.red_flags import describe
+from storage.casework import CaseNote, SavedReply, TrailEntry
 from storage.desk import DeskSession, QueueItem, ThreadEntry
 from storage.inquiries import inquiry_of
 from storage.inquiry_models import InquiryRow
@@ -57,6 +58,7 @@ SIGN_IN_COOKIE = "petugas_masuk"
 ACTIONS = {"ambil": "/ambil", "balas": "/balas", "selesai": "/selesai"}
 MAX_FORM_BYTES = 8_000
 WIB = ZoneInfo("Asia/Jakarta")
+POLL_SECONDS = 20  # how often an open queue asks for new cases (app.state.desk_poll_seconds)
 dashboard = APIRouter(prefix="/petugas", include_in_schema=False)
 
 
@@ -87,6 +89,20 @@ def _labels(i18n: Translations) -> dict[str, str]:
         "again": i18n._("Kembali ke meja petugas"),
         "open": i18n._("Buka"),
         "back": i18n._("Kembali ke antrian"),
+        "live_new": i18n._("pertanyaan baru masuk."),
+        "live_urgent": i18n._("pertanyaan baru masuk, ada yang MENDESAK!"),
+        "new_badge": i18n._("baru"),
+        "reload": i18n._("Muat ulang"),
+        "saved_reply": i18n._("Balasan tersimpan"),
+        "use": i18n._("Pakai"),
+        "handover_centre": i18n._("Serahkan ke pusat layanan"),
+        "handover_officer": i18n._("Petugas (boleh dikosongkan)"),
+        "handover": i18n._("Serahkan"),
+        "outcome": i18n._("Hasil"),
+        "save_note": i18n._("Simpan catatan"),
+        "title_field": i18n._("Judul"),
+        "reply_text": i18n._("Teks balasan"),
+        "save_reply": i18n._("Simpan balasan"),
     }
     return {key: html.escape(value) for key, value in labels.items()}
 
@@ -159,12 +175,18 @@ h1{{font-size:1.35rem;margin:.75rem 0}} h2{{font-size:1.15rem;margin:0 0 .25rem}
 h1.urgent{{color:#9b0018}} a{{color:#0b4f9c}}
 header{{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem;
 border-bottom:1px solid #ccc;padding-bottom:.5rem}} header p{{margin:0;font-weight:600}}
+header nav{{display:flex;flex-wrap:wrap;gap:.25rem}} header nav a{{display:inline-flex;
+align-items:center;min-height:44px;padding:0 .5rem}}
 article{{border:1px solid #888;border-radius:.5rem;padding:.75rem 1rem;margin:.75rem 0}}
 article.urgent{{border:3px solid #b00020}} article.overdue{{background:#fff4e5}}
 article h2 a{{display:inline-flex;align-items:center;min-height:44px}} article p{{margin:.25rem 0}}
 .badge{{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-size:.85rem;color:#fff;
 margin-left:.25rem;vertical-align:middle}}
 .badge.urgent{{background:#b00020}} .badge.overdue{{background:#8a4b00}}
+.badge.new{{background:#0b6b2f}} summary{{padding:.7rem 0;cursor:pointer}}
+p.live{{background:#e8f5e9;border:2px solid #0b6b2f;padding:.5rem .75rem;border-radius:.5rem}}
+p.live.urgent{{background:#fdecea;border-color:#b00020;font-weight:700}}
+p.live a{{display:inline-flex;align-items:center;min-height:44px}}
 form{{margin:.25rem 0}} .actions{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}}
 .actions form{{margin:0}}
 section.actions{{display:block}} section.actions form{{margin:1rem 0}}
@@ -263,8 +285,13 @@ def _action_form(session: DeskSession, number: int, action: str, inner: str, bac
 def _header(session: DeskSession, centre_name: str, i18n: Translations) -> str:
     label = _labels(i18n)
     heading = html.escape(f"{centre_name} · {session.officer.name}")
+    links = [("/petugas", i18n._("Antrian")), ("/petugas/statistik", i18n._("Statistik"))]
+    if session.officer.role in ("supervisor", "admin"):
+        links.append(("/petugas/tinjau", i18n._("Tinjau pertanyaan")))
+    nav = "".join(f'<a href="{href}">{html.escape(text)}</a>' for href, text in links)
     return (
-        f'<header><p class="who">{heading}</p><form method="post" action="/petugas/keluar">'
+        f'<header><p class="who">{heading}</p><nav>{nav}</nav>'
+        f'<form method="post" action="/petugas/keluar">'
         f"{_csrf_field(session.csrf_token)}<button>{label['sign_out']}</button></form></header>"
     )
 
@@ -305,8 +332,14 @@ def _filters(status: str, priority: str, search: str, i18n: Translations) -> str
 <div><button>{show}</button></div></form>"""
 
 
-def _queue_item(item: QueueItem, session: DeskSession, now: datetime, i18n: Translations) -> str:
-    """Render one line of the queue."""
+def _queue_item(
+    item: QueueItem,
+    session: DeskSession,
+    now: datetime,
+    i18n: Translations,
+    centre_names: dict[str, str] | None = None,
+) -> str:
+    """Render one line of the queue (with its centre's name when the scope has several)."""
     label = _labels(i18n)
     classes = " ".join(
         name
@@ -335,6 +368,8 @@ def _queue_item(item: QueueItem, session: DeskSession, now: datetime, i18n: Tran
         created=_wib(item.created_at), deadline=_wib(item.deadline_at)
     )
     status = html.escape(_status_label(item.status, item.holder, i18n))
+    if centre_names:
+        status = html.escape(centre_names.get(item.centre_id, item.centre_id)) + " · " + status
     link = f"/petugas/kasus/{item.id}"
     return f"""<article class="{classes}" aria-labelledby="q{item.id}">
 <h2 id="q{item.id}"><a href="{link}">{item.reference}</a> {"".join(badges)}</h2>
@@ -365,14 +400,31 @@ async def board(
     now = storage.clock()
     async with storage.unit_of_work() as uow:
         centre = await uow.centre(officer.centre_id)
+        scope = await uow.officer_scope(officer)
         items = (
-            await uow.desk_queue(officer.centre_id, status, prioritas, case_id)
+            await uow.desk_queue(scope, status, prioritas, case_id)
             if not search or case_id is not None
             else []
         )
+        wide = scope is None or len(scope) > 1
+        names = {c.id: c.name for c in await uow.centres_in(scope)} if wide else None
+        active = await uow.desk_queue(scope, "aktif", "", None)
     label = _labels(i18n)
     empty = f"<p>{label['empty']}</p>"
-    listing = "".join(_queue_item(item, session, now, i18n) for item in items) or empty
+    known = ",".join(str(item.id) for item in active)
+    poll_ms = int(getattr(request.app.state, "desk_poll_seconds", POLL_SECONDS) * 1000)
+    banner = (
+        f'<p id="baru" hidden data-new-text="{label["live_new"]}"'
+        f' data-urgent-text="{label["live_urgent"]}">'
+        f'<span class="badge new">{label["new_badge"]}</span> <span class="count"></span> '
+        f'<span class="text"></span> <a href="/petugas">{label["reload"]}</a></p>'
+    )
+    listing = (
+        banner
+        + f'<section id="antrian" data-known="{known}" data-poll-ms="{poll_ms}">'
+        + ("".join(_queue_item(item, session, now, i18n, names) for item in items) or empty)
+        + '</section><script src="/static/desk.js" defer></script>'
+    )
     body = (
         _header(session, centre.name if centre else officer.centre_id, i18n)
         + "<h1>"
@@ -383,6 +435,20 @@ async def board(
         + listing
     )
     return _page(i18n._("Meja petugas"), body)
+
+
+@dashboard.get("/antrian.json")
+async def queue_numbers(request: Request) -> Response:
+    """Return the scope's unresolved case numbers and whether each is urgent (for polling);
+    no personal data."""
+    session = await _session(request)
+    if session is None:
+        return JSONResponse({"error": "signed out"}, status_code=401)
+    async with _runtime(request).service.storage.unit_of_work() as uow:
+        scope = await uow.officer_scope(session.officer)
+        items = await uow.desk_queue(scope, "aktif", "", None)
+    cases = [{"id": item.id, "urgent": item.priority == "urgent"} for item in items]
+    return JSONResponse({"cases": cases}, headers={"Cache-Control": "no-store"})
 
 
 def _summary(row: InquiryRow, i18n: Translations) -> str:
@@ -409,68 +475,240 @@ def _summary(row: InquiryRow, i18n: Translations) -> str:
     return f'<dl class="summary">{items}</dl>'
 
 
-def _thread(entries: list[ThreadEntry], i18n: Translations) -> str:
-    """Return the whole conversation, oldest first."""
+def _outcome_labels(i18n: Translations) -> dict[str, str]:
+    """Return the resolution outcomes in plain words."""
+    return {
+        "informed": i18n._("Sudah diberi informasi"),
+        "referred_ltsa": i18n._("Dirujuk ke LTSA"),
+        "referred_disnaker": i18n._("Dirujuk ke Disnaker"),
+        "referred_police": i18n._("Dirujuk ke polisi"),
+        "reported_kp2mi": i18n._("Dilaporkan ke KP2MI"),
+        "no_answer": i18n._("Pengguna tidak menjawab"),
+    }
+
+
+def _delivery_label(state: str, i18n: Translations) -> str:
+    labels = {
+        "waiting": i18n._("menunggu dikirim"),
+        "sent": i18n._("terkirim"),
+        "delivered": i18n._("diterima"),
+        "failed": i18n._("GAGAL terkirim"),
+    }
+    return labels.get(state, state)
+
+
+def _thread(
+    entries: list[ThreadEntry], i18n: Translations, deliveries: dict[int, str] | None = None
+) -> str:
+    """Return the whole conversation, oldest first, with each officer reply's delivery state."""
     names = {"user": i18n._("Pengguna"), "bot": i18n._("Bot"), "officer": i18n._("Petugas")}
-    items = "".join(
-        f'<li class="{entry.sender}"><p class="meta">'
-        f"{html.escape(names.get(entry.sender, '-'))}"
-        f"{html.escape(' ' + entry.officer) if entry.officer else ''}"
-        f" · {html.escape(_wib(entry.at))}</p><p>{html.escape(entry.text)}</p></li>"
-        for entry in entries
-    )
+    deliveries = deliveries or {}
+    items = []
+    for entry in entries:
+        state = deliveries.get(entry.message_id or 0) if entry.sender == "officer" else None
+        mark = (
+            f' · <span class="delivery {state}">{html.escape(_delivery_label(state, i18n))}</span>'
+            if state
+            else ""
+        )
+        items.append(
+            f'<li class="{entry.sender}"><p class="meta">'
+            f"{html.escape(names.get(entry.sender, '-'))}"
+            f"{html.escape(' ' + entry.officer) if entry.officer else ''}"
+            f" · {html.escape(_wib(entry.at))}{mark}</p><p>{html.escape(entry.text)}</p></li>"
+        )
     if not items:
         return "<p>" + html.escape(i18n._("Belum ada percakapan yang tersimpan.")) + "</p>"
-    return f'<ol class="thread">{items}</ol>'
+    return f'<ol class="thread">{"".join(items)}</ol>'
+
+
+def _notes(notes: list[CaseNote], i18n: Translations) -> str:
+    """Return the internal notes (officers only)."""
+    if not notes:
+        return "<p>" + html.escape(i18n._("Belum ada catatan internal.")) + "</p>"
+    items = "".join(
+        f'<li><p class="meta">{html.escape(note.officer or "-")} · {html.escape(_wib(note.at))}'
+        f"</p><p>{html.escape(note.text)}</p></li>"
+        for note in notes
+    )
+    return f'<ol class="notes">{items}</ol>'
+
+
+def _trail(entries: list[TrailEntry], centre_names: dict[str, str], i18n: Translations) -> str:
+    """Return the audit trail in plain words, newest first."""
+    actions = {
+        "created": i18n._("Pertanyaan masuk"),
+        "claimed": i18n._("Diambil"),
+        "replied": i18n._("Membalas pengguna"),
+        "noted": i18n._("Menambah catatan internal"),
+        "viewed": i18n._("Membuka data kasus"),
+        "resolved": i18n._("Menutup kasus"),
+        "taken_over": i18n._("Mengambil alih kasus"),
+        "handed_over": i18n._("Menyerahkan kasus"),
+        "reminded": i18n._("Pengingat dikirim"),
+        "escalated": i18n._("Dinaikkan ke tingkat atas"),
+        "updated": i18n._("Pengguna menambah data"),
+        "redacted": i18n._("Teks pribadi dihapus"),
+        "erased": i18n._("Pengguna menghapus datanya"),
+    }
+    who = {"user": i18n._("Pengguna"), "system": i18n._("Sistem")}
+    items = []
+    for entry in reversed(entries):
+        actor = entry.officer or who.get(entry.actor, "-")
+        text = actions.get(entry.action, entry.action)
+        target = entry.detail.get("to")
+        if entry.action in ("handed_over", "escalated", "taken_over") and target:
+            text += " → " + centre_names.get(str(target), str(target))
+        items.append(
+            f"<li>{html.escape(_wib(entry.at))} · {html.escape(actor)} · {html.escape(text)}</li>"
+        )
+    return f'<ol class="trail">{"".join(items)}</ol>'
+
+
+def _saved_picker(number: int, replies: list[SavedReply], chosen: str, i18n: Translations) -> str:
+    """Return a GET form that prefills the reply box with a saved reply (works without JS)."""
+    if not replies:
+        return ""
+    label = _labels(i18n)
+    options = [("", i18n._("Pilih balasan tersimpan"))] + [
+        (str(reply.id), reply.title) for reply in replies
+    ]
+    return (
+        f'<form method="get" action="/petugas/kasus/{number}" class="actions">'
+        f'<label for="templat">{label["saved_reply"]}</label>'
+        f"{_select('templat', chosen, options)}"
+        f"<button>{label['use']}</button></form>"
+    )
+
+
+def _post_form(session: DeskSession, action: str, number: int, inner: str) -> str:
+    """Return a CSRF-protected form posting to a case route."""
+    return (
+        f'<form method="post" action="/petugas/kasus/{number}/{action}">'
+        f"{_csrf_field(session.csrf_token)}{inner}</form>"
+    )
+
+
+def _handover_form(
+    session: DeskSession,
+    number: int,
+    centres: list[tuple[str, str]],
+    officers: list[Officer],
+    i18n: Translations,
+) -> str:
+    """Return the handover form: a centre of the scope and, optionally, one of its officers."""
+    label = _labels(i18n)
+    centre_options = [(centre_id, name) for centre_id, name in centres]
+    officer_options = [("", i18n._("Siapa saja di pusat itu"))] + [
+        (str(officer.id), f"{officer.name} ({dict(centres).get(officer.centre_id, '-')})")
+        for officer in officers
+        if officer.id != session.officer.id
+    ]
+    return _post_form(
+        session,
+        "serahkan",
+        number,
+        f'<label for="pusat">{label["handover_centre"]}</label>'
+        f"{_select('pusat', '', centre_options)}"
+        f'<label for="petugas">{label["handover_officer"]}</label>'
+        f"{_select('petugas', '', officer_options)}"
+        f"<p><button>{label['handover']}</button></p>",
+    )
+
+
+def _case_number(number: str) -> int:
+    return int(number) if number.isascii() and number.isdecimal() and len(number) < 10 else 0
 
 
 @dashboard.get("/kasus/{number}")
-async def case_page(request: Request, number: str, pesan: str = "") -> Response:
-    """Show one case of the officer's own centre: summary, whole conversation, actions."""
+async def case_page(request: Request, number: str, pesan: str = "", templat: str = "") -> Response:
+    """Show one case in the officer's scope: summary, conversation, notes, trail, actions."""
     i18n = _i18n(request)
     session = await _session(request)
     if session is None:
         return _login(request)
     officer = session.officer
-    case_id = int(number) if number.isascii() and number.isdecimal() and len(number) < 10 else 0
+    case_id = _case_number(number)
     storage = _runtime(request).service.storage
     async with storage.unit_of_work() as uow:
-        row = await uow.case_of_centre(case_id, officer.centre_id) if case_id else None
+        scope = await uow.officer_scope(officer)
+        row = await uow.case_in_scope(case_id, scope) if case_id else None
         if row is None:
             return _refused(
                 request, i18n._("Kasus tidak ditemukan di pusat layanan Anda."), status_code=404
             )
+        # Who saw a user's personal data is part of the audit trail (and the user's /dataku).
+        await uow.audit(row.id, f"officer:{officer.id}", "viewed", {}, storage.clock())
         centre = await uow.centre(officer.centre_id)
         thread = await uow.case_thread(row)
+        deliveries = await uow.reply_deliveries(row)
         holder = await uow.get_inquiry(row.id)
-        # Who saw a user's personal data is part of the audit trail.
-        await uow.audit(row.id, f"officer:{officer.id}", "viewed", {}, storage.clock())
+        notes = await uow.case_notes(row.id)
+        trail = await uow.case_trail(row.id)
+        saved = await uow.saved_replies(officer.centre_id)
+        centres = [(c.id, c.name) for c in await uow.centres_in(scope)]
+        officers = await uow.officers_in(scope)
         await uow.commit()
     label = _labels(i18n)
     status = _status_label(row.status, holder.claimed_by_name if holder else None, i18n)
+    prefill = next((reply.text for reply in saved if str(reply.id) == templat), "")
     actions = ""
     if row.status == "open":
         actions += _action_form(
             session, row.id, "ambil", f"<button>{label['claim']}</button>", "kasus"
         )
     if row.status != "resolved":
+        actions += _saved_picker(row.id, saved, templat, i18n)
         actions += _action_form(
             session,
             row.id,
             "balas",
             f'<label for="reply">{label["reply_label"]}</label>'
-            f'<textarea id="reply" name="text" required maxlength="1500"></textarea>'
+            f'<textarea id="reply" name="text" required maxlength="1500">'
+            f"{html.escape(prefill)}</textarea>"
             f"<button>{label['reply']}</button>",
             "kasus",
         )
+        outcomes = [("", i18n._("Pilih hasil")), *_outcome_labels(i18n).items()]
         actions += _action_form(
             session,
             row.id,
             "selesai",
+            f'<label for="outcome">{label["outcome"]}</label>'
+            f"{_select('outcome', '', outcomes)}"
             f'<label for="note">{label["note"]}</label>'
             f'<input id="note" name="text" maxlength="500"><button>{label["close"]}</button>',
             "kasus",
         )
+        actions += _handover_form(session, row.id, centres, officers, i18n)
+    note_label = html.escape(i18n._("Catatan internal (tidak dikirim ke pengguna)"))
+    note_form = _post_form(
+        session,
+        "catatan",
+        row.id,
+        f'<label for="catatan">{note_label}'
+        f'</label><textarea id="catatan" name="text" required maxlength="2000"></textarea>'
+        f"<button>{label['save_note']}</button>",
+    )
+    note_form += (
+        "<details><summary>"
+        + html.escape(i18n._("Tambah balasan tersimpan"))
+        + f'</summary><form method="post" action="/petugas/balasan">'
+        f"{_csrf_field(session.csrf_token)}"
+        f'<input type="hidden" name="ke" value="{row.id}">'
+        f'<label for="judul">{label["title_field"]}</label>'
+        f'<input id="judul" name="title" required maxlength="80">'
+        f'<label for="isi">{label["reply_text"]}</label>'
+        f'<textarea id="isi" name="text" required maxlength="1500"></textarea>'
+        f"<button>{label['save_reply']}</button></form></details>"
+    )
+    outcome = (
+        "<p>"
+        + html.escape(i18n._("Hasil: {outcome}").format(outcome=_outcome_labels(i18n)[row.outcome]))
+        + "</p>"
+        if row.outcome in OUTCOMES
+        else ""
+    )
     reference = f"MA-{row.id:05d}"
     urgent = ' class="urgent"' if row.priority == "urgent" else ""
     body = (
@@ -478,12 +716,22 @@ async def case_page(request: Request, number: str, pesan: str = "") -> Response:
         + f'<p><a class="button" href="/petugas">{label["back"]}</a></p>'
         + f"<h1{urgent}>{reference} · {html.escape(status)}</h1>"
         + _notice(pesan)
+        + outcome
         + _summary(row, i18n)
         + "<h2>"
         + html.escape(i18n._("Percakapan"))
         + "</h2>"
-        + _thread(thread, i18n)
+        + _thread(thread, i18n, deliveries)
         + (f'<section class="actions">{actions}</section>' if actions else "")
+        + "<h2>"
+        + html.escape(i18n._("Catatan internal"))
+        + "</h2>"
+        + _notes(notes, i18n)
+        + f'<section class="actions">{note_form}</section>'
+        + "<h2>"
+        + html.escape(i18n._("Jejak audit"))
+        + "</h2>"
+        + _trail(trail, dict(centres), i18n)
     )
     return _page(reference + " · " + i18n._("Meja petugas"), body)
 
@@ -613,13 +861,125 @@ async def act(request: Request) -> Response:
     officer = session.officer
     command = ACTIONS.get(form.get("action", ""))
     number = form.get("id", "")
+    outcome = form.get("outcome", "")
     if command is None or not (number.isascii() and number.isdecimal()):
         return RedirectResponse("/petugas", status_code=303)
+    back = f"/petugas/kasus/{int(number)}" if form.get("ke") == "kasus" else "/petugas"
+    i18n = _i18n(request)
+    if outcome and outcome not in OUTCOMES:
+        notice = i18n._("Pilih hasil dari daftar.")
+        return RedirectResponse(f"{back}?pesan={quote(notice)}", status_code=303)
     text = " ".join(filter(None, [command, number, form.get("text", "").strip()]))
     inbound = Inbound(DASHBOARD_CHANNEL, f"officer-{officer.id}", uuid.uuid4().hex, text=text)
     runtime = _runtime(request)
     replies = await runtime.service.engine.handle(inbound)
     runtime.sender.wake()  # a reply to the user was queued: deliver it now
+    if command == "/selesai" and outcome:
+        async with runtime.service.storage.unit_of_work() as uow:
+            scope = await uow.officer_scope(officer)
+            row = await uow.case_in_scope(int(number), scope)
+            if row is not None and row.status == "resolved" and row.outcome is None:
+                await uow.set_outcome(row.id, outcome)
+                await uow.commit()
     notice = " ".join(reply.text.split("\n", 1)[0] for reply in replies)[:300]
-    back = f"/petugas/kasus/{int(number)}" if form.get("ke") == "kasus" else "/petugas"
     return RedirectResponse(f"{back}?pesan={quote(notice)}", status_code=303)
+
+
+async def _case_post(
+    request: Request, number: str
+) -> tuple[DeskSession, dict[str, str], int] | Response:
+    """Return the session, form and case number of a checked POST on a case in scope; a 404
+    page when the case is outside the officer's scope (as if it did not exist)."""
+    checked = await _checked_post(request)
+    if isinstance(checked, Response):
+        return checked
+    session, form = checked
+    case_id = _case_number(number)
+    async with _runtime(request).service.storage.unit_of_work() as uow:
+        scope = await uow.officer_scope(session.officer)
+        row = await uow.case_in_scope(case_id, scope) if case_id else None
+    if row is None:
+        return _refused(
+            request,
+            _i18n(request)._("Kasus tidak ditemukan di pusat layanan Anda."),
+            status_code=404,
+        )
+    return session, form, case_id
+
+
+def _back_to_case(case_id: int, notice: str) -> Response:
+    return RedirectResponse(f"/petugas/kasus/{case_id}?pesan={quote(notice)}", status_code=303)
+
+
+@dashboard.post("/kasus/{number}/catatan")
+async def add_note(request: Request, number: str) -> Response:
+    """Add an internal note to a case (never sent to the user)."""
+    checked = await _case_post(request, number)
+    if isinstance(checked, Response):
+        return checked
+    session, form, case_id = checked
+    i18n = _i18n(request)
+    text = form.get("text", "").strip()
+    if not text or len(text) > 2000:
+        return _back_to_case(case_id, i18n._("Tulis catatannya (paling banyak 2000 huruf)."))
+    storage = _runtime(request).service.storage
+    async with storage.unit_of_work() as uow:
+        await uow.add_note(case_id, session.officer, text, storage.clock())
+        await uow.commit()
+    return _back_to_case(case_id, i18n._("Catatan internal disimpan."))
+
+
+@dashboard.post("/kasus/{number}/serahkan")
+async def hand_over(request: Request, number: str) -> Response:
+    """Hand a case over to a centre (and optionally one officer) within the officer's scope."""
+    checked = await _case_post(request, number)
+    if isinstance(checked, Response):
+        return checked
+    session, form, case_id = checked
+    i18n = _i18n(request)
+    target = form.get("pusat", "")
+    chosen = form.get("petugas", "")
+    storage = _runtime(request).service.storage
+    now = storage.clock()
+    async with storage.unit_of_work() as uow:
+        scope = await uow.officer_scope(session.officer)
+        row = await uow.case_in_scope(case_id, scope)
+        officers = {str(o.id): o for o in await uow.officers_in(scope)}
+        in_scope = scope is None or target in scope
+        person = officers.get(chosen) if chosen else None
+        centre = await uow.centre(target) if in_scope else None
+        if row is None or row.status == "resolved":
+            return _back_to_case(case_id, i18n._("Kasus yang sudah selesai tidak bisa diserahkan."))
+        held_by_other = row.status == "claimed" and row.claimed_by != session.officer.id
+        if held_by_other and session.officer.role == "officer":
+            # Only the holder passes a taken case on; supervisors may reassign any.
+            return _back_to_case(case_id, i18n._("Kasus ini dipegang petugas lain."))
+        if centre is None or (chosen and (person is None or person.centre_id != target)):
+            return _back_to_case(case_id, i18n._("Pilih pusat layanan dan petugas dari daftar."))
+        await uow.hand_over(row, session.officer, target, person.id if person else None, now)
+        await uow.commit()
+    name = person.name if person else centre.name
+    return _back_to_case(case_id, i18n._("Kasus diserahkan ke {name}.").format(name=name))
+
+
+@dashboard.post("/balasan")
+async def add_saved_reply(request: Request) -> Response:
+    """Save a reply for the officer's centre (title and text)."""
+    checked = await _checked_post(request)
+    if isinstance(checked, Response):
+        return checked
+    session, form = checked
+    i18n = _i18n(request)
+    title = " ".join(form.get("title", "").split())[:80]
+    text = form.get("text", "").strip()
+    back = _case_number(form.get("ke", ""))
+    target = f"/petugas/kasus/{back}" if back else "/petugas"
+    if not title or not text or len(text) > 1500:
+        notice = i18n._("Isi judul dan teks balasan (paling banyak 1500 huruf).")
+    else:
+        storage = _runtime(request).service.storage
+        async with storage.unit_of_work() as uow:
+            await uow.add_saved_reply(session.officer.centre_id, title, text, storage.clock())
+            await uow.commit()
+        notice = i18n._("Balasan tersimpan untuk pusat layanan Anda.")
+    return RedirectResponse(f"{target}?pesan={quote(notice)}", status_code=303)

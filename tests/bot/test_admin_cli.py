@@ -222,3 +222,21 @@ def test_set_password_stores_an_argon2_hash_read_twice(
     monkeypatch.setattr("sys.stdin", io.StringIO("sandi-panjang-1\nsandi-panjang-1\n"))
     assert cli("officers", "set-password", "99") == 1
     assert "no officer #99" in capsys.readouterr().err
+
+
+def test_officers_add_stores_a_role(capsys: pytest.CaptureFixture[str]) -> None:
+    cli("centres", "import", str(EXAMPLE))
+    capsys.readouterr()
+    assert add("disnaker-kebumen", "Budi", "--console", "budi", "--role", "supervisor") == 0
+    assert "officer #1 Budi (console, supervisor) added to disnaker-kebumen" in (
+        capsys.readouterr().out
+    )
+    assert add("plm-jogosimo", "Siti", "--console", "siti") == 0  # default: officer
+    capsys.readouterr()
+    assert cli("officers", "list") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "#1  disnaker-kebumen  Budi  console:budi  [supervisor]",
+        "#2  plm-jogosimo  Siti  console:siti",
+    ]
+    with pytest.raises(SystemExit):
+        add("plm-jogosimo", "Uji", "--console", "uji", "--role", "raja")

@@ -1,7 +1,7 @@
 """The officer desk in headless Chromium: sign in, open a case, claim, reply, resolve.
 
-Screenshots of the queue and the case page at 390 px (phone) and 1366 px (desktop) wide are
-saved in artefacts/desk/ (git-ignored) for review.
+Screenshots of the queue, the case page and the statistics at 390 px (phone) and 1366 px
+(desktop) wide are saved in artefacts/desk/ (git-ignored) for review.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ REPLY = "Jangan bayar dulu. Datang ke balai desa hari Senin."
 
 
 def _free_port() -> int:
-    """Return a free localhost port in this suite's range (9300-9399), else any free one."""
-    for port in [*range(9300, 9400), 0]:
+    """Return a free localhost port in this suite's range (9600-9699), else any free one."""
+    for port in [*range(9600, 9700), 0]:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
@@ -100,6 +100,7 @@ def server(tmp_path: Path, knowledge: KnowledgeBase) -> Iterator[tuple[str, str]
 
     port = _free_port()
     app = create_app(settings, build=build, run_sender=False)
+    app.state.desk_poll_seconds = 1  # the queue polls every 20 s in service; 1 s here
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=lambda: asyncio.run(uv.serve()), daemon=True)
     thread.start()
@@ -138,7 +139,7 @@ def _small_targets(page) -> list[str]:  # type: ignore[no-untyped-def]
     """Return the visible controls smaller than 44 px (tap target size)."""
     return page.evaluate(
         """() => [...document.querySelectorAll(
-            'button, input:not([type=hidden]), select, a.button, article h2 a'
+            'button, input:not([type=hidden]), select, a.button, article h2 a, header nav a'
         )].filter(e => e.offsetParent !== null).filter(e => {
             const box = e.getBoundingClientRect();
             return box.height < 44 || box.width < 44;
@@ -196,3 +197,90 @@ def test_sign_in_claim_reply_resolve(server: tuple[str, str]) -> None:
     status, texts = _stored(url)
     assert status == "resolved"
     assert any(REPLY in text for text in texts)  # the reply is queued to the user's channel
+
+
+def test_statistics_fit_a_phone_and_a_desktop(server: tuple[str, str]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    address, _url = server
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            for width, height in ((390, 844), (1366, 900)):
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(f"{address}/petugas")
+                page.fill("#secret", "kode-a")
+                page.click("button[type=submit]")
+                page.get_by_role("link", name="Statistik").click()
+                expect(page.locator("h1")).to_have_text("Statistik pertanyaan")
+                expect(page.locator("figure.chart svg")).to_have_count(5)
+                expect(page.locator("dl.figures")).to_contain_text("Pertanyaan masuk")
+                # Nothing wider than the screen: no sideways scrolling on a phone.
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                assert overflow <= 0
+                assert _small_targets(page) == []
+                page.screenshot(path=str(ARTEFACTS / f"statistik-{width}.png"), full_page=True)
+                page.close()
+        finally:
+            browser.close()
+
+
+def _file_urgent(url: str) -> None:
+    """File a new urgent case at Pusat A, as the bot would while the queue is open."""
+
+    async def file() -> None:
+        from storage.database import create_engine
+        from storage.repository import SqlStorage
+
+        engine = create_engine(url)
+        try:
+            storage = SqlStorage(engine)
+            async with storage.unit_of_work() as uow:
+                draft = InquiryDraft(question="tolong saya dikunci", red_flags=["bahaya"])
+                await uow.file_inquiry(None, draft, "plm-a", "urgent", storage.clock())
+                await uow.commit()
+        finally:
+            await engine.dispose()
+
+    # Playwright's sync API runs its own event loop in this thread: file from another one.
+    worker = threading.Thread(target=lambda: asyncio.run(file()))
+    worker.start()
+    worker.join(timeout=30)
+
+
+def test_a_new_urgent_case_is_announced_live(server: tuple[str, str]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    address, url = server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[*ARGS, "--autoplay-policy=no-user-gesture-required"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(f"{address}/petugas")
+            page.fill("#secret", "kode-a")
+            page.click("button[type=submit]")
+            expect(page.locator("article h2 a")).to_have_count(3)
+            page.locator("h1").click()  # a first touch allows the alert tone
+            page.wait_for_timeout(1500)
+            expect(page.locator("#baru")).to_be_hidden()  # nothing new yet
+            _file_urgent(url)
+            banner = page.locator("#baru")
+            expect(banner).to_be_visible(timeout=10_000)
+            expect(banner).to_have_class("live urgent")
+            expect(banner).to_have_attribute("role", "alert")
+            expect(banner).to_contain_text("baru")
+            expect(banner).to_contain_text("MENDESAK")
+            expect(banner).to_have_attribute("data-tones", "1")
+            assert page.title().startswith("(1) ")
+            ARTEFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTEFACTS / "queue-live-390.png"))
+            page.get_by_role("link", name="Muat ulang").click()
+            expect(page.locator("article h2 a")).to_have_count(4)
+        finally:
+            browser.close()
