@@ -81,7 +81,8 @@ async def test_the_csv_matches_the_report_command_and_is_safe(service: Service) 
     rows = list(csv.reader(io.StringIO(exported.text)))
     assert rows[0] == ["section", "key", "value"]
     destinations = [key for section, key, _ in rows if section == "destination"]
-    assert '\'=hyperlink("http://evil.test")' in destinations
+    # A label typed once is grouped (it could point at one person); kept ones are defused.
+    assert "lainnya" in destinations
     assert not any(key.startswith("=") for _, key, _ in rows)
 
 
