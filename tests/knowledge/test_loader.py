@@ -21,7 +21,13 @@ def _entry(topic_id: str = "tppo.calo", **overrides: object) -> dict:
         "answer": {"id": "Jawaban singkat.", "en": "Short answer."},
         "examples": [f"contoh pertanyaan {topic_id} {n}" for n in range(12)],
         "related": [],
-        "sources": [{"title": "UU No. 18 Tahun 2017"}],
+        "sources": [
+            {
+                "title": {"id": "UU No. 18 Tahun 2017", "en": "Law No. 18 of 2017"},
+                "url": "https://pasal.id/peraturan/uu/uu-no-18-tahun-2017",
+                "official": True,
+            }
+        ],
         "reviewed": "2026-11-23",
     }
     entry.update(overrides)
