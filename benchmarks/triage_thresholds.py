@@ -1,64 +1,65 @@
-"""Choose the safety classifier's thresholds from out-of-fold probabilities on its corpus.
+"""Choose and check the safety classifier's thresholds on writers it was not trained on.
 
-Run: .venv/bin/python benchmarks/triage_thresholds.py [--folds 5]
-Trains on k-1 folds of the triage corpus (plus the knowledge base's ordinary questions),
-predicts the held-out fold, and prints the urgent/check trade-off for candidate thresholds
-after the lexicon floor. The thresholds in knowledge/safety.py were read off this table:
-URGENT_AT is the lowest value keeping false urgent at or under 1% of calm lines, CHECK_AT
-the highest keeping urgent-or-check at 100% (or as close as the corpus allows).
+Run: .venv/bin/python benchmarks/triage_thresholds.py
+For each writer's file in knowledge/triage/ (corpus_writer*.jsonl), trains on everything
+else (the other writers, the earlier sets, chat replies, the knowledge base's questions)
+and predicts that writer's lines: a leave-one-writer-out estimate of how the classifier
+does on wording it never saw. Prints the urgent/calm trade-off for candidate thresholds
+and the three outcomes at the thresholds in knowledge/safety.py (with the lexicon floor).
 """
 
 from __future__ import annotations
 
-import argparse
+import json
 
 import numpy as np
 
 from knowledge.loader import load_topics
-from knowledge.safety import LabelledMessage, SafetyClassifier, decide, training_messages
+from knowledge.safety import (
+    CHECK_AT,
+    TRIAGE_DIR,
+    URGENT_AT,
+    SafetyClassifier,
+    decide,
+    training_messages,
+)
 
-CANDIDATES = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7]
-
-
-def out_of_fold(messages: list[LabelledMessage], folds: int) -> np.ndarray:
-    """Return each message's probability from a model that did not see it."""
-    order = np.arange(len(messages)) % folds  # deterministic interleaved folds
-    probabilities = np.zeros(len(messages))
-    for fold in range(folds):
-        train = [m for m, f in zip(messages, order, strict=True) if f != fold]
-        test = [i for i, f in enumerate(order) if f == fold]
-        model = SafetyClassifier.train(train)
-        probabilities[test] = model.probabilities([messages[i].text for i in test])
-    return probabilities
+CANDIDATES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
 
 
 def main() -> None:
-    """Print the threshold table."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--folds", type=int, default=5)
-    args = parser.parse_args()
+    """Print the table per held-out writer and overall."""
     ordinary = [t for topic in load_topics() for t in topic.examples + topic.examples_en]
     messages = training_messages(ordinary=ordinary)
-    probabilities = out_of_fold(messages, args.folds)
-    corpus = [(m, p) for m, p in zip(messages, probabilities, strict=True) if m.weight == 1.0]
-    urgent = [(m, p) for m, p in corpus if m.urgent]
-    calm = [(m, p) for m, p in corpus if not m.urgent]
-    ordinary_p = [p for m, p in zip(messages, probabilities, strict=True) if m.weight != 1.0]
-    print(f"{len(urgent)} urgent, {len(calm)} calm lookalikes, {len(ordinary_p)} ordinary")
-    print("threshold  urgent-recall  false-urgent(calm)  false-urgent(ordinary)")
+    held: list[tuple[bool, float, str]] = []
+    for path in sorted(TRIAGE_DIR.glob("corpus_writer*.jsonl")):
+        texts = {json.loads(line)["text"] for line in path.read_text().splitlines() if line}
+        train = [m for m in messages if m.text not in texts]
+        test = [m for m in messages if m.text in texts]
+        model = SafetyClassifier.train(train)
+        probabilities = model.probabilities([m.text for m in test])
+        rows = [(m.urgent, float(p), m.text) for m, p in zip(test, probabilities, strict=True)]
+        held += rows
+        urgent = [p for u, p, _ in rows if u]
+        calm = [p for u, p, _ in rows if not u]
+        print(
+            f"{path.name}: {len(urgent)} urgent, {len(calm)} calm lookalikes; at the "
+            f"thresholds: urgent {np.mean(np.array(urgent) >= URGENT_AT):.1%}, "
+            f"calm called urgent {np.mean(np.array(calm) >= URGENT_AT):.1%}"
+        )
+    urgent = np.array([p for u, p, _ in held if u])
+    calm = np.array([p for u, p, _ in held if not u])
+    print("\nall held-out writers\nthreshold  urgent-recall  calm-lookalikes-above")
     for value in CANDIDATES:
-        recall = sum(p >= value for _, p in urgent) / len(urgent)
-        false = sum(p >= value for _, p in calm) / len(calm)
-        false_ordinary = sum(p >= value for p in ordinary_p) / max(len(ordinary_p), 1)
-        print(f"{value:9.2f}  {recall:13.1%}  {false:18.1%}  {false_ordinary:22.1%}")
-    print("\nwith the lexicon floor, at the thresholds in knowledge/safety.py:")
-    levels_u = [decide(p, m.text).level for m, p in urgent]
-    levels_c = [decide(p, m.text).level for m, p in calm]
+        print(f"{value:9.2f}  {np.mean(urgent >= value):13.1%}  {np.mean(calm >= value):21.1%}")
+    levels_u = [decide(p, t).level for u, p, t in held if u]
+    levels_c = [decide(p, t).level for u, p, t in held if not u]
     print(
-        f"urgent: {levels_u.count('urgent') / len(urgent):.1%} urgent, "
-        f"{sum(x != 'calm' for x in levels_u) / len(urgent):.1%} urgent or check; "
-        f"calm: {levels_c.count('urgent') / len(calm):.1%} urgent, "
-        f"{levels_c.count('check') / len(calm):.1%} check"
+        f"\nwith the lexicon floor at URGENT_AT={URGENT_AT}, CHECK_AT={CHECK_AT}: urgent lines "
+        f"{levels_u.count('urgent') / len(levels_u):.1%} urgent, "
+        f"{sum(x != 'calm' for x in levels_u) / len(levels_u):.1%} urgent or check; calm "
+        f"lookalikes {levels_c.count('urgent') / len(levels_c):.1%} urgent, "
+        f"{levels_c.count('check') / len(levels_c):.1%} check"
     )
 
 
