@@ -31,6 +31,7 @@ DEFAULT_FILES = [
     DATA / "blind.jsonl",
     DATA / "blind2.jsonl",
     DATA / "blind3.jsonl",
+    DATA / "blind4.jsonl",
     DATA / "triage_blind.jsonl",
 ]
 THRESHOLDS = [0, 5, 10, 15, 20, 25, 30]

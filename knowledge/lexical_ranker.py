@@ -38,6 +38,7 @@ TOPIC_DOC_WEIGHT = 0.8
 KEYWORD_WEIGHT = 3.0  # a title/keyword pseudo-example counts its terms three times
 UNKNOWN_WORD_FACTOR = 1.0  # weight of a word the knowledge base never uses, relative to the rarest
 TYPO_CUTOFF = 84.0  # rapidfuzz ratio needed to read an unknown word as a known one
+NEAREST_CACHE_SIZE = 50_000  # unknown words already looked up, so a repeated typo is free
 NGRAM_SIZES = (3, 4)
 
 Vector = dict[str, float]
@@ -160,6 +161,7 @@ class LexicalRanker:
         self._topic_words = _TfIdfIndex([topic_words[t] for t in self._topic_ids])
         self._topic_chars = _TfIdfIndex([topic_chars[t] for t in self._topic_ids])
         self._vocabulary = sorted(self._words.idf)
+        self._nearest: dict[str, str] = {}
 
     def _terms(self, normalised: str) -> list[str]:
         """Return the stemmed content words of normalised text."""
@@ -172,10 +174,15 @@ class LexicalRanker:
             if word in self._words.idf or len(word) < 4 or word.isdigit():
                 corrected.append(word)
                 continue
-            found = process.extractOne(
-                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
-            )
-            corrected.append(found[0] if found else word)
+            nearest = self._nearest.get(word)
+            if nearest is None:
+                found = process.extractOne(
+                    word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+                )
+                nearest = found[0] if found else word
+                if len(self._nearest) < NEAREST_CACHE_SIZE:  # bounded: typed words are endless
+                    self._nearest[word] = nearest
+            corrected.append(nearest)
         return corrected
 
     @property

@@ -36,6 +36,7 @@ from knowledge.danger_lexicon import (
     danger_kinds,
     rule_verdict,
 )
+from knowledge.linear_scoring import LinearScorer
 from knowledge.loader import load_topics
 from knowledge.model import Topic
 from knowledge.model_cache import cached, content_hash
@@ -167,8 +168,26 @@ class SafetyClassifier:
         )
         return cls(vectorizer, model)
 
+    @property
+    def _scorer(self) -> LinearScorer:
+        """The numpy scorer, built once per process (not pickled with the cached model)."""
+        scorer = self.__dict__.get("_fast")
+        if scorer is None:
+            scorer = self.__dict__["_fast"] = LinearScorer(self._vectorizer, self._model)
+        return scorer
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle the fitted parts only; the scorer is rebuilt from them."""
+        return {key: value for key, value in self.__dict__.items() if key != "_fast"}
+
     def probability(self, reading: Reading) -> float:
         """Return the probability that the message is danger now."""
+        extra = [value * LEXICON_SCALE for value in lexicon_features(reading)]
+        probabilities = self._scorer.probabilities(reading.normalised, extra)
+        return float(probabilities[self._urgent_column])
+
+    def reference_probability(self, reading: Reading) -> float:
+        """Return scikit-learn's own predict_proba (slower; tests compare the two)."""
         matrix = self._features(self._vectorizer, [reading], fit=False)
         return float(self._model.predict_proba(matrix)[0][self._urgent_column])
 
