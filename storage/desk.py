@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, case, delete, select
+from sqlalchemy import ForeignKey, Integer, String, case, cast, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -177,6 +178,18 @@ THREAD_LIMIT = 300
 
 
 @dataclass(frozen=True, slots=True)
+class QueueFilters:
+    """The queue's optional narrowing filters, already validated by the desk."""
+
+    topic: str = ""  # a topic id or its prefix ("prosedur" or "prosedur.cek_perusahaan")
+    destination: str = ""  # part of the destination country, any case
+    red_flag: str = ""  # one red-flag code
+    village: str = ""  # part of the village name, or its exact region code
+    since: datetime | None = None  # filed at or after
+    until: datetime | None = None  # filed before
+
+
+@dataclass(frozen=True, slots=True)
 class QueueItem:
     """One line of the desk's queue."""
 
@@ -211,13 +224,54 @@ class ThreadEntry:
     message_id: int | None = None  # the officer thread's message id (for its delivery state)
 
 
+def _narrowed(query: Any, filters: QueueFilters) -> Any:
+    """Add the optional filters to a queue query (the scope condition stays as it is)."""
+    if filters.topic:
+        query = query.where(
+            or_(
+                InquiryRow.topic == filters.topic,
+                InquiryRow.topic.startswith(filters.topic + ".", autoescape=True),
+            )
+        )
+    if filters.destination:
+        query = query.where(
+            func.lower(InquiryRow.destination).contains(
+                filters.destination.lower(), autoescape=True
+            )
+        )
+    if filters.red_flag:
+        # The codes are a JSON list: its text holds each code in quotes on both backends.
+        query = query.where(
+            cast(InquiryRow.red_flags, String).contains(f'"{filters.red_flag}"', autoescape=True)
+        )
+    if filters.village:
+        query = query.where(
+            or_(
+                InquiryRow.village_code == filters.village,
+                func.lower(InquiryRow.village_text).contains(
+                    filters.village.lower(), autoescape=True
+                ),
+            )
+        )
+    if filters.since is not None:
+        query = query.where(InquiryRow.created_at >= filters.since)
+    if filters.until is not None:
+        query = query.where(InquiryRow.created_at < filters.until)
+    return query
+
+
 class SqlDeskQueries:
     """Read models of the desk on the unit of work's session, always within one centre."""
 
     session: AsyncSession
 
     async def desk_queue(
-        self, scope: frozenset[str] | None, status: str, priority: str, case_id: int | None
+        self,
+        scope: frozenset[str] | None,
+        status: str,
+        priority: str,
+        case_id: int | None,
+        filters: QueueFilters | None = None,
     ) -> list[QueueItem]:
         """Return the inquiries of the scope's centres (None: all) by filter, urgent first,
         then by deadline."""
@@ -235,6 +289,8 @@ class SqlDeskQueries:
             query = query.where(InquiryRow.priority == PRIORITY_FILTERS[priority])
         if case_id is not None:
             query = query.where(InquiryRow.id == case_id)
+        if filters is not None:
+            query = _narrowed(query, filters)
         rows = await self.session.execute(query)
         return [
             QueueItem(

@@ -16,8 +16,9 @@ import asyncio
 import hashlib
 import html
 import logging
+import re
 import uuid
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import parse_qs, quote
 from zoneinfo import ZoneInfo
@@ -45,7 +46,7 @@ from bot.web.desk_auth import (
 from handlers.notify import asker_label
 from handlers.red_flags import describe
 from storage.casework import CaseNote, SavedReply, TrailEntry
-from storage.desk import DeskSession, QueueItem, ThreadEntry
+from storage.desk import DeskSession, QueueFilters, QueueItem, ThreadEntry
 from storage.inquiries import inquiry_of
 from storage.inquiry_models import InquiryRow
 
@@ -59,6 +60,28 @@ ACTIONS = {"ambil": "/ambil", "balas": "/balas", "selesai": "/selesai"}
 MAX_FORM_BYTES = 8_000
 WIB = ZoneInfo("Asia/Jakarta")
 POLL_SECONDS = 20  # how often an open queue asks for new cases (app.state.desk_poll_seconds)
+# The red-flag codes an officer can filter by (handlers.red_flags describes each one).
+RED_FLAG_CODES = (
+    "bahaya",
+    "violence",
+    "sexual",
+    "confinement",
+    "threat",
+    "suicide",
+    "stranded",
+    "biaya",
+    "perekrut",
+    "prt_timur_tengah",
+    "negara_rawan_penipuan",
+    "visa_non_kerja",
+    "dokumen_ditahan",
+    "penampungan",
+    "utang",
+    "pemalsuan",
+    "online_scam",
+)
+TOPIC_PATTERN = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)*")
+FILTER_TEXT_MAX = 80
 dashboard = APIRouter(prefix="/petugas", include_in_schema=False)
 
 
@@ -305,7 +328,9 @@ def _select(name: str, chosen: str, options: list[tuple[str, str]]) -> str:
     return f'<select id="{name}" name="{name}">{items}</select>'
 
 
-def _filters(status: str, priority: str, search: str, i18n: Translations) -> str:
+def _filters(
+    status: str, priority: str, search: str, given: dict[str, str], i18n: Translations
+) -> str:
     """Return the queue's filter form (GET: filters are no personal data)."""
     statuses = [
         ("aktif", i18n._("Belum selesai")),
@@ -319,17 +344,92 @@ def _filters(status: str, priority: str, search: str, i18n: Translations) -> str
         ("mendesak", i18n._("Mendesak")),
         ("biasa", i18n._("Biasa")),
     ]
+    flags = [("", i18n._("Semua"))] + [
+        (code, describe(code, InquiryDraft(), i18n)) for code in RED_FLAG_CODES
+    ]
     status_label = html.escape(i18n._("Status"))
     priority_label = html.escape(i18n._("Prioritas"))
     search_label = html.escape(i18n._("Kode kasus"))
+    flag_label = html.escape(i18n._("Tanda bahaya"))
     show = html.escape(i18n._("Tampilkan"))
+    texts = [
+        ("topik", i18n._("Topik"), "text", "prosedur"),
+        ("negara", i18n._("Negara tujuan"), "text", "Taiwan"),
+        ("desa", i18n._("Desa"), "text", ""),
+        ("dari", i18n._("Masuk sejak"), "date", ""),
+        ("sampai", i18n._("Masuk sampai"), "date", ""),
+    ]
+    fields = "".join(
+        f'<div><label for="{name}">{html.escape(text)}</label>'
+        f'<input id="{name}" name="{name}" type="{kind}" maxlength="{FILTER_TEXT_MAX}"'
+        f' value="{html.escape(given.get(name, ""))}"'
+        + (f' placeholder="{html.escape(hint)}"' if hint else "")
+        + "></div>"
+        for name, text, kind, hint in texts
+    )
     return f"""<form class="filters" method="get" action="/petugas" role="search">
 <div><label for="status">{status_label}</label>{_select("status", status, statuses)}</div>
 <div><label for="prioritas">{priority_label}</label>
 {_select("prioritas", priority, priorities)}</div>
+<div><label for="tanda">{flag_label}</label>
+{_select("tanda", given.get("tanda", ""), flags)}</div>{fields}
 <div><label for="cari">{search_label}</label>
 <input id="cari" name="cari" value="{html.escape(search)}" placeholder="MA-00012"></div>
 <div><button>{show}</button></div></form>"""
+
+
+def _day_start(text: str) -> datetime:
+    """Return the start of a YYYY-MM-DD day in Western Indonesia Time, as UTC."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(text)
+    return datetime.combine(date.fromisoformat(text), time(), WIB).astimezone(UTC)
+
+
+def _queue_filters(given: dict[str, str], i18n: Translations) -> tuple[QueueFilters, list[str]]:
+    """Validate the extra filters; return them and the problems, in plain words."""
+    problems: list[str] = []
+    for name, value in given.items():
+        if len(value) > FILTER_TEXT_MAX:
+            problems.append(
+                i18n._("Isian {field} terlalu panjang (paling banyak {count} huruf).").format(
+                    field=name, count=FILTER_TEXT_MAX
+                )
+            )
+    topic = given["topik"].lower()
+    if topic and not TOPIC_PATTERN.fullmatch(topic):
+        problems.append(
+            i18n._(
+                "Topik hanya boleh berisi huruf, angka, titik dan garis bawah, "
+                "misalnya prosedur atau prosedur.cek_perusahaan."
+            )
+        )
+    if given["tanda"] and given["tanda"] not in RED_FLAG_CODES:
+        problems.append(i18n._("Tanda bahaya itu tidak dikenal. Silakan pilih dari daftar."))
+    days: dict[str, datetime | None] = {}
+    for name, label in (("dari", i18n._("Masuk sejak")), ("sampai", i18n._("Masuk sampai"))):
+        days[name] = None
+        if given[name]:
+            try:
+                days[name] = _day_start(given[name])
+            except ValueError:
+                problems.append(
+                    i18n._(
+                        'Tanggal pada "{field}" tidak dikenali. '
+                        "Tulis seperti 2026-11-30 (tahun-bulan-tanggal)."
+                    ).format(field=label)
+                )
+    since, until = days["dari"], days["sampai"]
+    if since is not None and until is not None and since > until:
+        problems.append(i18n._('Tanggal "Masuk sejak" harus sebelum "Masuk sampai".'))
+    filters = QueueFilters(
+        topic=topic,
+        destination=given["negara"],
+        red_flag=given["tanda"],
+        village=given["desa"],
+        since=since,
+        until=until + timedelta(days=1) if until is not None else None,  # the whole last day
+    )
+    return filters, problems
 
 
 def _queue_item(
@@ -386,7 +486,17 @@ def _search_id(text: str) -> int | None:
 
 @dashboard.get("")
 async def board(
-    request: Request, pesan: str = "", status: str = "aktif", prioritas: str = "", cari: str = ""
+    request: Request,
+    pesan: str = "",
+    status: str = "aktif",
+    prioritas: str = "",
+    cari: str = "",
+    topik: str = "",
+    negara: str = "",
+    tanda: str = "",
+    desa: str = "",
+    dari: str = "",
+    sampai: str = "",
 ) -> Response:
     """Show the signed-in officer's queue (urgent first, then by deadline), or the sign-in page."""
     i18n = _i18n(request)
@@ -396,14 +506,19 @@ async def board(
     officer = session.officer
     search = cari.strip()[:40]
     case_id = _search_id(search) if search else None
+    given = {"topik": topik, "negara": negara, "tanda": tanda, "desa": desa}
+    given |= {"dari": dari, "sampai": sampai}
+    given = {name: value.strip() for name, value in given.items()}
+    filters, problems = _queue_filters(given, i18n)
     storage = _runtime(request).service.storage
     now = storage.clock()
     async with storage.unit_of_work() as uow:
         centre = await uow.centre(officer.centre_id)
         scope = await uow.officer_scope(officer)
+        # A bad filter shows its problem and no list (never a wider one than asked for).
         items = (
-            await uow.desk_queue(scope, status, prioritas, case_id)
-            if not search or case_id is not None
+            await uow.desk_queue(scope, status, prioritas, case_id, filters)
+            if not problems and (not search or case_id is not None)
             else []
         )
         wide = scope is None or len(scope) > 1
@@ -431,10 +546,13 @@ async def board(
         + html.escape(i18n._("Antrian pertanyaan"))
         + "</h1>"
         + _notice(pesan)
-        + _filters(status, prioritas, search, i18n)
+        + "".join(
+            f'<p class="problem" role="alert">{html.escape(problem)}</p>' for problem in problems
+        )
+        + _filters(status, prioritas, search, given, i18n)
         + listing
     )
-    return _page(i18n._("Meja petugas"), body)
+    return _page(i18n._("Meja petugas"), body, 400 if problems else 200)
 
 
 @dashboard.get("/antrian.json")

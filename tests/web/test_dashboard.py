@@ -179,8 +179,10 @@ async def test_red_flags_are_shown_in_plain_words(service: Service) -> None:
     )
     async with running_app(service) as app:
         await app.desk_sign_in("kode-a")
+        queue = (await app.client.get("/petugas")).text
+        # The filter form's option values are codes; what the officer reads is the queue.
         for page in (
-            (await app.client.get("/petugas")).text,
+            queue[queue.index('<section id="antrian"') :],
             (await app.client.get(f"/petugas/kasus/{number}")).text,
         ):
             assert "DALAM BAHAYA, dikurung atau tidak boleh keluar" in page
@@ -215,3 +217,72 @@ async def test_actions_need_a_signed_in_officer(service: Service) -> None:
         assert "Kode akses" in (await app.client.get("/petugas/kasus/1")).text
     async with service.storage.sessions() as session:
         assert (await session.get_one(InquiryRow, 1)).status == "open"
+
+
+async def test_queue_filters_narrow_by_topic_country_flag_village_and_period(
+    service: Service,
+) -> None:
+    await desk_setup(service)  # #1: Taiwan, filed DESK_NOW (23 Nov 07.00 WIB)
+    hongkong = await _file(
+        service,
+        "plm-a",
+        "urgent",
+        48,  # 25 Nov
+        destination="Hong Kong",
+        topic="prosedur.cek_perusahaan",
+        red_flags=["confinement"],
+        village_text="Desa Sukamaju",
+    )
+    village = await _file(
+        service, "plm-a", "normal", 24, topic="biaya.resmi", village_code="3302012001"
+    )
+    # Another centre's case matching every filter must never show.
+    await _file(
+        service,
+        "plm-b",
+        "urgent",
+        48,
+        destination="Hong Kong",
+        topic="prosedur.cek_perusahaan",
+        red_flags=["confinement"],
+        village_text="Desa Sukamaju",
+    )
+    expectations = [
+        ({"topik": "prosedur"}, [hongkong]),
+        ({"topik": "biaya.resmi"}, [village]),
+        ({"negara": "hong"}, [hongkong]),
+        ({"negara": "TAIWAN"}, [1]),
+        ({"tanda": "confinement"}, [hongkong]),
+        ({"desa": "sukamaju"}, [hongkong]),
+        ({"desa": "3302012001"}, [village]),
+        ({"dari": "2026-11-24"}, [hongkong, village]),
+        ({"sampai": "2026-11-23"}, [1]),
+        ({"dari": "2026-11-24", "sampai": "2026-11-24"}, [village]),
+        ({"negara": "hong", "tanda": "violence"}, []),
+    ]
+    async with running_app(service) as app:
+        await app.desk_sign_in("kode-a")
+        for params, numbers in expectations:
+            page = await app.client.get("/petugas", params={"status": "semua", **params})
+            assert page.status_code == 200, params
+            assert _references(page.text) == [f"MA-{n:05d}" for n in numbers], params
+        kept = (await app.client.get("/petugas", params={"negara": '"><b>x'})).text
+        assert 'value="&quot;&gt;&lt;b&gt;x"' in kept and "<b>x" not in kept
+
+
+async def test_bad_queue_filters_get_a_polite_message_not_an_error(service: Service) -> None:
+    await desk_setup(service)
+    async with running_app(service) as app:
+        await app.desk_sign_in("kode-a")
+        for params, message in (
+            ({"dari": "30/11/2026"}, "Tanggal pada &quot;Masuk sejak&quot; tidak dikenali"),
+            ({"sampai": "2026-02-30"}, "Tanggal pada &quot;Masuk sampai&quot; tidak dikenali"),
+            ({"dari": "2026-11-30", "sampai": "2026-11-01"}, "harus sebelum"),
+            ({"tanda": "bukan_kode"}, "Tanda bahaya itu tidak dikenal"),
+            ({"topik": "a b"}, "Topik hanya boleh berisi"),
+            ({"desa": "x" * 200}, "terlalu panjang"),
+        ):
+            page = await app.client.get("/petugas", params=params)
+            assert page.status_code == 400, params
+            assert message in page.text and 'role="alert"' in page.text
+            assert _references(page.text) == []
