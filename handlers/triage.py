@@ -79,10 +79,10 @@ class TriageHandler:
     async def _ask_check(self, text: str, ctx: HandlerContext) -> Reply:
         """Give the information asked for, then the one question: is someone in danger now?"""
         slots = {**ctx.conversation.slots, CHECK_TEXT: text}
-        answer = answer_text(text, ctx.knowledge, ctx.i18n)
+        ranking = ctx.knowledge.rank(text)  # once, for the answer and the review queue
+        answer = answer_text(text, ctx.knowledge, ctx.i18n, ranking)
         information = _information(answer)
         # The learning loop: a maintainer labels possible danger as urgent or calm.
-        ranking = ctx.knowledge.rank(text)
         await ctx.store.record_review(
             "check",
             text,

@@ -77,3 +77,25 @@ class LinearScorer:
             return np.array([1.0 - positive, positive])
         shifted = np.exp(decision - decision.max())
         return shifted / shifted.sum()
+
+
+class FastScoring:
+    """Mixin for a fitted model holding `_vectorizer` and `_model`: a lazily built scorer.
+
+    The scorer holds closures over the vectorizers, so it is left out of the pickle that
+    the model cache stores, and rebuilt once per process.
+    """
+
+    _vectorizer: FeatureUnion
+    _model: LogisticRegression
+
+    @property
+    def _scorer(self) -> LinearScorer:
+        scorer = self.__dict__.get("_fast")
+        if scorer is None:
+            scorer = self.__dict__["_fast"] = LinearScorer(self._vectorizer, self._model)
+        return scorer
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle the fitted parts only."""
+        return {key: value for key, value in self.__dict__.items() if key != "_fast"}

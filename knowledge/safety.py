@@ -36,7 +36,7 @@ from knowledge.danger_lexicon import (
     danger_kinds,
     rule_verdict,
 )
-from knowledge.linear_scoring import LinearScorer
+from knowledge.linear_scoring import FastScoring
 from knowledge.loader import load_topics
 from knowledge.model import Topic
 from knowledge.model_cache import cached, content_hash
@@ -131,7 +131,7 @@ def lexicon_features(reading: Reading) -> list[float]:
     ]
 
 
-class SafetyClassifier:
+class SafetyClassifier(FastScoring):
     """Predicts the probability that a message says someone is in danger now."""
 
     def __init__(self, vectorizer: FeatureUnion, model: LogisticRegression) -> None:
@@ -167,18 +167,6 @@ class SafetyClassifier:
             sample_weight=[m.weight for m in messages],
         )
         return cls(vectorizer, model)
-
-    @property
-    def _scorer(self) -> LinearScorer:
-        """The numpy scorer, built once per process (not pickled with the cached model)."""
-        scorer = self.__dict__.get("_fast")
-        if scorer is None:
-            scorer = self.__dict__["_fast"] = LinearScorer(self._vectorizer, self._model)
-        return scorer
-
-    def __getstate__(self) -> dict[str, object]:
-        """Pickle the fitted parts only; the scorer is rebuilt from them."""
-        return {key: value for key, value in self.__dict__.items() if key != "_fast"}
 
     def probability(self, reading: Reading) -> float:
         """Return the probability that the message is danger now."""

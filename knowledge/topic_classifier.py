@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
-from knowledge.linear_scoring import LinearScorer
+from knowledge.linear_scoring import FastScoring
 from knowledge.normalize import Stemmer, fold, normalize
 
 # Inverse regularisation strength: few examples per class, so regularise lightly.
@@ -75,7 +75,7 @@ class _Preparer:
         return found[0] if found else word
 
 
-class TopicClassifier:
+class TopicClassifier(FastScoring):
     """Predicts a probability for every class (topic ids and the out-of-scope group)."""
 
     def __init__(
@@ -121,18 +121,6 @@ class TopicClassifier:
         model = LogisticRegression(C=regularisation, max_iter=3000)
         model.fit(matrix, labels)
         return cls(prepare, vectorizer, model)
-
-    @property
-    def _scorer(self) -> LinearScorer:
-        """The numpy scorer, built once per process (not pickled with the cached model)."""
-        scorer = self.__dict__.get("_fast")
-        if scorer is None:
-            scorer = self.__dict__["_fast"] = LinearScorer(self._vectorizer, self._model)
-        return scorer
-
-    def __getstate__(self) -> dict[str, object]:
-        """Pickle the fitted parts only; the scorer is rebuilt from them."""
-        return {key: value for key, value in self.__dict__.items() if key != "_fast"}
 
     def probabilities(self, text: str) -> np.ndarray:
         """Return the probability of each class, in `classes` order."""
