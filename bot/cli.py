@@ -241,7 +241,7 @@ def _kb_due(when: str) -> int:
 def _kb_check(args: argparse.Namespace) -> int:
     """Run `kb check`: every problem as `file: field: problem`; exit 1 on a blocking one."""
     from knowledge.contacts import check_contacts
-    from knowledge.learned import load_learned
+    from knowledge.learned import load_labelled
     from knowledge.loader import check_topics
 
     if args.due is not None:
@@ -255,7 +255,7 @@ def _kb_check(args: argparse.Namespace) -> int:
         print(f"{blocking} problem(s)", file=sys.stderr)
         return 1
     learned: list[str] = []
-    load_learned({topic.id for topic in topics}, problems=learned)
+    load_labelled({topic.id for topic in topics}, problems=learned)
     if learned:
         print("\n".join(learned))
         print(f"{len(learned)} problem(s)", file=sys.stderr)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge import safety
-from knowledge.learned import load_learned
+from knowledge.learned import load_labelled
 from knowledge.loader import CONTENT_DIR, SPEC_PATH, load_out_of_scope, load_topics
 from knowledge.model import CATEGORIES, Category, Topic
 from knowledge.retriever import DEFAULT_THRESHOLD, Ranking, Retriever
@@ -28,7 +28,7 @@ class KnowledgeBase:
     ) -> KnowledgeBase:
         """Load and validate the content files and build the retriever."""
         topics = load_topics(content_dir, spec_path)
-        learned = load_learned({topic.id for topic in topics})
+        learned = load_labelled({topic.id for topic in topics})
         topics = learned.merge(topics)
         retriever = Retriever(
             topics,

@@ -16,6 +16,9 @@ import yaml
 from knowledge.model import Topic
 
 LEARNED_PATH = Path(__file__).resolve().parent / "learned.yaml"
+# Labelled example sets written for training (one file per writer, same schema as
+# learned.yaml). Every entry names its writer in `from`.
+EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 SAFETY_LABELS = ("urgent", "calm")
 
 
@@ -26,6 +29,16 @@ class Learned:
     topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
     out_of_scope: tuple[str, ...] = ()
     triage: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def plus(self, other: Learned) -> Learned:
+        """Return both sets of labelled lines, this one's first."""
+        topics = dict(self.topics)
+        for topic_id, texts in other.topics.items():
+            topics[topic_id] = topics.get(topic_id, ()) + texts
+        triage = dict(self.triage)
+        for label, texts in other.triage.items():
+            triage[label] = triage.get(label, ()) + texts
+        return Learned(topics, self.out_of_scope + other.out_of_scope, triage)
 
     def merge(self, topics: list[Topic]) -> list[Topic]:
         """Return the topics with their learned examples appended."""
@@ -76,3 +89,16 @@ def load_learned(
         triage[label] = _texts(entries, f"{name}: triage.{label}", problems)
     out_of_scope = _texts(raw.get("out_of_scope") or [], f"{name}: out_of_scope", problems)
     return Learned(topics, out_of_scope, triage)
+
+
+def load_labelled(
+    topic_ids: set[str],
+    problems: list[str] | None = None,
+    learned_path: Path = LEARNED_PATH,
+    examples_dir: Path = EXAMPLES_DIR,
+) -> Learned:
+    """Read the review queue's labels and every written example set, in a stable order."""
+    labelled = load_learned(topic_ids, learned_path, problems)
+    for path in sorted(examples_dir.glob("*.yaml")):
+        labelled = labelled.plus(load_learned(topic_ids, path, problems))
+    return labelled

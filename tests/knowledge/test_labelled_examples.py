@@ -1,0 +1,65 @@
+"""Written example sets (knowledge/examples/*.yaml) join the review queue's labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from knowledge.learned import EXAMPLES_DIR, load_labelled
+
+TOPICS = {"negara.taiwan", "utang.rentenir"}
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_example_file_is_merged_after_the_review_labels(tmp_path: Path) -> None:
+    learned = _write(
+        tmp_path / "learned.yaml",
+        "topics:\n  negara.taiwan:\n    - {text: kerja di taiwan, from: review#1}\n",
+    )
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    _write(
+        examples / "b.yaml",
+        "topics:\n  negara.taiwan:\n    - {text: taiwan b, from: writer b}\n"
+        "triage:\n  urgent:\n    - {text: tulung aku dikunci, from: writer b, kind: x}\n",
+    )
+    _write(
+        examples / "a.yaml",
+        "topics:\n  negara.taiwan:\n    - {text: taiwan a, from: writer a}\n"
+        "out_of_scope:\n  - {text: cuaca taipei, from: writer a}\n",
+    )
+    problems: list[str] = []
+    labelled = load_labelled(TOPICS, problems, learned, examples)
+    assert problems == []
+    assert labelled.topics["negara.taiwan"] == ("kerja di taiwan", "taiwan a", "taiwan b")
+    assert labelled.out_of_scope == ("cuaca taipei",)
+    assert labelled.triage["urgent"] == ("tulung aku dikunci",)
+
+
+def test_an_example_without_its_writer_or_with_an_unknown_topic_is_a_problem(
+    tmp_path: Path,
+) -> None:
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    _write(
+        examples / "w.yaml",
+        "topics:\n  negara.pluto:\n    - {text: x, from: w}\n"
+        "  utang.rentenir:\n    - {text: no provenance}\n",
+    )
+    problems: list[str] = []
+    labelled = load_labelled(TOPICS, problems, tmp_path / "none.yaml", examples)
+    assert any("negara.pluto" in problem for problem in problems)
+    assert any("provenance" in problem for problem in problems)
+    assert labelled.topics["utang.rentenir"] == ()
+
+
+def test_the_shipped_example_sets_validate() -> None:
+    problems: list[str] = []
+    from knowledge.loader import load_topics
+
+    load_labelled({topic.id for topic in load_topics()}, problems)
+    assert problems == []
+    assert EXAMPLES_DIR.is_dir()
