@@ -106,8 +106,8 @@ class Reading:
 def read(text: str) -> Reading:
     """Normalise a message and run the lexicon on it once, for the features and the floor."""
     normalised = normalize(text)
-    kinds, victim = danger_kinds(normalised)
-    return Reading(text, normalised, kinds, victim, rule_verdict(normalised))
+    found = danger_kinds(normalised)
+    return Reading(text, normalised, *found, rule_verdict(normalised, found))
 
 
 def lexicon_features(reading: Reading) -> list[float]:
