@@ -58,6 +58,18 @@ class _Part:
         norm = math.sqrt(float(np.cumsum(weights * weights)[-1])) if len(weights) else 0.0
         return columns + self.offset, weights / norm if norm else weights
 
+    def reference_features(self, text: str) -> tuple[list[int], list[float]]:
+        """Return `features` computed one term at a time (slower; tests compare the two)."""
+        counts = Counter(term for term in self.analyse(text) if term in self.vocabulary)
+        columns, weights = [], []
+        for term, count in counts.items():
+            column = self.vocabulary[term]
+            tf = 1 + math.log(count) if self.sublinear else float(count)
+            columns.append(self.offset + column)
+            weights.append(tf * self.idf[column])
+        norm = math.sqrt(sum(weight * weight for weight in weights))
+        return columns, [weight / norm for weight in weights] if norm else weights
+
 
 class LinearScorer:
     """The decision function of a fitted FeatureUnion + LogisticRegression, for one text."""
@@ -85,9 +97,28 @@ class LinearScorer:
             return self._intercept.copy()
         return np.concatenate(weights) @ self._coef[every] + self._intercept
 
-    def probabilities(self, text: str, extra: Sequence[float] = ()) -> np.ndarray:
-        """Return class probabilities as LogisticRegression.predict_proba does."""
-        decision = self.decision(text, extra)
+    def reference_decision(self, text: str, extra: Sequence[float] = ()) -> np.ndarray:
+        """Return `decision` computed one term at a time (slower; tests compare the two)."""
+        columns: list[int] = []
+        weights: list[float] = []
+        for part in self._parts:
+            found, values = part.reference_features(text)
+            columns += found
+            weights += values
+        columns += range(self.width, self.width + len(extra))
+        weights += extra
+        if not columns:
+            return self._intercept.copy()
+        return np.asarray(weights) @ self._coef[columns] + self._intercept
+
+    def probabilities(
+        self, text: str, extra: Sequence[float] = (), *, reference: bool = False
+    ) -> np.ndarray:
+        """Return class probabilities as LogisticRegression.predict_proba does.
+
+        `reference` computes the features one term at a time (slower; tests compare the two).
+        """
+        decision = (self.reference_decision if reference else self.decision)(text, extra)
         if decision.shape[0] == 1:  # binary: one logit for the second class
             positive = 1.0 / (1.0 + math.exp(-float(decision[0])))
             return np.array([1.0 - positive, positive])

@@ -168,10 +168,13 @@ class SafetyClassifier(FastScoring):
         )
         return cls(vectorizer, model)
 
-    def probability(self, reading: Reading) -> float:
-        """Return the probability that the message is danger now."""
+    def probability(self, reading: Reading, *, reference: bool = False) -> float:
+        """Return the probability that the message is danger now.
+
+        `reference` takes the term-at-a-time scorer (slower; tests compare the two).
+        """
         extra = [value * LEXICON_SCALE for value in lexicon_features(reading)]
-        probabilities = self._scorer.probabilities(reading.normalised, extra)
+        probabilities = self._scorer.probabilities(reading.normalised, extra, reference=reference)
         return float(probabilities[self._urgent_column])
 
     def reference_probability(self, reading: Reading) -> float:
