@@ -192,9 +192,12 @@ def rule_assess(text: str) -> RuleVerdict:
     return rule_verdict(normalize(text))
 
 
-def rule_verdict(normalised: str) -> RuleVerdict:
-    """Decide on already normalised text (callers that normalise once pass it here)."""
-    kinds, victim_named = danger_kinds(normalised)
+def rule_verdict(normalised: str, found: tuple[tuple[str, ...], bool] | None = None) -> RuleVerdict:
+    """Decide on already normalised text (callers that normalise once pass it here).
+
+    `found` is what danger_kinds already returned for this text, so it is not searched twice.
+    """
+    kinds, victim_named = found if found is not None else danger_kinds(normalised)
     if not kinds:
         return RuleVerdict(False)
     if CRY.search(normalised):

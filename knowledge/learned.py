@@ -15,6 +15,8 @@ import yaml
 
 from knowledge.model import Topic
 
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 LEARNED_PATH = Path(__file__).resolve().parent / "learned.yaml"
 # Labelled example sets written for training (one file per writer, same schema as
 # learned.yaml). Every entry names its writer in `from`.
@@ -73,7 +75,8 @@ def load_learned(
     problems = problems if problems is not None else []
     if not path.exists():
         return Learned()
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # libyaml's loader when present: the example sets are large, and the Python one is slow.
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}  # noqa: S506
     name = path.name
     topics: dict[str, tuple[str, ...]] = {}
     for topic_id, entries in (raw.get("topics") or {}).items():

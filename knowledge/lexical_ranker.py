@@ -18,10 +18,13 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from knowledge.linear_scoring import sublinear_tf
 from knowledge.model import Topic
 from knowledge.normalize import STOPWORDS, Stemmer, normalize
 from knowledge.ranking import OUT_OF_SCOPE, Ranking
@@ -67,10 +70,31 @@ def char_ngrams(normalised: str) -> Counter[str]:
     return grams
 
 
-class _TfIdfIndex:
-    """A TF-IDF cosine index over small documents; postings are numpy arrays for fast queries."""
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """A query's terms looked up once in a vocabulary that several indexes share."""
 
-    def __init__(self, documents: Sequence[Counter[str]]) -> None:
+    rows: np.ndarray  # vocabulary rows of the known terms
+    tf: np.ndarray  # their sublinear term frequencies
+    unknown_tf_squares: float  # sum of the squared term frequencies of unknown terms
+
+
+def lookup(vocabulary: dict[str, int], counts: Counter[str]) -> _Query:
+    """Return a query's known rows and term frequencies, and what its unknown terms weigh."""
+    size = len(counts)
+    rows = np.fromiter(map(vocabulary.get, counts, repeat(-1)), np.int64, size)
+    tf = sublinear_tf(np.fromiter(counts.values(), np.int64, size))
+    known = rows >= 0
+    unknown = tf[~known]
+    return _Query(rows[known], tf[known], float(unknown @ unknown))
+
+
+class _TfIdfIndex:
+    """A TF-IDF cosine index over small documents, its postings in flat numpy arrays (CSR)."""
+
+    def __init__(
+        self, documents: Sequence[Counter[str]], vocabulary: dict[str, int] | None = None
+    ) -> None:
         frequency: Counter[str] = Counter()
         for document in documents:
             frequency.update(document.keys())
@@ -79,16 +103,27 @@ class _TfIdfIndex:
             term: math.log((1 + total) / (1 + count)) + 1 for term, count in frequency.items()
         }
         self.max_idf = math.log(1 + total) + 1
-        collected: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        # Indexes over the same terms share one vocabulary, so a query is looked up once.
+        if vocabulary is not None and vocabulary.keys() != frequency.keys():
+            raise ValueError("a shared vocabulary must hold exactly the index's terms")
+        self.rows = vocabulary or {term: row for row, term in enumerate(frequency)}
+        self.idf_by_row = np.zeros(len(self.rows))
+        collected: list[tuple[list[int], list[float]]] = [([], []) for _ in self.rows]
+        for term, row in self.rows.items():
+            self.idf_by_row[row] = self.idf[term]
         for doc_id, document in enumerate(documents):
             for term, weight in self._weigh(document).items():
-                ids, weights = collected[term]
+                ids, weights = collected[self.rows[term]]
                 ids.append(doc_id)
                 weights.append(weight)
-        self.postings = {
-            term: (np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32))
-            for term, (ids, weights) in collected.items()
-        }
+        # Each term's documents and weights are one slice of flat arrays, so a query gathers
+        # every posting it touches in a few numpy calls, not one call per term.
+        self.starts = np.zeros(len(collected) + 1, dtype=np.int64)
+        np.cumsum([len(ids) for ids, _ in collected], out=self.starts[1:])
+        self.documents = np.array([doc for ids, _ in collected for doc in ids], dtype=np.int64)
+        self.weights = np.array(
+            [weight for _, weights in collected for weight in weights], dtype=np.float32
+        )
 
     def _weigh(self, counts: Counter[str], unknown_idf: float | None = None) -> Vector:
         """Return the L2-normalised sublinear TF-IDF vector of term counts."""
@@ -100,18 +135,35 @@ class _TfIdfIndex:
         norm = math.sqrt(sum(weight * weight for weight in vector.values()))
         return {term: weight / norm for term, weight in vector.items()} if norm else {}
 
-    def cosine(self, counts: Counter[str]) -> np.ndarray:
+    def cosine(self, query: _Query) -> np.ndarray:
         """Return the cosine similarity of a query to every document (0 where nothing is shared)."""
+        if not len(query.rows):
+            return np.zeros(self.size, dtype=np.float32)
+        weights = query.tf * self.idf_by_row[query.rows]
         # Unknown terms keep their weight in the query norm: a message full of words the
         # knowledge base never uses should score low, which is what abstention needs.
+        unknown_idf = self.max_idf * UNKNOWN_WORD_FACTOR
+        norm = math.sqrt(float(weights @ weights) + query.unknown_tf_squares * unknown_idf**2)
+        starts = self.starts[query.rows]
+        lengths = self.starts[query.rows + 1] - starts
+        # Positions of every posting of the query's terms: each term's slice, one after another.
+        ends = np.cumsum(lengths)
+        positions = np.arange(ends[-1]) + np.repeat(starts - (ends - lengths), lengths)
+        # float32 products, as the reference computes them, summed per document.
+        products = self.weights[positions] * np.repeat((weights / norm).astype(np.float32), lengths)
+        scores = np.bincount(self.documents[positions], weights=products, minlength=self.size)
+        return scores.astype(np.float32)
+
+    def reference_cosine(self, counts: Counter[str]) -> np.ndarray:
+        """Return `cosine` computed one term at a time (slower; tests compare the two)."""
         query = self._weigh(counts, unknown_idf=self.max_idf * UNKNOWN_WORD_FACTOR)
         scores = np.zeros(self.size, dtype=np.float32)
         for term, weight in query.items():
-            posting = self.postings.get(term)
-            if posting is not None:
-                ids, weights = posting
+            row = self.rows.get(term)
+            if row is not None:
+                span = slice(self.starts[row], self.starts[row + 1])
                 # A term occurs once per document, so plain fancy-index addition is exact.
-                scores[ids] += weight * weights
+                scores[self.documents[span]] += weight * self.weights[span]
         return scores
 
 
@@ -158,8 +210,8 @@ class LexicalRanker:
         for owner, word_doc, char_doc in zip(self._owners, word_docs, char_docs, strict=True):
             topic_words[owner].update(word_doc)
             topic_chars[owner].update(char_doc)
-        self._topic_words = _TfIdfIndex([topic_words[t] for t in self._topic_ids])
-        self._topic_chars = _TfIdfIndex([topic_chars[t] for t in self._topic_ids])
+        self._topic_words = _TfIdfIndex([topic_words[t] for t in self._topic_ids], self._words.rows)
+        self._topic_chars = _TfIdfIndex([topic_chars[t] for t in self._topic_ids], self._chars.rows)
         self._vocabulary = sorted(self._words.idf)
         self._nearest: dict[str, str] = {}
 
@@ -192,16 +244,36 @@ class LexicalRanker:
 
     def scores(self, text: str) -> np.ndarray:
         """Return each owner's score for a message, 0-100, in `topic_ids` order."""
-        normalised = normalize(text)
-        query_words = Counter(self._correct(self._terms(normalised)))
-        query_chars = char_ngrams(normalised)
+        words, chars = self._query_terms(text)
+        query_words = lookup(self._words.rows, words)
+        query_chars = lookup(self._chars.rows, chars)
         examples = WORD_WEIGHT * self._words.cosine(query_words) + CHAR_WEIGHT * self._chars.cosine(
             query_chars
         )
-        best_example = np.maximum.reduceat(examples, self._starts)
         whole_topic = WORD_WEIGHT * self._topic_words.cosine(
             query_words
         ) + CHAR_WEIGHT * self._topic_chars.cosine(query_chars)
+        return self._mix(examples, whole_topic)
+
+    def reference_scores(self, text: str) -> np.ndarray:
+        """Return `scores` through the term-at-a-time cosine (slower; tests compare the two)."""
+        words, chars = self._query_terms(text)
+        examples = WORD_WEIGHT * self._words.reference_cosine(
+            words
+        ) + CHAR_WEIGHT * self._chars.reference_cosine(chars)
+        whole_topic = WORD_WEIGHT * self._topic_words.reference_cosine(
+            words
+        ) + CHAR_WEIGHT * self._topic_chars.reference_cosine(chars)
+        return self._mix(examples, whole_topic)
+
+    def _query_terms(self, text: str) -> tuple[Counter[str], Counter[str]]:
+        """Return the counted word terms (typos corrected) and character n-grams of a message."""
+        normalised = normalize(text)
+        return Counter(self._correct(self._terms(normalised))), char_ngrams(normalised)
+
+    def _mix(self, examples: np.ndarray, whole_topic: np.ndarray) -> np.ndarray:
+        """Combine each owner's best example with its whole vocabulary, 0-100."""
+        best_example = np.maximum.reduceat(examples, self._starts)
         mixed = 100 * (BEST_EXAMPLE_WEIGHT * best_example + TOPIC_DOC_WEIGHT * whole_topic)
         if self._out_of_scope_index is not None:
             # The out-of-scope group spans unrelated subjects, so its pooled vocabulary says

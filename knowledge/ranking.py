@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 # The pseudo-topic of everyday messages the bot should decline; it competes like a topic.
 OUT_OF_SCOPE = "_out_of_scope"
 # A runner-up scoring at least this share of the best is a second concern in the same message.
@@ -52,17 +54,18 @@ class Ranking:
         cls, owners: Sequence[str], scores: Sequence[float], threshold: float, limit: int = 5
     ) -> Ranking:
         """Rank owners by score; when the out-of-scope group wins, nothing is confident."""
-        ranked = sorted(
-            zip(owners, (float(score) for score in scores), strict=True),
-            key=lambda item: item[1],
-            reverse=True,
-        )
-        declined = bool(ranked) and ranked[0][0] == OUT_OF_SCOPE
+        values = np.asarray(scores, dtype=np.float64)
+        if len(values) != len(owners):
+            raise ValueError("one score per owner")
+        # A stable sort on the negated scores keeps tied owners in their given order, as
+        # sorted(..., reverse=True) does; only the first few are ever read.
+        order = np.argsort(-values, kind="stable")[: limit + 1].tolist()
+        declined = bool(order) and owners[order[0]] == OUT_OF_SCOPE
         matches = tuple(
             # Keep the runners-up as suggestions, capped below the threshold when declined.
-            Match(owner, round(min(score, threshold - 0.01) if declined else score, 2))
-            for owner, score in ranked
-            if owner != OUT_OF_SCOPE
+            Match(owners[i], round(min(score, threshold - 0.01) if declined else score, 2))
+            for i, score in zip(order, values[order].tolist(), strict=True)
+            if owners[i] != OUT_OF_SCOPE
         )[:limit]
         return cls(matches, threshold, declined)
 

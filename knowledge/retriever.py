@@ -72,14 +72,18 @@ class Retriever:
         # Reorder the classifier's probabilities into the ranker's owner order once.
         self._order = np.array([self.classifier.classes.index(owner) for owner in self.owners])
 
-    def scores(self, text: str) -> np.ndarray:
-        """Return each owner's score, 0-100, in `owners` order."""
+    def scores(self, text: str, *, reference: bool = False) -> np.ndarray:
+        """Return each owner's score, 0-100, in `owners` order.
+
+        `reference` takes both models' term-at-a-time paths (slower; tests compare the two).
+        """
+        lexical_scores = self.lexical.reference_scores if reference else self.lexical.scores
         if self.mode == "lexical":
-            return self.lexical.scores(text)
-        probability = self.classifier.probabilities(text)[self._order]
+            return lexical_scores(text)
+        probability = self.classifier.probabilities(text, reference=reference)[self._order]
         if self.mode == "classifier":
             return 100 * probability
-        lexical = self.lexical.scores(text) / 100
+        lexical = lexical_scores(text) / 100
         return 100 * (probability + LEXICAL_WEIGHT * lexical) / (1 + LEXICAL_WEIGHT)
 
     def rank(self, text: str, limit: int = 5) -> Ranking:

@@ -106,8 +106,8 @@ class Reading:
 def read(text: str) -> Reading:
     """Normalise a message and run the lexicon on it once, for the features and the floor."""
     normalised = normalize(text)
-    kinds, victim = danger_kinds(normalised)
-    return Reading(text, normalised, kinds, victim, rule_verdict(normalised))
+    found = danger_kinds(normalised)
+    return Reading(text, normalised, *found, rule_verdict(normalised, found))
 
 
 def lexicon_features(reading: Reading) -> list[float]:
@@ -168,10 +168,13 @@ class SafetyClassifier(FastScoring):
         )
         return cls(vectorizer, model)
 
-    def probability(self, reading: Reading) -> float:
-        """Return the probability that the message is danger now."""
+    def probability(self, reading: Reading, *, reference: bool = False) -> float:
+        """Return the probability that the message is danger now.
+
+        `reference` takes the term-at-a-time scorer (slower; tests compare the two).
+        """
         extra = [value * LEXICON_SCALE for value in lexicon_features(reading)]
-        probabilities = self._scorer.probabilities(reading.normalised, extra)
+        probabilities = self._scorer.probabilities(reading.normalised, extra, reference=reference)
         return float(probabilities[self._urgent_column])
 
     def reference_probability(self, reading: Reading) -> float:

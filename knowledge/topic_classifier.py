@@ -122,10 +122,18 @@ class TopicClassifier(FastScoring):
         model.fit(matrix, labels)
         return cls(prepare, vectorizer, model)
 
-    def probabilities(self, text: str) -> np.ndarray:
-        """Return the probability of each class, in `classes` order."""
-        return self._scorer.probabilities(self._prepare(text))
+    def probabilities(self, text: str, *, reference: bool = False) -> np.ndarray:
+        """Return the probability of each class, in `classes` order.
+
+        `reference` takes the term-at-a-time scorer (slower; tests compare the two).
+        """
+        return self._scorer.probabilities(self._prepare(text), reference=reference)
 
     def reference_probabilities(self, text: str) -> np.ndarray:
         """Return scikit-learn's own predict_proba (slower; tests compare the two)."""
-        return self._model.predict_proba(self._vectorizer.transform([self._prepare(text)]))[0]
+        return self.reference_table([text])[0]
+
+    def reference_table(self, texts: Sequence[str]) -> np.ndarray:
+        """Return scikit-learn's predict_proba for many texts at once, one row each."""
+        prepared = [self._prepare(text) for text in texts]
+        return self._model.predict_proba(self._vectorizer.transform(prepared))
