@@ -145,10 +145,14 @@ class SqlInboundQueue:
             ).all()
         return [QueuedInbound(row.id, _inbound(row), row.attempts) for row in rows]
 
-    async def done(self, row_id: int) -> None:
-        """Delete a row whose turn is committed (its text leaves the queue with it)."""
+    async def done(self, row_ids: Sequence[int]) -> None:
+        """Delete rows whose turns are committed (their text leaves the queue with them)."""
+        if not row_ids:
+            return
         async with self.sessions.begin() as session:
-            await session.execute(delete(InboundQueueRow).where(InboundQueueRow.id == row_id))
+            await session.execute(
+                delete(InboundQueueRow).where(InboundQueueRow.id.in_(list(row_ids)))
+            )
 
     async def retry(self, row_id: int, delay: timedelta) -> None:
         """Make a row available again after a delay (the database was briefly unavailable)."""

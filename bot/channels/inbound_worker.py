@@ -95,40 +95,43 @@ class InboundWorker:
         """Run a claimed batch, at most `concurrency` turns at once (one per contact at most)."""
         slots = asyncio.Semaphore(self.concurrency)
 
-        async def one(item: QueuedInbound) -> None:
+        async def one(item: QueuedInbound) -> bool:
             async with slots:
-                await self.work(item)
+                return await self.work(item)
 
-        await asyncio.gather(*(one(item) for item in items))
+        finished = await asyncio.gather(*(one(item) for item in items))
+        # One DELETE for the batch: a row left behind by a crash here only runs again,
+        # and the engine's inbound claim answers it with nothing.
+        await self.queue.done([item.id for item, ok in zip(items, finished, strict=True) if ok])
 
-    async def work(self, item: QueuedInbound) -> None:
-        """Run one message's turn and finish its row; on failure make it available later."""
+    async def work(self, item: QueuedInbound) -> bool:
+        """Run one message's turn; True when it is finished, else it is made available later."""
         inbound = item.inbound
         try:
             if self.expand is not None and inbound.payload is not None:
                 payload = await self.expand(inbound.payload)
                 inbound = replace(inbound, payload=payload)
             await self.gateway.receive(inbound)
-            await self.queue.done(item.id)
         except Exception as error:
-            await self._failed(item, error)
+            return await self._failed(item, error)
+        return True
 
-    async def _failed(self, item: QueuedInbound, error: Exception) -> None:
-        """Retry after the database comes back; drop a message that keeps failing otherwise."""
+    async def _failed(self, item: QueuedInbound, error: Exception) -> bool:
+        """Retry after the database comes back; drop (True) a message that keeps failing."""
         who = hashed(item.inbound.user_id)
         try:
             if is_unavailable(error):
                 log.warning("inbound %s from %s waits: database unavailable", item.id, who)
                 await self.queue.retry(item.id, backoff(item.attempts, base=1.0))
-                return
+                return False
             log.error("inbound %s from %s failed: %s", item.id, who, describe_failure(error))
             if item.attempts >= MAX_ATTEMPTS:
                 log.error(
-                    "inbound %s from %s dropped after %d attempts", item.id, who, MAX_ATTEMPTS
+                    "inbound %s from %s dropped after %d attempts", item.id, who, item.attempts
                 )
-                await self.queue.done(item.id)
-            else:
-                await self.queue.retry(item.id, backoff(item.attempts))
+                return True
+            await self.queue.retry(item.id, backoff(item.attempts))
         except Exception as second:
             # The lease runs out and another round takes the message again.
             log.warning("inbound %s not rescheduled: %s", item.id, type(second).__name__)
+        return False
