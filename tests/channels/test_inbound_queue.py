@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -12,14 +13,16 @@ import pytest
 import respx
 from sqlalchemy import event, func, select
 
+from bot.channels.delivery import start_delivery
 from bot.channels.gateway import ChannelGateway
 from bot.composition import Service
 from bot.messages import Inbound, Outbound
 from handlers.base import HandlerContext, Reply
+from storage.inbound_queue import SqlInboundQueue
 from storage.models import InboundQueueRow, OutboxRow, ProcessedMessageRow
 from tests.channels.test_telegram import CHAT, SECRET, TELEGRAM, FakeBotApi
 from tests.faults import telegram_text
-from tests.helpers import FakeClock
+from tests.helpers import FakeClock, make_inbound
 from tests.webapp import WHATSAPP, running_app
 
 QUESTIONS = ("halo", "berapa biaya ke taiwan", "cara cek pt resmi", "paspor ditahan agen")
@@ -237,3 +240,20 @@ async def test_a_bad_message_in_a_large_batch_is_skipped_and_logged_by_shape(
     assert "WaMessage ignored" in logged
     assert "rahasia" not in logged
     assert "0812999" not in logged
+
+
+async def test_the_sender_process_runs_the_queued_turns(service: Service) -> None:
+    queue = SqlInboundQueue(service.database, service.storage.clock)
+    await queue.store(
+        [make_inbound("halo", channel="whatsapp", user_id="6281200000077") for _ in range(3)]
+    )
+    delivery = await start_delivery(service.settings, service)
+    try:
+        for _ in range(100):
+            if await _count(service, ProcessedMessageRow) == 3:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await delivery.stop()
+    assert await _count(service, ProcessedMessageRow) == 3
+    assert await _count(service, InboundQueueRow) == 0
