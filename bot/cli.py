@@ -47,7 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser(
-        "sender", help="deliver queued replies and run the periodic jobs (no web service)"
+        "sender",
+        help=(
+            "deliver queued replies, run the turns of queued inbound messages and the "
+            "periodic jobs (no web service)"
+        ),
     )
 
     commands.add_parser("migrate", help="upgrade the database to the newest migration")

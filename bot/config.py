@@ -83,6 +83,14 @@ class Settings(BaseSettings):
     # 80 messages/s per WhatsApp business number and about 30/s per Telegram bot.
     whatsapp_sends_per_second: float = Field(default=80.0, gt=0)
     telegram_sends_per_second: float = Field(default=30.0, gt=0)
+    # WhatsApp deliveries with more messages than this are stored in the inbound queue and
+    # answered 200 at once; a worker (beside the sender) runs their turns. 0 queues every
+    # delivery, and Telegram webhook updates too.
+    inbound_queue_over: int = Field(default=20, ge=0)
+    # Queued messages of different contacts one worker runs at once.
+    inbound_concurrency: int = Field(default=4, ge=1, le=64)
+    # A queued message whose worker died runs again after this.
+    inbound_lease_seconds: float = Field(default=120.0, ge=1)
 
     @field_validator("log_level")
     @classmethod

@@ -193,3 +193,32 @@ class RateWindowRow(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     window_start: Mapped[datetime]
     count: Mapped[int] = mapped_column(Integer)
+
+
+class InboundQueueRow(Base):
+    """An inbound message acknowledged to its platform and waiting for a worker to run its turn.
+
+    A large delivery is stored whole, in one transaction, before the webhook answers 200; the
+    row is deleted once its turn is committed (the engine's inbound claim keeps a retried row
+    from answering twice). Rows of one contact are worked one at a time, oldest first.
+    """
+
+    __tablename__ = "inbound_queue"
+    __table_args__ = (
+        UniqueConstraint("channel", "message_id"),
+        Index("ix_inbound_queue_channel_channel_user_id_id", "channel", "channel_user_id", "id"),
+        Index("ix_inbound_queue_available_at", "available_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    channel_user_id: Mapped[str] = mapped_column(String(64))
+    # The platform's message id: a redelivered batch stores nothing twice.
+    message_id: Mapped[str] = mapped_column(String(255))
+    # What the turn needs: text, payload, kind, display name.
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # queued -> working (leased until available_at); the row is deleted when done.
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    available_at: Mapped[datetime]
+    received_at: Mapped[datetime]

@@ -1,4 +1,7 @@
-"""A per-sender rate limit counted in the database, so every worker enforces the same limit."""
+"""Rate limits counted in the database, so every worker enforces the same limit.
+
+Per sender (the gateway) and per address (the anonymous web chat).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -90,3 +94,68 @@ class SqlRateLimiter:
                 delete(RateWindowRow).where(RateWindowRow.window_start < cutoff)
             )
         return int(result.rowcount or 0)
+
+
+class SqlAddressGuard:
+    """Limits anonymous web chat per address, counted in rate_windows for every worker.
+
+    Browser ids are made up by the browser, so a per-id limit alone is no limit at all: an
+    address gets `per_minute` messages per clock minute whatever ids it sends, and may start
+    `new_ids_per_hour` new ids per clock hour. A known id costs one statement (two upserts in
+    one INSERT); a new id one more; a refused new id a third (so that it stays unknown).
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        per_minute: int,
+        new_ids_per_hour: int,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.per_minute = per_minute
+        self.new_ids_per_hour = new_ids_per_hour
+        self.clock = clock
+        self._dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+
+    async def allows(self, address: str, user_id: str) -> bool:
+        """Count this message and return True when the address may send it now."""
+        now = self.clock()
+        minute = now.replace(second=0, microsecond=0)
+        hour = minute.replace(minute=0)
+        messages = window_key(f"web-address\x00{address}")
+        this_id = window_key(f"web-id\x00{address}\x00{user_id}")
+        async with self.engine.connect() as connection:
+            counts = dict(
+                (await connection.execute(self._count([(messages, minute), (this_id, hour)]))).all()
+            )
+            if counts[this_id] == 1:  # the first message of this id from here this hour
+                started = (
+                    await connection.execute(
+                        self._count([(window_key(f"web-ids\x00{address}"), hour)])
+                    )
+                ).one()[1]
+                if started > self.new_ids_per_hour:
+                    # Forget it again, so its next message is refused too.
+                    await connection.execute(
+                        delete(RateWindowRow).where(RateWindowRow.key == this_id)
+                    )
+                    return False
+        return counts[messages] <= self.per_minute
+
+    def _count(self, windows: list[tuple[str, datetime]]) -> Any:
+        """Return one upsert counting a message in each (key, window), returning the counts."""
+        table = RateWindowRow.__table__
+        statement = self._dialect.insert(table).values(
+            [{"key": key, "window_start": start, "count": 1} for key, start in windows]
+        )
+        return statement.on_conflict_do_update(
+            index_elements=["key"],
+            set_={
+                "count": case(
+                    (table.c.window_start == statement.excluded.window_start, table.c.count + 1),
+                    else_=1,
+                ),
+                "window_start": statement.excluded.window_start,
+            },
+        ).returning(table.c.key, table.c.count)

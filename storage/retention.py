@@ -12,6 +12,7 @@ from storage.inquiry_models import InquiryMessageRow, InquiryNoteRow, InquiryRow
 from storage.models import (
     CallbackPayloadRow,
     ContactRow,
+    InboundQueueRow,
     OutboxRow,
     ProcessedMessageRow,
     WebReplyRow,
@@ -73,6 +74,10 @@ async def purge_expired(storage: SqlStorage, now: datetime, retention_days: int)
         )
         await uow.session.execute(
             delete(CallbackPayloadRow).where(CallbackPayloadRow.created_at < cutoff)
+        )
+        # A queued message nobody ran (no worker for a whole retention period) goes too.
+        await uow.session.execute(
+            delete(InboundQueueRow).where(InboundQueueRow.received_at < cutoff)
         )
         await uow.commit()
     return PurgeResult(

@@ -14,12 +14,15 @@ from datetime import timedelta
 
 import httpx
 
+from bot.channels.gateway import ChannelGateway
+from bot.channels.inbound_worker import InboundWorker
 from bot.channels.sender import OutboxSender, Pace, Transport
 from bot.channels.telegram import TelegramSender
 from bot.channels.whatsapp_api import WhatsAppSender
 from bot.composition import Service, build_service
 from bot.config import Settings, configure_logging
 from bot.followup import follow_up
+from storage.inbound_queue import SqlInboundQueue
 from storage.rate_windows import SqlRateLimiter
 from storage.retention import purge_expired
 from storage.scheduler import SqlScheduler
@@ -77,6 +80,35 @@ def outbox_sender(settings: Settings, service: Service) -> OutboxSender:
     return sender
 
 
+def channel_gateway(
+    settings: Settings, service: Service, wake: Callable[[], None]
+) -> ChannelGateway:
+    """Build the gateway into the engine, with the per-sender limit counted in the database."""
+    limiter = SqlRateLimiter(
+        service.database, settings.rate_limit_per_minute, service.storage.clock
+    )
+    return ChannelGateway(
+        service.engine,
+        service.outbox,
+        service.translator,
+        limiter,
+        settings.max_input_chars,
+        wake,
+    )
+
+
+def inbound_worker(settings: Settings, service: Service, gateway: ChannelGateway) -> InboundWorker:
+    """Build the worker of the inbound queue with the configured concurrency and lease."""
+    return InboundWorker(
+        SqlInboundQueue(service.database, service.storage.clock),
+        gateway,
+        service.outbox.expand_payload,
+        concurrency=settings.inbound_concurrency,
+        lease=timedelta(seconds=settings.inbound_lease_seconds),
+        poll_seconds=settings.sender_poll_seconds,
+    )
+
+
 def holder_name() -> str:
     """Return who runs a job, for the scheduler_runs row: host and process id."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -110,18 +142,21 @@ async def run_jobs_forever(service: Service, wake: Callable[[], None]) -> None:
 
 @dataclass
 class Delivery:
-    """A running sender and job loop, with what must be closed after them."""
+    """A running sender, inbound worker and job loop, with what must be closed after them."""
 
     sender: OutboxSender
+    worker: InboundWorker | None = None
     jobs: asyncio.Task[None] | None = None
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def stop(self) -> None:
-        """Stop the job loop and the sender, then close the transports."""
+        """Stop the job loop, the worker and the sender, then close the transports."""
         if self.jobs is not None:
             self.jobs.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.jobs
+        if self.worker is not None:
+            await self.worker.stop()
         await self.sender.stop()
         for close in reversed(self.closers):
             try:
@@ -133,7 +168,8 @@ class Delivery:
 async def start_delivery(
     settings: Settings, service: Service, transport: httpx.AsyncBaseTransport | None = None
 ) -> Delivery:
-    """Start the sender on the configured platforms (sending only, no webhooks) and the jobs."""
+    """Start the sender on the configured platforms (sending only, no webhooks), the inbound
+    queue's worker and the jobs."""
     sender = outbox_sender(settings, service)
     delivery = Delivery(sender)
     transports: list[Transport] = []
@@ -152,6 +188,10 @@ async def start_delivery(
         delivery.closers.append(bot.shutdown)
     sender.transports = {item.channel: item for item in transports}
     sender.start()
+    delivery.worker = inbound_worker(
+        settings, service, channel_gateway(settings, service, sender.wake)
+    )
+    delivery.worker.start()
     delivery.jobs = asyncio.create_task(run_jobs_forever(service, sender.wake), name="jobs")
     return delivery
 

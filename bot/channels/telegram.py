@@ -11,6 +11,7 @@ import hmac
 import logging
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -28,12 +29,13 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels.common import hashed
+from bot.channels.common import cap_inbound, hashed
 from bot.channels.gateway import ChannelGateway
 from bot.channels.markup import to_html
 from bot.channels.sender import Failed, Parts, Retry, SendResult, Sent
 from bot.channels.split import split_text
 from bot.messages import Button, Channel, Inbound, InboundKind, Outbound, Recipient
+from storage.inbound_queue import SqlInboundQueue
 from storage.outbox import SqlOutbox
 
 log = logging.getLogger(__name__)
@@ -146,6 +148,10 @@ class TelegramChannel:
         self.application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
+        # Set when every delivery goes through the inbound queue (MIGRASI_INBOUND_QUEUE_OVER=0):
+        # webhook updates are then stored and answered 200, and a worker runs their turns.
+        self.queue: SqlInboundQueue | None = None
+        self.on_queued: Callable[[], None] = lambda: None
 
     @property
     def bot(self) -> Any:
@@ -187,14 +193,14 @@ class TelegramChannel:
         if update is None:
             log.warning("malformed Telegram update ignored")
             return
-        await self._dispatch(update)
+        await self._dispatch(update, self.queue)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Catch-all handler of polled updates."""
         await self._dispatch(update)
 
-    async def _dispatch(self, update: Update) -> None:
-        """Handle one update: block events, button presses and messages."""
+    async def _dispatch(self, update: Update, queue: SqlInboundQueue | None = None) -> None:
+        """Handle one update: block events, button presses and messages (queued if asked)."""
         change = block_change(update)
         if change is not None:
             recipient, active = change
@@ -210,6 +216,10 @@ class TelegramChannel:
             return
         if inbound.payload is not None:
             inbound = replace(inbound, payload=await self.outbox.expand_payload(inbound.payload))
+        if queue is not None:
+            await queue.store([cap_inbound(inbound, self.gateway.max_input_chars)])
+            self.on_queued()
+            return
         await self.gateway.receive(inbound)
 
     @staticmethod

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field, model_validator
 
-from bot.channels.common import RateLimiter
 from bot.channels.gateway import ChannelGateway
 from bot.messages import Channel, Inbound, InboundKind, Outbound
 
@@ -157,37 +154,3 @@ class WebChat:
             if stored is not None:
                 return ChatResponse.model_validate(stored)
         return None
-
-
-class AddressGuard:
-    """Limits anonymous web chat per address: messages a minute, and new browser ids an hour.
-
-    Browser ids are made up by the browser, so a per-id limit alone is no limit at all.
-    """
-
-    def __init__(
-        self,
-        per_minute: int,
-        new_ids_per_hour: int,
-        clock: Callable[[], datetime],
-        max_addresses: int = 10_000,
-    ) -> None:
-        self.messages = RateLimiter(per_minute, clock, max_senders=max_addresses)
-        self.new_ids_per_hour = new_ids_per_hour
-        self.clock = clock
-        self.max_addresses = max_addresses
-        self._ids: OrderedDict[str, dict[str, datetime]] = OrderedDict()
-
-    def allows(self, address: str, user_id: str) -> bool:
-        """Return True when this address may send this message now."""
-        now = self.clock()
-        ids = self._ids.pop(address, {})
-        ids = {known: seen for known, seen in ids.items() if now - seen < timedelta(hours=1)}
-        self._ids[address] = ids  # most recent last, for trimming
-        while len(self._ids) > self.max_addresses:
-            self._ids.popitem(last=False)
-        if user_id not in ids:
-            if len(ids) >= self.new_ids_per_hour:
-                return False
-            ids[user_id] = now
-        return self.messages.check(address) == "ok"

@@ -18,11 +18,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from bot.channels.delivery import outbox_sender, run_jobs_forever, secret_value, whatsapp_sender
+from bot.channels.delivery import (
+    channel_gateway,
+    inbound_worker,
+    outbox_sender,
+    run_jobs_forever,
+    secret_value,
+    whatsapp_sender,
+)
 from bot.channels.gateway import ChannelGateway
+from bot.channels.inbound_worker import InboundWorker
 from bot.channels.sender import OutboxSender, Transport
 from bot.channels.telegram import TelegramChannel, TelegramSender
-from bot.channels.web import AddressGuard, WebChat
+from bot.channels.web import WebChat
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.composition import Service, build_service
 from bot.config import Settings, configure_logging
@@ -32,7 +40,7 @@ from bot.web.desk_stats import statistics
 from bot.web.limits import BodySizeLimit, SecurityHeaders
 from bot.web.routes import STATIC_DIR, router
 from storage.database import migrations_current
-from storage.rate_windows import SqlRateLimiter
+from storage.rate_windows import SqlAddressGuard
 from storage.web_replies import SqlWebReplies
 
 log = logging.getLogger(__name__)
@@ -49,7 +57,9 @@ class Runtime:
     gateway: ChannelGateway
     web: WebChat
     sender: OutboxSender
-    web_guard: AddressGuard
+    web_guard: SqlAddressGuard
+    # Runs the turns of large deliveries stored in the inbound queue.
+    inbound: InboundWorker
     whatsapp: WhatsAppChannel | None = None
     telegram: TelegramChannel | None = None
     # Checked once at start; /healthz reports it without asking Alembic again.
@@ -96,46 +106,47 @@ def create_app(
         service = await build(settings)
         sender = outbox_sender(settings, service)
         # Counted in the database, so every worker enforces the same per-sender limit.
-        limiter = SqlRateLimiter(
-            service.database, settings.rate_limit_per_minute, service.storage.clock
-        )
-        gateway = ChannelGateway(
-            service.engine,
-            service.outbox,
-            service.translator,
-            limiter,
-            settings.max_input_chars,
-            sender.wake,
-        )
+        gateway = channel_gateway(settings, service, sender.wake)
         web = WebChat(gateway, SqlWebReplies(service.database, service.storage.clock))
-        guard = AddressGuard(
+        # Shared through the database too: N workers enforce one limit per address.
+        guard = SqlAddressGuard(
+            service.database,
             settings.web_rate_limit_per_address,
             settings.web_new_ids_per_address,
             service.storage.clock,
         )
-        runtime = Runtime(settings, service, gateway, web, sender, guard)
+        worker = inbound_worker(settings, service, gateway)
+        runtime = Runtime(settings, service, gateway, web, sender, guard, worker)
         runtime.migrations_current = await migrations_current(service.database)
         transports: list[Transport] = []
         if settings.whatsapp_app_secret is not None:
-            runtime.whatsapp = WhatsAppChannel(gateway, service.outbox)
+            runtime.whatsapp = WhatsAppChannel(
+                gateway, service.outbox, worker.queue, settings.inbound_queue_over, worker.wake
+            )
         whatsapp = whatsapp_sender(settings, service, whatsapp_transport)
         if whatsapp is not None:
             transports.append(whatsapp)
             runtime.closers.append(whatsapp.close)
         runtime.telegram = await _telegram(settings, service, gateway)
         if runtime.telegram is not None:
+            if settings.inbound_queue_over == 0:
+                runtime.telegram.queue = worker.queue
+                runtime.telegram.on_queued = worker.wake
             transports.append(TelegramSender(runtime.telegram.bot, service.outbox))
             runtime.closers.append(runtime.telegram.stop)
         sender.transports = {transport.channel: transport for transport in transports}
         if run_sender and settings.run_sender:
             # The single-machine default: this process delivers and runs the jobs too.
             sender.start()
+            # The queued turns run where delivery runs: here, or in `migrasi-aman sender`.
+            worker.start()
             jobs = asyncio.create_task(run_jobs_forever(service, sender.wake), name="jobs")
             runtime.closers.append(lambda: _cancel(jobs))
         app.state.runtime = runtime
         try:
             yield
         finally:
+            await worker.stop()
             await sender.stop()
             for close in reversed(runtime.closers):
                 try:

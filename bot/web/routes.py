@@ -87,9 +87,11 @@ async def healthz(request: Request) -> JSONResponse:
 
 @router.get("/readyz", tags=["health"])
 async def readyz(request: Request) -> JSONResponse:
-    """Report delivery: backlog, oldest pending age, held and finally failed messages."""
+    """Report delivery (backlog, oldest pending age, held, failed) and the inbound queue."""
+    runtime = _runtime(request)
     try:
-        health = await _runtime(request).service.outbox.health()
+        health = await runtime.service.outbox.health()
+        inbound = await runtime.inbound.queue.health()
     except Exception as error:
         if not is_unavailable(error):
             raise
@@ -104,6 +106,13 @@ async def readyz(request: Request) -> JSONResponse:
             "oldest_pending_seconds": None if oldest is None else round(oldest, 1),
             "held": health.held,
             "failed": health.failed,
+        },
+        # Messages acknowledged to their platform whose turns have not run yet.
+        "inbound_queue": {
+            "backlog": inbound.backlog,
+            "oldest_seconds": None
+            if inbound.oldest_seconds is None
+            else round(inbound.oldest_seconds, 1),
         },
     }
     return JSONResponse(body)
@@ -173,14 +182,15 @@ async def chat(message: ChatRequest, request: Request) -> Any:
     """Answer one web chat message; repeating a message_id repeats the answer."""
     runtime = _runtime(request)
     address = request.client.host if request.client else "unknown"
-    # Someone in danger is never turned away; everyone else shares their address's limits.
-    if (
-        not runtime.web_guard.allows(address, message.user_id)
-        and not assess(message.text or "").urgent
-    ):
-        text = slow_down_message(runtime.service.translator).text
-        return JSONResponse({"detail": text}, status_code=429, headers={"Retry-After": "60"})
     try:
+        # Someone in danger is never turned away; everyone else shares their address's
+        # limits, counted in the database so that every worker enforces the same ones.
+        if (
+            not await runtime.web_guard.allows(address, message.user_id)
+            and not assess(message.text or "").urgent
+        ):
+            text = slow_down_message(runtime.service.translator).text
+            return JSONResponse({"detail": text}, status_code=429, headers={"Retry-After": "60"})
         return await runtime.web.handle(message)
     except Exception as error:
         if is_unavailable(error):

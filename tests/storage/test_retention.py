@@ -6,10 +6,11 @@ from sqlalchemy import func, select
 
 from bot.composition import Service
 from bot.inquiries import InquiryDraft
+from storage.inbound_queue import SqlInboundQueue
 from storage.inquiry_models import InquiryRow
 from storage.models import ContactRow, MessageRow, ProcessedMessageRow
 from storage.retention import purge_expired
-from tests.helpers import FakeClock, say
+from tests.helpers import FakeClock, make_inbound, say
 
 
 async def _count(service: Service, model: type) -> int:
@@ -51,3 +52,14 @@ async def test_old_inbound_ids_are_purged_but_recent_ones_kept(
     result = await purge_expired(service.storage, clock(), retention_days=365)
     assert result.inbound_ids == 1
     assert await _count(service, ProcessedMessageRow) == 1
+
+
+async def test_queued_inbound_messages_never_run_are_purged_after_the_retention_period(
+    service: Service, clock: FakeClock
+) -> None:
+    queue = SqlInboundQueue(service.database, clock)
+    await queue.store([make_inbound("nomor saya 0812", channel="whatsapp", user_id="628120001")])
+    clock.advance(days=400)
+    await queue.store([make_inbound("baru", channel="whatsapp", user_id="628120002")])
+    await purge_expired(service.storage, clock(), retention_days=365)
+    assert (await queue.health()).backlog == 1

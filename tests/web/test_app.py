@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from bot.composition import Service
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.composition import Service, build_service
 from tests.helpers import counting
-from tests.webapp import running_app
+from tests.webapp import App, running_app
 
 USER = "w-test-user-0001"
 
@@ -166,3 +169,57 @@ async def test_health_check_runs_only_select_1_per_call(service: Service) -> Non
             for _ in range(3):
                 assert (await app.client.get("/healthz")).status_code == 200
     assert counter.statements == ["SELECT 1"] * 3
+
+
+@asynccontextmanager
+async def _two_workers(service: Service, **overrides: object) -> AsyncIterator[tuple[App, App]]:
+    """Run two app instances, each with its own service and connections, on one database."""
+    other = await build_service(
+        service.settings, knowledge=service.knowledge, clock=service.storage.clock
+    )
+    try:
+        async with (
+            running_app(service, **overrides) as first,
+            running_app(other, **overrides) as second,
+        ):
+            yield first, second
+    finally:
+        await other.close()
+
+
+async def test_two_workers_share_one_cap_on_new_browser_ids_per_address(service: Service) -> None:
+    async with _two_workers(service, web_new_ids_per_address=3) as (first, second):
+        statuses = [
+            (
+                await (first if n % 2 == 0 else second).client.post(
+                    "/api/chat",
+                    json={"user_id": f"w-shared-{n:04d}", "message_id": "1", "text": "halo"},
+                )
+            ).status_code
+            for n in range(6)
+        ]
+        # An id one worker let in keeps working on the other; a refused one stays refused.
+        known = await second.client.post(
+            "/api/chat", json={"user_id": "w-shared-0000", "message_id": "2", "text": "halo"}
+        )
+        refused = await first.client.post(
+            "/api/chat", json={"user_id": "w-shared-0004", "message_id": "2", "text": "halo"}
+        )
+    assert statuses == [200, 200, 200, 429, 429, 429]
+    assert known.status_code == 200
+    assert refused.status_code == 429
+
+
+async def test_two_workers_share_one_rate_per_address(service: Service) -> None:
+    async with _two_workers(service, web_rate_limit_per_address=4) as (first, second):
+        statuses = [
+            (
+                await (first if n % 2 == 0 else second).client.post(
+                    "/api/chat",
+                    json={"user_id": f"w-rate2-{n % 3:04d}", "message_id": str(n), "text": "halo"},
+                )
+            ).status_code
+            for n in range(7)
+        ]
+    # Each worker alone would have let 4 through: together they let 4 through in all.
+    assert statuses == [200, 200, 200, 200, 429, 429, 429]

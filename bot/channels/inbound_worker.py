@@ -1,0 +1,137 @@
+"""The inbound worker: runs the turns of queued messages, one contact's messages in order."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.channels.common import hashed
+from bot.channels.gateway import ChannelGateway
+from bot.channels.sender import backoff
+from bot.engine import describe_failure
+from storage.errors import is_unavailable
+from storage.inbound_queue import QueuedInbound, SqlInboundQueue
+
+log = logging.getLogger(__name__)
+
+# A message that fails this often for a reason other than the database is dropped (and
+# logged by its shape): the engine answers handler bugs itself, so this is a bug here.
+MAX_ATTEMPTS = 5
+
+
+class InboundWorker:
+    """Claims queued inbound messages in batches and runs each through the gateway.
+
+    A claim holds at most one message per contact (an earlier one blocks the rest), so the
+    batch runs concurrently without two of one contact's messages ever running at once.
+    A message is deleted from the queue only after its turn committed; if the worker dies
+    in between, the lease runs out, the message runs again and the engine's inbound claim
+    recognises it, so nobody is answered twice.
+    """
+
+    def __init__(
+        self,
+        queue: SqlInboundQueue,
+        gateway: ChannelGateway,
+        expand: Callable[[str], Awaitable[str]] | None = None,
+        concurrency: int = 4,
+        batch: int = 50,
+        lease: timedelta = timedelta(minutes=2),
+        poll_seconds: float = 0.5,
+    ) -> None:
+        self.queue = queue
+        self.gateway = gateway
+        self.expand = expand
+        self.concurrency = concurrency
+        self.batch = batch
+        self.lease = lease
+        self.poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Work soon: something was just queued."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Start the background loop."""
+        if self._task is None:
+            self._task = asyncio.create_task(self.run(), name="inbound-worker")
+
+    async def stop(self) -> None:
+        """Stop the loop; leased messages are resumed when their lease runs out."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def run(self) -> None:
+        """Work forever; a failing round is logged and the loop goes on."""
+        while True:
+            try:
+                await self.work_due()
+            except Exception as error:
+                log.error("inbound round failed: %s", describe_failure(error))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            self._wake.clear()
+
+    async def work_due(self) -> int:
+        """Run every available message, batch after batch; return how many ran."""
+        handled = 0
+        while True:
+            items = await self.queue.claim(limit=self.batch, lease=self.lease)
+            if not items:
+                return handled
+            await self.work_batch(items)
+            handled += len(items)
+
+    async def work_batch(self, items: list[QueuedInbound]) -> None:
+        """Run a claimed batch, at most `concurrency` turns at once (one per contact at most)."""
+        slots = asyncio.Semaphore(self.concurrency)
+
+        async def one(item: QueuedInbound) -> bool:
+            async with slots:
+                return await self.work(item)
+
+        finished = await asyncio.gather(*(one(item) for item in items))
+        # One DELETE for the batch: a row left behind by a crash here only runs again,
+        # and the engine's inbound claim answers it with nothing.
+        await self.queue.done([item.id for item, ok in zip(items, finished, strict=True) if ok])
+
+    async def work(self, item: QueuedInbound) -> bool:
+        """Run one message's turn; True when it is finished, else it is made available later."""
+        inbound = item.inbound
+        try:
+            if self.expand is not None and inbound.payload is not None:
+                payload = await self.expand(inbound.payload)
+                inbound = replace(inbound, payload=payload)
+            await self.gateway.receive(inbound)
+        except Exception as error:
+            return await self._failed(item, error)
+        return True
+
+    async def _failed(self, item: QueuedInbound, error: Exception) -> bool:
+        """Retry after the database comes back; drop (True) a message that keeps failing."""
+        who = hashed(item.inbound.user_id)
+        try:
+            if is_unavailable(error):
+                log.warning("inbound %s from %s waits: database unavailable", item.id, who)
+                await self.queue.retry(item.id, backoff(item.attempts, base=1.0))
+                return False
+            log.error("inbound %s from %s failed: %s", item.id, who, describe_failure(error))
+            if item.attempts >= MAX_ATTEMPTS:
+                log.error(
+                    "inbound %s from %s dropped after %d attempts", item.id, who, item.attempts
+                )
+                return True
+            await self.queue.retry(item.id, backoff(item.attempts))
+        except Exception as second:
+            # The lease runs out and another round takes the message again.
+            log.warning("inbound %s not rescheduled: %s", item.id, type(second).__name__)
+        return False

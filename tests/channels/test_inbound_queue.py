@@ -1,0 +1,259 @@
+"""Large WhatsApp deliveries: acknowledged once stored, then worked from the inbound queue."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import respx
+from sqlalchemy import event, func, select
+
+from bot.channels.delivery import start_delivery
+from bot.channels.gateway import ChannelGateway
+from bot.composition import Service
+from bot.messages import Inbound, Outbound
+from handlers.base import HandlerContext, Reply
+from storage.inbound_queue import SqlInboundQueue
+from storage.models import InboundQueueRow, OutboxRow, ProcessedMessageRow
+from tests.channels.test_telegram import CHAT, SECRET, TELEGRAM, FakeBotApi
+from tests.faults import telegram_text
+from tests.helpers import FakeClock, make_inbound
+from tests.webapp import WHATSAPP, running_app
+
+QUESTIONS = ("halo", "berapa biaya ke taiwan", "cara cek pt resmi", "paspor ditahan agen")
+
+
+def big_delivery(messages: int, contacts: int, first: int = 0) -> dict[str, Any]:
+    """Return one WhatsApp delivery of `messages` texts from `contacts` senders, interleaved."""
+    items = [
+        {
+            "from": f"62812{n % contacts:07d}",
+            "id": f"wamid.big.{n}",
+            "timestamp": "1763890000",
+            "type": "text",
+            "text": {"body": QUESTIONS[n % len(QUESTIONS)]},
+        }
+        for n in range(first, first + messages)
+    ]
+    value = {"messaging_product": "whatsapp", "metadata": {}, "messages": items}
+    return {"object": "whatsapp_business_account", "entry": [{"changes": [{"value": value}]}]}
+
+
+class Echo:
+    """A one-line handler: the 1,800 turns test the queue and the turn's storage, not ranking."""
+
+    name = "echo"
+
+    async def handle(self, message: Inbound, ctx: HandlerContext) -> Reply:
+        """Answer with the message's own id."""
+        return Reply([Outbound(f"echo {message.message_id}")])
+
+
+@pytest.fixture
+def bot_api() -> Iterator[FakeBotApi]:
+    """Route every Bot API call to the stand-in."""
+    with respx.mock(assert_all_called=False) as router:
+        yield FakeBotApi(router)
+
+
+async def _count(service: Service, model: type) -> int:
+    """Count the rows of a table."""
+    async with service.storage.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(model)) or 0
+
+
+class RecordingGateway:
+    """Wraps the real gateway: the order each contact's messages ran in, and any overlap."""
+
+    def __init__(self, gateway: ChannelGateway) -> None:
+        self.gateway = gateway
+        self.order: dict[str, list[str]] = defaultdict(list)
+        self.replies: Counter[str] = Counter()
+        self.busy: set[str] = set()
+        self.overlaps = 0
+
+    async def receive(self, inbound: Inbound) -> list[Outbound]:
+        """Run the turn, noting whether the same contact was already running one."""
+        if inbound.user_id in self.busy:
+            self.overlaps += 1
+        self.busy.add(inbound.user_id)
+        try:
+            replies = await self.gateway.receive(inbound)
+        finally:
+            self.busy.discard(inbound.user_id)
+        self.order[inbound.user_id].append(inbound.message_id)
+        self.replies[inbound.message_id] += len(replies)
+        return replies
+
+
+def _sequence(message_id: str) -> int:
+    """Return the number in wamid.big.N."""
+    return int(message_id.rsplit(".", 1)[1])
+
+
+async def test_a_1800_message_delivery_is_acknowledged_stored_then_each_answered_once_in_order(
+    service: Service,
+) -> None:
+    service.engine.pipeline = (Echo(),)
+    async with running_app(service, rate_limit_per_minute=10_000, **WHATSAPP) as app:
+        response = await app.post_whatsapp(big_delivery(1800, contacts=120))
+        # At the 200 every message is stored and none has run: no turn, no reply.
+        assert response.status_code == 200
+        assert await _count(service, InboundQueueRow) == 1800
+        assert await _count(service, ProcessedMessageRow) == 0
+        assert await _count(service, OutboxRow) == 0
+        ready = (await app.client.get("/readyz")).json()
+        assert ready["inbound_queue"]["backlog"] == 1800
+        # The platform sends the same batch again: nothing is stored twice.
+        assert (await app.post_whatsapp(big_delivery(1800, contacts=120))).status_code == 200
+        assert await _count(service, InboundQueueRow) == 1800
+
+        worker = app.runtime.inbound
+        recording = RecordingGateway(worker.gateway)
+        worker.gateway = recording  # type: ignore[assignment]
+        assert await worker.work_due() == 1800
+        ready = (await app.client.get("/readyz")).json()
+    assert await _count(service, InboundQueueRow) == 0
+    assert await _count(service, ProcessedMessageRow) == 1800
+    assert recording.overlaps == 0
+    assert len(recording.replies) == 1800
+    assert all(count > 0 for count in recording.replies.values())
+    # Exactly once: every reply the turns gave is one outbox row, nothing more.
+    assert await _count(service, OutboxRow) == sum(recording.replies.values())
+    for ids in recording.order.values():
+        assert [_sequence(i) for i in ids] == sorted(_sequence(i) for i in ids)
+    # The replies were queued in the same order, each once.
+    answered = defaultdict(list)
+    for row in await service.outbox.rows():
+        answered[row.channel_user_id].append(row.body["text"].removeprefix("echo "))
+    assert sum(len(ids) for ids in answered.values()) == 1800
+    assert all(answered[user] == ids for user, ids in recording.order.items())
+    assert ready["inbound_queue"] == {"backlog": 0, "oldest_seconds": None}
+
+
+async def test_small_deliveries_are_still_answered_inside_the_request(service: Service) -> None:
+    async with running_app(service, **WHATSAPP) as app:
+        assert (await app.post_whatsapp(big_delivery(20, contacts=20))).status_code == 200
+    assert await _count(service, InboundQueueRow) == 0
+    assert await _count(service, ProcessedMessageRow) == 20
+
+
+async def test_queue_over_zero_queues_every_delivery(service: Service) -> None:
+    async with running_app(service, inbound_queue_over=0, **WHATSAPP) as app:
+        assert (await app.post_whatsapp(big_delivery(1, contacts=1))).status_code == 200
+        assert await _count(service, InboundQueueRow) == 1
+        assert await _count(service, ProcessedMessageRow) == 0
+        assert await app.runtime.inbound.work_due() == 1
+    assert await _count(service, ProcessedMessageRow) == 1
+
+
+async def test_queue_over_zero_queues_telegram_webhook_updates(
+    service: Service, bot_api: FakeBotApi
+) -> None:
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with running_app(service, inbound_queue_over=0, **TELEGRAM) as app:
+        update = telegram_text(41, "halo", chat=CHAT)
+        response = await app.client.post("/webhooks/telegram", json=update, headers=headers)
+        assert response.status_code == 200
+        assert await _count(service, InboundQueueRow) == 1
+        assert await _count(service, ProcessedMessageRow) == 0
+        assert await app.runtime.inbound.work_due() == 1
+        await app.deliver()
+    assert await _count(service, ProcessedMessageRow) == 1
+    assert bot_api.sent and all(int(body["chat_id"]) == CHAT for body in bot_api.sent)
+
+
+async def test_a_killed_worker_s_messages_are_finished_by_another_after_the_lease(
+    service: Service, clock: FakeClock
+) -> None:
+    async with running_app(service, **WHATSAPP) as app:
+        assert (await app.post_whatsapp(big_delivery(40, contacts=4))).status_code == 200
+        worker = app.runtime.inbound
+        # Worker A claims a batch, runs the first turn to its commit, and dies before
+        # finishing any row: its rows stay leased.
+        taken = await worker.queue.claim(limit=50, lease=timedelta(minutes=2))
+        assert len(taken) == 4  # one per contact: each contact's later messages wait
+        await worker.gateway.receive(taken[0].inbound)
+        answered_before = await _count(service, OutboxRow)
+        # Worker B finds nothing it may run while the lease holds.
+        assert await worker.work_due() == 0
+        clock.advance(minutes=3)
+        recording = RecordingGateway(worker.gateway)
+        worker.gateway = recording  # type: ignore[assignment]
+        assert await worker.work_due() == 40
+    assert await _count(service, InboundQueueRow) == 0
+    assert await _count(service, ProcessedMessageRow) == 40
+    # The message whose turn A committed ran again but was recognised: no second answer.
+    assert recording.replies[taken[0].inbound.message_id] == 0
+    assert await _count(service, OutboxRow) == answered_before + sum(recording.replies.values())
+    assert sum(1 for count in recording.replies.values() if count) == 39
+
+
+async def test_a_database_failure_while_storing_answers_503_and_stores_nothing(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.inbound_queue.INSERT_CHUNK", 10)
+    inserts = 0
+
+    def fail_the_third_insert(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        nonlocal inserts
+        if statement.startswith("INSERT INTO inbound_queue"):
+            inserts += 1
+            if inserts == 3:
+                raise ConnectionResetError("connection lost")
+
+    sync_engine = service.database.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", fail_the_third_insert)
+    try:
+        async with running_app(service, **WHATSAPP) as app:
+            response = await app.post_whatsapp(big_delivery(50, contacts=5))
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", fail_the_third_insert)
+    assert inserts == 3  # two chunks were written before the failure...
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    # ...and rolled back with it: nothing half-stored, nothing run.
+    assert await _count(service, InboundQueueRow) == 0
+    assert await _count(service, ProcessedMessageRow) == 0
+
+
+async def test_a_bad_message_in_a_large_batch_is_skipped_and_logged_by_shape(
+    service: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = big_delivery(30, contacts=3)
+    messages = data["entry"][0]["changes"][0]["value"]["messages"]
+    messages[7] = {**messages[7], "id": 12345, "text": "rahasia pribadi 0812999"}
+    messages[12] = {**messages[12], "from": "rahasia-bukan-nomor"}
+    with caplog.at_level(logging.WARNING):
+        async with running_app(service, **WHATSAPP) as app:
+            response = await app.post_whatsapp(data)
+            assert response.status_code == 200
+            assert await _count(service, InboundQueueRow) == 28
+            assert await app.runtime.inbound.work_due() == 28
+    assert await _count(service, ProcessedMessageRow) == 28
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "WaMessage ignored" in logged
+    assert "rahasia" not in logged
+    assert "0812999" not in logged
+
+
+async def test_the_sender_process_runs_the_queued_turns(service: Service) -> None:
+    queue = SqlInboundQueue(service.database, service.storage.clock)
+    await queue.store(
+        [make_inbound("halo", channel="whatsapp", user_id="6281200000077") for _ in range(3)]
+    )
+    delivery = await start_delivery(service.settings, service)
+    try:
+        for _ in range(100):
+            if await _count(service, ProcessedMessageRow) == 3:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await delivery.stop()
+    assert await _count(service, ProcessedMessageRow) == 3
+    assert await _count(service, InboundQueueRow) == 0
