@@ -31,8 +31,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.inquiries import CENTRE_KINDS, NATIONAL_CENTRE, ROLES, Centre, Officer
-from storage.inquiries import centre_of, officer_of
 from storage.desk import OfficerSessionRow
+from storage.inquiries import centre_of, officer_of
 from storage.inquiry_models import CentreRegionRow, CentreRow, DirectoryEventRow, OfficerRow
 
 if TYPE_CHECKING:
@@ -417,7 +417,11 @@ async def set_officer_active(
 
 
 async def set_access_code(
-    target: AsyncEngine | SqlStorage, officer_id: int, code_hash: str, now: datetime, by: str = "cli"
+    target: AsyncEngine | SqlStorage,
+    officer_id: int,
+    code_hash: str,
+    now: datetime,
+    by: str = "cli",
 ) -> Officer:
     """Store a new desk access code (its hash only) and end the officer's desk sessions."""
     async with _sessions(target)() as session:

@@ -43,6 +43,7 @@ from bot.web.desk_auth import (
     password_matches,
     same_token,
 )
+from bot.web.templating import render_fragment
 from handlers.notify import asker_label
 from handlers.red_flags import describe
 from storage.casework import CaseNote, SavedReply, TrailEntry
@@ -191,47 +192,8 @@ def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
     return HTMLResponse(
         f"""<!doctype html><html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title><style>
-body{{font-family:system-ui,sans-serif;margin:0 auto;max-width:64rem;padding:.75rem;color:#1b1b1b;
-line-height:1.45}}
-h1{{font-size:1.35rem;margin:.75rem 0}} h2{{font-size:1.15rem;margin:0 0 .25rem}}
-h1.urgent{{color:#9b0018}} a{{color:#0b4f9c}}
-header{{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem;
-border-bottom:1px solid #ccc;padding-bottom:.5rem}} header p{{margin:0;font-weight:600}}
-header nav{{display:flex;flex-wrap:wrap;gap:.25rem}} header nav a{{display:inline-flex;
-align-items:center;min-height:44px;padding:0 .5rem}}
-article{{border:1px solid #888;border-radius:.5rem;padding:.75rem 1rem;margin:.75rem 0}}
-article.urgent{{border:3px solid #b00020}} article.overdue{{background:#fff4e5}}
-article h2 a{{display:inline-flex;align-items:center;min-height:44px}} article p{{margin:.25rem 0}}
-.badge{{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-size:.85rem;color:#fff;
-margin-left:.25rem;vertical-align:middle}}
-.badge.urgent{{background:#b00020}} .badge.overdue{{background:#8a4b00}}
-.badge.new{{background:#0b6b2f}} summary{{padding:.7rem 0;cursor:pointer}}
-p.live{{background:#e8f5e9;border:2px solid #0b6b2f;padding:.5rem .75rem;border-radius:.5rem}}
-p.live.urgent{{background:#fdecea;border-color:#b00020;font-weight:700}}
-p.live a{{display:inline-flex;align-items:center;min-height:44px}}
-form{{margin:.25rem 0}} .actions{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}}
-.actions form{{margin:0}}
-section.actions{{display:block}} section.actions form{{margin:1rem 0}}
-.filters{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;background:#f4f6f8;
-padding:.5rem;border-radius:.5rem}}
-textarea{{width:100%;min-height:6rem;font:inherit;box-sizing:border-box}}
-button,input,select,a.button{{min-height:44px;min-width:44px;font-size:1rem;box-sizing:border-box}}
-button,a.button{{padding:.5rem 1rem;border-radius:.4rem;border:1px solid #0b4f9c;background:#0b4f9c;
-color:#fff;cursor:pointer;text-decoration:none;display:inline-flex;align-items:center}}
-input,select{{padding:.25rem .5rem;max-width:100%}} #note{{width:100%}}
-label{{display:block;margin:.5rem 0 .25rem}}
-.notice{{background:#e8f5e9;padding:.75rem}} .problem{{background:#fdecea;padding:.75rem}}
-dl.summary{{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}}
-dl.summary dt{{font-weight:600}} dl.summary dd{{margin:0;white-space:pre-wrap}}
-@media (max-width:30rem){{dl.summary{{grid-template-columns:1fr}}
-dl.summary dd{{margin-bottom:.5rem}}}}
-ol.thread{{list-style:none;padding:0}} ol.thread li{{padding:.5rem .75rem;margin:.5rem 0;
-border-radius:.5rem;max-width:85%;white-space:pre-wrap}}
-ol.thread li p{{margin:0}} ol.thread .meta{{font-size:.85rem;color:#444}}
-li.user{{background:#eef3ff}} li.bot{{background:#f1f1f1;margin-left:auto!important}}
-li.officer{{background:#e6f4ea;margin-left:auto!important}}
-</style></head><body>{body}</body></html>""",
+<title>{html.escape(title)}</title><link rel="stylesheet" href="/static/desk.css">
+</head><body>{body}</body></html>""",
         status_code=status_code,
     )
 
@@ -305,17 +267,27 @@ def _action_form(session: DeskSession, number: int, action: str, inner: str, bac
     )
 
 
-def _header(session: DeskSession, centre_name: str, i18n: Translations) -> str:
-    label = _labels(i18n)
-    heading = html.escape(f"{centre_name} · {session.officer.name}")
+DIRECTORY_ROLES = frozenset({"supervisor", "admin"})
+
+
+def desk_header(session: DeskSession, centre_name: str, i18n: Translations) -> dict[str, Any]:
+    """Return what the desk's header shows: who is signed in, the navigation for their role,
+    and the sign-out form's CSRF token (desk/_header.html renders it)."""
     links = [("/petugas", i18n._("Antrian")), ("/petugas/statistik", i18n._("Statistik"))]
-    if session.officer.role in ("supervisor", "admin"):
+    if session.officer.role in DIRECTORY_ROLES:
         links.append(("/petugas/tinjau", i18n._("Tinjau pertanyaan")))
-    nav = "".join(f'<a href="{href}">{html.escape(text)}</a>' for href, text in links)
-    return (
-        f'<header><p class="who">{heading}</p><nav>{nav}</nav>'
-        f'<form method="post" action="/petugas/keluar">'
-        f"{_csrf_field(session.csrf_token)}<button>{label['sign_out']}</button></form></header>"
+        links.append(("/petugas/direktori", i18n._("Direktori")))
+    return {
+        "who": f"{centre_name} · {session.officer.name}",
+        "links": links,
+        "csrf": session.csrf_token,
+    }
+
+
+def _header(session: DeskSession, centre_name: str, i18n: Translations) -> str:
+    """Return the header of a string-built page (the same template as the Jinja2 pages)."""
+    return render_fragment(
+        "desk/_header.html", i18n, header=desk_header(session, centre_name, i18n)
     )
 
 

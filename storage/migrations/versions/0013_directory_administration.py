@@ -21,7 +21,9 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     """Add centres.active and the directory_events audit table."""
     with op.batch_alter_table("centres") as batch:
-        batch.add_column(sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()))
+        batch.add_column(
+            sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true())
+        )
     op.create_table(
         "directory_events",
         sa.Column("id", sa.Integer(), nullable=False),
