@@ -300,8 +300,53 @@ def _select(name: str, chosen: str, options: list[tuple[str, str]]) -> str:
     return f'<select id="{name}" name="{name}">{items}</select>'
 
 
+def topic_groups(knowledge: Any, i18n: Translations) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Return the knowledge base's topics by category, each group led by "the whole category"
+    (the queue filter matches a category id as a prefix of its topics' ids)."""
+    groups = []
+    for category in knowledge.categories():
+        whole = i18n._("Semua topik {category}").format(category=category.title("id"))
+        options = [(category.id, whole)] + [
+            (topic.id, topic.title_for("id")) for topic in knowledge.topics_in(category.id)
+        ]
+        groups.append((category.title("id"), options))
+    return groups
+
+
+def _topic_select(
+    chosen: str, groups: list[tuple[str, list[tuple[str, str]]]], everything: str
+) -> str:
+    """Return the topic filter: a <select> of the knowledge base's topics by category. A valid
+    id no longer in the knowledge base (an old case's topic) stays chosen as its own option."""
+    known = {value for _, options in groups for value, _ in options}
+    extra = (
+        f'<option value="{html.escape(chosen)}" selected>{html.escape(chosen)}</option>'
+        if chosen and chosen not in known
+        else ""
+    )
+    grouped = "".join(
+        f'<optgroup label="{html.escape(label)}">'
+        + "".join(
+            f'<option value="{html.escape(value)}"{" selected" if value == chosen else ""}>'
+            f"{html.escape(text)}</option>"
+            for value, text in options
+        )
+        + "</optgroup>"
+        for label, options in groups
+    )
+    return (
+        f'<select id="topik" name="topik"><option value="">{html.escape(everything)}</option>'
+        f"{extra}{grouped}</select>"
+    )
+
+
 def _filters(
-    status: str, priority: str, search: str, given: dict[str, str], i18n: Translations
+    status: str,
+    priority: str,
+    search: str,
+    given: dict[str, str],
+    i18n: Translations,
+    topics: list[tuple[str, list[tuple[str, str]]]] | None = None,
 ) -> str:
     """Return the queue's filter form (GET: filters are no personal data)."""
     statuses = [
@@ -324,8 +369,9 @@ def _filters(
     search_label = html.escape(i18n._("Kode kasus"))
     flag_label = html.escape(i18n._("Tanda bahaya"))
     show = html.escape(i18n._("Tampilkan"))
+    topic_label = html.escape(i18n._("Topik"))
+    topic_select = _topic_select(given.get("topik", "").lower(), topics or [], i18n._("Semua"))
     texts = [
-        ("topik", i18n._("Topik"), "text", "prosedur"),
         ("negara", i18n._("Negara tujuan"), "text", "Taiwan"),
         ("desa", i18n._("Desa"), "text", ""),
         ("dari", i18n._("Masuk sejak"), "date", ""),
@@ -344,7 +390,8 @@ def _filters(
 <div><label for="prioritas">{priority_label}</label>
 {_select("prioritas", priority, priorities)}</div>
 <div><label for="tanda">{flag_label}</label>
-{_select("tanda", given.get("tanda", ""), flags)}</div>{fields}
+{_select("tanda", given.get("tanda", ""), flags)}</div>
+<div><label for="topik">{topic_label}</label>{topic_select}</div>{fields}
 <div><label for="cari">{search_label}</label>
 <input id="cari" name="cari" value="{html.escape(search)}" placeholder="MA-00012"></div>
 <div><button>{show}</button></div></form>"""
@@ -521,7 +568,14 @@ async def board(
         + "".join(
             f'<p class="problem" role="alert">{html.escape(problem)}</p>' for problem in problems
         )
-        + _filters(status, prioritas, search, given, i18n)
+        + _filters(
+            status,
+            prioritas,
+            search,
+            given,
+            i18n,
+            topic_groups(_runtime(request).service.knowledge, i18n),
+        )
         + listing
     )
     return _page(i18n._("Meja petugas"), body, 400 if problems else 200)

@@ -286,3 +286,28 @@ async def test_bad_queue_filters_get_a_polite_message_not_an_error(service: Serv
             assert page.status_code == 400, params
             assert message in page.text and 'role="alert"' in page.text
             assert _references(page.text) == []
+
+
+async def test_the_topic_filter_is_a_select_of_the_knowledge_bases_topics_by_category(
+    service: Service,
+) -> None:
+    await desk_setup(service)
+    async with running_app(service) as app:
+        await app.desk_sign_in("kode-a")
+        page = (await app.client.get("/petugas")).text
+        chooser = re.search(r'<select id="topik" name="topik">.*?</select>', page, re.S)
+        assert chooser, "the topic filter is a <select> named topik"
+        groups = re.findall(r'<optgroup label="([^"]+)">', chooser.group(0))
+        assert groups[:2] == ["Prosedur resmi", "Negara tujuan"]
+        assert len(re.findall(r"<option ", chooser.group(0))) == 1 + len(groups) + len(
+            service.knowledge.topics
+        )
+        assert '<option value="prosedur">Semua topik Prosedur resmi</option>' in page
+        assert (
+            '<option value="prosedur.cek_perusahaan">Cek perusahaan penempatan (P3MI) resmi' in page
+        )
+        chosen = (await app.client.get("/petugas", params={"topik": "negara.jepang"})).text
+        assert '<option value="negara.jepang" selected>Bekerja di Jepang</option>' in chosen
+        # A well-formed id no longer in the knowledge base (an old case's) stays chosen.
+        old = (await app.client.get("/petugas", params={"topik": "biaya.resmi"})).text
+        assert '<option value="biaya.resmi" selected>biaya.resmi</option>' in old
