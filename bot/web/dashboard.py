@@ -43,7 +43,7 @@ from bot.web.desk_auth import (
     password_matches,
     same_token,
 )
-from bot.web.templating import render_fragment
+from bot.web.templating import render, render_fragment
 from handlers.notify import asker_label
 from handlers.red_flags import describe
 from storage.casework import CaseNote, SavedReply, TrailEntry
@@ -201,11 +201,13 @@ def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
 def _refused(request: Request, problem: str, status_code: int = 403) -> HTMLResponse:
     """Return a refusal page with a way back."""
     i18n = _i18n(request)
-    return _page(
-        i18n._("Meja petugas"),
-        f'<p class="problem" role="alert">{html.escape(problem)}</p>'
-        f'<p><a href="/petugas">{_labels(i18n)["again"]}</a></p>',
-        status_code,
+    return render(
+        request,
+        "desk/refused.html",
+        i18n,
+        status_code=status_code,
+        title=i18n._("Meja petugas"),
+        problems=[problem],
     )
 
 
@@ -217,18 +219,14 @@ def _login(request: Request, problem: str = "", status_code: int = 200) -> HTMLR
     """Return the sign-in page with a fresh sign-in token (its cookie twin set here)."""
     i18n = _i18n(request)
     token = new_token()
-    note = f'<p class="problem" role="alert">{html.escape(problem)}</p>' if problem else ""
-    label = _labels(i18n)
-    response = _page(
-        i18n._("Meja petugas"),
-        f"""<h1>{label["title"]}</h1>{note}
-<form method="post" action="/petugas/masuk">{_csrf_field(token)}
-<label for="officer">{label["officer_number"]}</label>
-<input id="officer" name="officer" inputmode="numeric" autocomplete="username">
-<label for="secret">{label["secret"]}</label>
-<input id="secret" name="secret" type="password" autocomplete="current-password" required>
-<p><button type="submit">{label["sign_in"]}</button></p></form>""",
-        status_code,
+    response = render(
+        request,
+        "desk/sign_in.html",
+        i18n,
+        status_code=status_code,
+        title=i18n._("Meja petugas"),
+        problems=[problem] if problem else [],
+        csrf=token,
     )
     _set_cookie(request, response, SIGN_IN_COOKIE, token, 2 * 3600)
     return response
