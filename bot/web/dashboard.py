@@ -311,88 +311,31 @@ def topic_groups(knowledge: Any, i18n: Translations) -> list[tuple[str, list[tup
     return groups
 
 
-def _topic_select(
-    chosen: str, groups: list[tuple[str, list[tuple[str, str]]]], everything: str
-) -> str:
-    """Return the topic filter: a <select> of the knowledge base's topics by category. A valid
-    id no longer in the knowledge base (an old case's topic) stays chosen as its own option."""
-    known = {value for _, options in groups for value, _ in options}
-    extra = (
-        f'<option value="{html.escape(chosen)}" selected>{html.escape(chosen)}</option>'
-        if chosen and chosen not in known
-        else ""
-    )
-    grouped = "".join(
-        f'<optgroup label="{html.escape(label)}">'
-        + "".join(
-            f'<option value="{html.escape(value)}"{" selected" if value == chosen else ""}>'
-            f"{html.escape(text)}</option>"
-            for value, text in options
-        )
-        + "</optgroup>"
-        for label, options in groups
-    )
-    return (
-        f'<select id="topik" name="topik"><option value="">{html.escape(everything)}</option>'
-        f"{extra}{grouped}</select>"
-    )
-
-
-def _filters(
-    status: str,
-    priority: str,
-    search: str,
-    given: dict[str, str],
-    i18n: Translations,
-    topics: list[tuple[str, list[tuple[str, str]]]] | None = None,
-) -> str:
-    """Return the queue's filter form (GET: filters are no personal data)."""
-    statuses = [
-        ("aktif", i18n._("Belum selesai")),
-        ("baru", i18n._("Belum diambil")),
-        ("diambil", i18n._("Sudah diambil")),
-        ("selesai", i18n._("Selesai")),
-        ("semua", i18n._("Semua")),
-    ]
-    priorities = [
-        ("", i18n._("Semua")),
-        ("mendesak", i18n._("Mendesak")),
-        ("biasa", i18n._("Biasa")),
-    ]
-    flags = [("", i18n._("Semua"))] + [
-        (code, describe(code, InquiryDraft(), i18n)) for code in RED_FLAG_CODES
-    ]
-    status_label = html.escape(i18n._("Status"))
-    priority_label = html.escape(i18n._("Prioritas"))
-    search_label = html.escape(i18n._("Kode kasus"))
-    flag_label = html.escape(i18n._("Tanda bahaya"))
-    show = html.escape(i18n._("Tampilkan"))
-    topic_label = html.escape(i18n._("Topik"))
-    topic_select = _topic_select(given.get("topik", "").lower(), topics or [], i18n._("Semua"))
-    texts = [
-        ("negara", i18n._("Negara tujuan"), "text", "Taiwan"),
-        ("desa", i18n._("Desa"), "text", ""),
-        ("dari", i18n._("Masuk sejak"), "date", ""),
-        ("sampai", i18n._("Masuk sampai"), "date", ""),
-    ]
-    fields = "".join(
-        f'<div><label for="{name}">{html.escape(text)}</label>'
-        f'<input id="{name}" name="{name}" type="{kind}" maxlength="{FILTER_TEXT_MAX}"'
-        f' value="{html.escape(given.get(name, ""))}"'
-        + (f' placeholder="{html.escape(hint)}"' if hint else "")
-        + "></div>"
-        for name, text, kind, hint in texts
-    )
-    return f"""<form class="filters" method="get" action="/petugas" role="search">
-<div><label for="status">{status_label}</label>{_select("status", status, statuses)}</div>
-<div><label for="prioritas">{priority_label}</label>
-{_select("prioritas", priority, priorities)}</div>
-<div><label for="tanda">{flag_label}</label>
-{_select("tanda", given.get("tanda", ""), flags)}</div>
-<div><label for="topik">{topic_label}</label>{topic_select}</div>{fields}
-<div><label for="cari">{search_label}</label>
-<input id="cari" name="cari" value="{html.escape(search)}" placeholder="MA-00012"></div>
-<div><button>{show}</button></div></form>"""
+def _filter_choices(i18n: Translations) -> dict[str, Any]:
+    """Return the queue filter form's fixed choices and text fields."""
+    return {
+        "statuses": [
+            ("aktif", i18n._("Belum selesai")),
+            ("baru", i18n._("Belum diambil")),
+            ("diambil", i18n._("Sudah diambil")),
+            ("selesai", i18n._("Selesai")),
+            ("semua", i18n._("Semua")),
+        ],
+        "priorities": [
+            ("", i18n._("Semua")),
+            ("mendesak", i18n._("Mendesak")),
+            ("biasa", i18n._("Biasa")),
+        ],
+        "flags": [("", i18n._("Semua"))]
+        + [(code, describe(code, InquiryDraft(), i18n)) for code in RED_FLAG_CODES],
+        "texts": [
+            ("negara", i18n._("Negara tujuan"), "text", "Taiwan"),
+            ("desa", i18n._("Desa"), "text", ""),
+            ("dari", i18n._("Masuk sejak"), "date", ""),
+            ("sampai", i18n._("Masuk sampai"), "date", ""),
+        ],
+        "text_max": FILTER_TEXT_MAX,
+    }
 
 
 def _day_start(text: str) -> datetime:
@@ -451,48 +394,29 @@ def _queue_filters(given: dict[str, str], i18n: Translations) -> tuple[QueueFilt
 
 def _queue_item(
     item: QueueItem,
-    session: DeskSession,
     now: datetime,
     i18n: Translations,
     centre_names: dict[str, str] | None = None,
-) -> str:
-    """Render one line of the queue (with its centre's name when the scope has several)."""
-    label = _labels(i18n)
-    classes = " ".join(
-        name
-        for name, on in (("urgent", item.priority == "urgent"), ("overdue", item.overdue(now)))
-        if on
-    )
-    badges = []
-    if item.priority == "urgent":
-        urgent = html.escape(i18n._("MENDESAK"))
-        badges.append(f'<span class="badge urgent">{urgent}</span>')
-    if item.overdue(now):
-        late = html.escape(i18n._("TERLAMBAT"))
-        badges.append(f'<span class="badge overdue">{late}</span>')
-    flags = _flags(item.red_flags, InquiryDraft(), i18n)
-    flag_line = (
-        "<p>" + html.escape(i18n._("Tanda bahaya: {flags}").format(flags=flags)) + "</p>"
-        if flags
-        else ""
-    )
-    claim = (
-        _action_form(session, item.id, "ambil", f"<button>{label['claim']}</button>", "antrian")
-        if item.status == "open"
-        else ""
-    )
-    times = i18n._("Masuk {created} · batas ambil {deadline}").format(
-        created=_wib(item.created_at), deadline=_wib(item.deadline_at)
-    )
-    status = html.escape(_status_label(item.status, item.holder, i18n))
+) -> dict[str, Any]:
+    """Return what one line of the queue shows (with its centre's name when the scope has
+    several centres)."""
+    urgent, overdue = item.priority == "urgent", item.overdue(now)
+    status = _status_label(item.status, item.holder, i18n)
     if centre_names:
-        status = html.escape(centre_names.get(item.centre_id, item.centre_id)) + " · " + status
-    link = f"/petugas/kasus/{item.id}"
-    return f"""<article class="{classes}" aria-labelledby="q{item.id}">
-<h2 id="q{item.id}"><a href="{link}">{item.reference}</a> {"".join(badges)}</h2>
-<p>{status} · {html.escape(times)}</p>{flag_line}
-<div class="actions"><a class="button" href="{link}">{label["open"]}</a>{claim}</div>
-</article>"""
+        status = centre_names.get(item.centre_id, item.centre_id) + " · " + status
+    return {
+        "id": item.id,
+        "reference": item.reference,
+        "classes": " ".join(name for name, on in (("urgent", urgent), ("overdue", overdue)) if on),
+        "urgent": urgent,
+        "overdue": overdue,
+        "flags": _flags(item.red_flags, InquiryDraft(), i18n),
+        "status": status,
+        "times": i18n._("Masuk {created} · batas ambil {deadline}").format(
+            created=_wib(item.created_at), deadline=_wib(item.deadline_at)
+        ),
+        "claimable": item.status == "open",
+    }
 
 
 def _search_id(text: str) -> int | None:
@@ -541,42 +465,29 @@ async def board(
         wide = scope is None or len(scope) > 1
         names = {c.id: c.name for c in await uow.centres_in(scope)} if wide else None
         active = await uow.desk_queue(scope, "aktif", "", None)
-    label = _labels(i18n)
-    empty = f"<p>{label['empty']}</p>"
-    known = ",".join(str(item.id) for item in active)
-    poll_ms = int(getattr(request.app.state, "desk_poll_seconds", POLL_SECONDS) * 1000)
-    banner = (
-        f'<p id="baru" hidden data-new-text="{label["live_new"]}"'
-        f' data-urgent-text="{label["live_urgent"]}">'
-        f'<span class="badge new">{label["new_badge"]}</span> <span class="count"></span> '
-        f'<span class="text"></span> <a href="/petugas">{label["reload"]}</a></p>'
+    topics = topic_groups(_runtime(request).service.knowledge, i18n)
+    return render(
+        request,
+        "desk/queue.html",
+        i18n,
+        status_code=400 if problems else 200,
+        title=i18n._("Meja petugas"),
+        header=desk_header(session, centre.name if centre else officer.centre_id, i18n),
+        notice=pesan,
+        problems=problems,
+        status=status,
+        priority=prioritas,
+        search=search,
+        given=given,
+        topic=given["topik"].lower(),
+        topics=topics,
+        known_topics={value for _, options in topics for value, _ in options},
+        items=[_queue_item(item, now, i18n, names) for item in items],
+        known=",".join(str(item.id) for item in active),
+        poll_ms=int(getattr(request.app.state, "desk_poll_seconds", POLL_SECONDS) * 1000),
+        csrf=session.csrf_token,
+        **_filter_choices(i18n),
     )
-    listing = (
-        banner
-        + f'<section id="antrian" data-known="{known}" data-poll-ms="{poll_ms}">'
-        + ("".join(_queue_item(item, session, now, i18n, names) for item in items) or empty)
-        + '</section><script src="/static/desk.js" defer></script>'
-    )
-    body = (
-        _header(session, centre.name if centre else officer.centre_id, i18n)
-        + "<h1>"
-        + html.escape(i18n._("Antrian pertanyaan"))
-        + "</h1>"
-        + _notice(pesan)
-        + "".join(
-            f'<p class="problem" role="alert">{html.escape(problem)}</p>' for problem in problems
-        )
-        + _filters(
-            status,
-            prioritas,
-            search,
-            given,
-            i18n,
-            topic_groups(_runtime(request).service.knowledge, i18n),
-        )
-        + listing
-    )
-    return _page(i18n._("Meja petugas"), body, 400 if problems else 200)
 
 
 @dashboard.get("/antrian.json")
