@@ -46,7 +46,7 @@ from bot.web.desk_auth import (
 from bot.web.templating import render, render_fragment
 from handlers.notify import asker_label
 from handlers.red_flags import describe
-from storage.casework import CaseNote, SavedReply, TrailEntry
+from storage.casework import CaseNote, TrailEntry
 from storage.desk import DeskSession, QueueFilters, QueueItem, ThreadEntry
 from storage.inquiries import inquiry_of
 from storage.inquiry_models import InquiryRow
@@ -504,7 +504,7 @@ async def queue_numbers(request: Request) -> Response:
     return JSONResponse({"cases": cases}, headers={"Cache-Control": "no-store"})
 
 
-def _summary(row: InquiryRow, i18n: Translations) -> str:
+def _summary(row: InquiryRow, i18n: Translations) -> list[tuple[str, str]]:
     """Return the intake summary: only the fields the user gave, red flags in plain words."""
     draft = inquiry_of(row).draft
     amount = i18n.rupiah(row.paid_amount) if row.paid_amount else None
@@ -520,12 +520,7 @@ def _summary(row: InquiryRow, i18n: Translations) -> str:
         (i18n._("Tanda bahaya"), _flags(draft.red_flags, draft, i18n) or None),
         (i18n._("Pertanyaan"), row.question),
     ]
-    items = "".join(
-        f"<dt>{html.escape(name)}</dt><dd>{html.escape(value)}</dd>"
-        for name, value in fields
-        if value
-    )
-    return f'<dl class="summary">{items}</dl>'
+    return [(name, value) for name, value in fields if value]
 
 
 def _outcome_labels(i18n: Translations) -> dict[str, str]:
@@ -552,42 +547,35 @@ def _delivery_label(state: str, i18n: Translations) -> str:
 
 def _thread(
     entries: list[ThreadEntry], i18n: Translations, deliveries: dict[int, str] | None = None
-) -> str:
+) -> list[dict[str, Any]]:
     """Return the whole conversation, oldest first, with each officer reply's delivery state."""
     names = {"user": i18n._("Pengguna"), "bot": i18n._("Bot"), "officer": i18n._("Petugas")}
     deliveries = deliveries or {}
-    items = []
+    shown = []
     for entry in entries:
         state = deliveries.get(entry.message_id or 0) if entry.sender == "officer" else None
-        mark = (
-            f' · <span class="delivery {state}">{html.escape(_delivery_label(state, i18n))}</span>'
-            if state
-            else ""
+        shown.append(
+            {
+                "sender": entry.sender,
+                "who": names.get(entry.sender, "-"),
+                "officer": entry.officer,
+                "at": _wib(entry.at),
+                "state": state,
+                "state_label": _delivery_label(state, i18n) if state else "",
+                "text": entry.text,
+            }
         )
-        items.append(
-            f'<li class="{entry.sender}"><p class="meta">'
-            f"{html.escape(names.get(entry.sender, '-'))}"
-            f"{html.escape(' ' + entry.officer) if entry.officer else ''}"
-            f" · {html.escape(_wib(entry.at))}{mark}</p><p>{html.escape(entry.text)}</p></li>"
-        )
-    if not items:
-        return "<p>" + html.escape(i18n._("Belum ada percakapan yang tersimpan.")) + "</p>"
-    return f'<ol class="thread">{"".join(items)}</ol>'
+    return shown
 
 
-def _notes(notes: list[CaseNote], i18n: Translations) -> str:
+def _notes(notes: list[CaseNote]) -> list[dict[str, str | None]]:
     """Return the internal notes (officers only)."""
-    if not notes:
-        return "<p>" + html.escape(i18n._("Belum ada catatan internal.")) + "</p>"
-    items = "".join(
-        f'<li><p class="meta">{html.escape(note.officer or "-")} · {html.escape(_wib(note.at))}'
-        f"</p><p>{html.escape(note.text)}</p></li>"
-        for note in notes
-    )
-    return f'<ol class="notes">{items}</ol>'
+    return [{"officer": note.officer, "at": _wib(note.at), "text": note.text} for note in notes]
 
 
-def _trail(entries: list[TrailEntry], centre_names: dict[str, str], i18n: Translations) -> str:
+def _trail(
+    entries: list[TrailEntry], centre_names: dict[str, str], i18n: Translations
+) -> list[str]:
     """Return the audit trail in plain words, newest first."""
     actions = {
         "created": i18n._("Pertanyaan masuk"),
@@ -605,68 +593,15 @@ def _trail(entries: list[TrailEntry], centre_names: dict[str, str], i18n: Transl
         "erased": i18n._("Pengguna menghapus datanya"),
     }
     who = {"user": i18n._("Pengguna"), "system": i18n._("Sistem")}
-    items = []
+    lines = []
     for entry in reversed(entries):
         actor = entry.officer or who.get(entry.actor, "-")
         text = actions.get(entry.action, entry.action)
         target = entry.detail.get("to")
         if entry.action in ("handed_over", "escalated", "taken_over") and target:
             text += " → " + centre_names.get(str(target), str(target))
-        items.append(
-            f"<li>{html.escape(_wib(entry.at))} · {html.escape(actor)} · {html.escape(text)}</li>"
-        )
-    return f'<ol class="trail">{"".join(items)}</ol>'
-
-
-def _saved_picker(number: int, replies: list[SavedReply], chosen: str, i18n: Translations) -> str:
-    """Return a GET form that prefills the reply box with a saved reply (works without JS)."""
-    if not replies:
-        return ""
-    label = _labels(i18n)
-    options = [("", i18n._("Pilih balasan tersimpan"))] + [
-        (str(reply.id), reply.title) for reply in replies
-    ]
-    return (
-        f'<form method="get" action="/petugas/kasus/{number}" class="actions">'
-        f'<label for="templat">{label["saved_reply"]}</label>'
-        f"{_select('templat', chosen, options)}"
-        f"<button>{label['use']}</button></form>"
-    )
-
-
-def _post_form(session: DeskSession, action: str, number: int, inner: str) -> str:
-    """Return a CSRF-protected form posting to a case route."""
-    return (
-        f'<form method="post" action="/petugas/kasus/{number}/{action}">'
-        f"{_csrf_field(session.csrf_token)}{inner}</form>"
-    )
-
-
-def _handover_form(
-    session: DeskSession,
-    number: int,
-    centres: list[tuple[str, str]],
-    officers: list[Officer],
-    i18n: Translations,
-) -> str:
-    """Return the handover form: a centre of the scope and, optionally, one of its officers."""
-    label = _labels(i18n)
-    centre_options = [(centre_id, name) for centre_id, name in centres]
-    officer_options = [("", i18n._("Siapa saja di pusat itu"))] + [
-        (str(officer.id), f"{officer.name} ({dict(centres).get(officer.centre_id, '-')})")
-        for officer in officers
-        if officer.id != session.officer.id
-    ]
-    return _post_form(
-        session,
-        "serahkan",
-        number,
-        f'<label for="pusat">{label["handover_centre"]}</label>'
-        f"{_select('pusat', '', centre_options)}"
-        f'<label for="petugas">{label["handover_officer"]}</label>'
-        f"{_select('petugas', '', officer_options)}"
-        f"<p><button>{label['handover']}</button></p>",
-    )
+        lines.append(f"{_wib(entry.at)} · {actor} · {text}")
+    return lines
 
 
 def _case_number(number: str) -> int:
@@ -702,91 +637,40 @@ async def case_page(request: Request, number: str, pesan: str = "", templat: str
         centres = [(c.id, c.name) for c in await uow.centres_in(scope)]
         officers = await uow.officers_in(scope)
         await uow.commit()
-    label = _labels(i18n)
-    status = _status_label(row.status, holder.claimed_by_name if holder else None, i18n)
-    prefill = next((reply.text for reply in saved if str(reply.id) == templat), "")
-    actions = ""
-    if row.status == "open":
-        actions += _action_form(
-            session, row.id, "ambil", f"<button>{label['claim']}</button>", "kasus"
-        )
-    if row.status != "resolved":
-        actions += _saved_picker(row.id, saved, templat, i18n)
-        actions += _action_form(
-            session,
-            row.id,
-            "balas",
-            f'<label for="reply">{label["reply_label"]}</label>'
-            f'<textarea id="reply" name="text" required maxlength="1500">'
-            f"{html.escape(prefill)}</textarea>"
-            f"<button>{label['reply']}</button>",
-            "kasus",
-        )
-        outcomes = [("", i18n._("Pilih hasil")), *_outcome_labels(i18n).items()]
-        actions += _action_form(
-            session,
-            row.id,
-            "selesai",
-            f'<label for="outcome">{label["outcome"]}</label>'
-            f"{_select('outcome', '', outcomes)}"
-            f'<label for="note">{label["note"]}</label>'
-            f'<input id="note" name="text" maxlength="500"><button>{label["close"]}</button>',
-            "kasus",
-        )
-        actions += _handover_form(session, row.id, centres, officers, i18n)
-    note_label = html.escape(i18n._("Catatan internal (tidak dikirim ke pengguna)"))
-    note_form = _post_form(
-        session,
-        "catatan",
-        row.id,
-        f'<label for="catatan">{note_label}'
-        f'</label><textarea id="catatan" name="text" required maxlength="2000"></textarea>'
-        f"<button>{label['save_note']}</button>",
-    )
-    note_form += (
-        "<details><summary>"
-        + html.escape(i18n._("Tambah balasan tersimpan"))
-        + f'</summary><form method="post" action="/petugas/balasan">'
-        f"{_csrf_field(session.csrf_token)}"
-        f'<input type="hidden" name="ke" value="{row.id}">'
-        f'<label for="judul">{label["title_field"]}</label>'
-        f'<input id="judul" name="title" required maxlength="80">'
-        f'<label for="isi">{label["reply_text"]}</label>'
-        f'<textarea id="isi" name="text" required maxlength="1500"></textarea>'
-        f"<button>{label['save_reply']}</button></form></details>"
-    )
-    outcome = (
-        "<p>"
-        + html.escape(i18n._("Hasil: {outcome}").format(outcome=_outcome_labels(i18n)[row.outcome]))
-        + "</p>"
-        if row.outcome in OUTCOMES
-        else ""
-    )
     reference = f"MA-{row.id:05d}"
-    urgent = ' class="urgent"' if row.priority == "urgent" else ""
-    body = (
-        _header(session, centre.name if centre else officer.centre_id, i18n)
-        + f'<p><a class="button" href="/petugas">{label["back"]}</a></p>'
-        + f"<h1{urgent}>{reference} · {html.escape(status)}</h1>"
-        + _notice(pesan)
-        + outcome
-        + _summary(row, i18n)
-        + "<h2>"
-        + html.escape(i18n._("Percakapan"))
-        + "</h2>"
-        + _thread(thread, i18n, deliveries)
-        + (f'<section class="actions">{actions}</section>' if actions else "")
-        + "<h2>"
-        + html.escape(i18n._("Catatan internal"))
-        + "</h2>"
-        + _notes(notes, i18n)
-        + f'<section class="actions">{note_form}</section>'
-        + "<h2>"
-        + html.escape(i18n._("Jejak audit"))
-        + "</h2>"
-        + _trail(trail, dict(centres), i18n)
+    names = dict(centres)
+    return render(
+        request,
+        "desk/case.html",
+        i18n,
+        title=reference + " · " + i18n._("Meja petugas"),
+        header=desk_header(session, centre.name if centre else officer.centre_id, i18n),
+        notice=pesan,
+        number=row.id,
+        reference=reference,
+        urgent=row.priority == "urgent",
+        status=_status_label(row.status, holder.claimed_by_name if holder else None, i18n),
+        open=row.status == "open",
+        resolved=row.status == "resolved",
+        outcome=_outcome_labels(i18n).get(row.outcome or ""),
+        summary=_summary(row, i18n),
+        thread=_thread(thread, i18n, deliveries),
+        notes=_notes(notes),
+        trail=_trail(trail, names, i18n),
+        saved_options=[("", i18n._("Pilih balasan tersimpan"))]
+        + [(str(reply.id), reply.title) for reply in saved],
+        chosen_template=templat,
+        prefill=next((reply.text for reply in saved if str(reply.id) == templat), ""),
+        outcomes=[("", i18n._("Pilih hasil")), *_outcome_labels(i18n).items()],
+        centre_options=centres,
+        officer_options=[("", i18n._("Siapa saja di pusat itu"))]
+        + [
+            (str(person.id), f"{person.name} ({names.get(person.centre_id, '-')})")
+            for person in officers
+            if person.id != officer.id
+        ],
+        csrf=session.csrf_token,
     )
-    return _page(reference + " · " + i18n._("Meja petugas"), body)
 
 
 async def _check_credentials(
