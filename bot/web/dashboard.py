@@ -6,6 +6,9 @@ holds only a random id, idle and absolute expiry apply, and sign-out revokes it.
 must come from the desk's own origin and carry the session's CSRF token (the sign-in form a
 token tied to a short-lived cookie). Repeated failures lock sign-in per officer and address.
 
+Pages are Jinja2 templates (bot/web/templates/desk, see bot/web/templating.py) on one base
+layout with the desk's header and navigation.
+
 Every action goes through the same engine as the chat commands (/ambil, /balas, /selesai) on
 the dashboard channel, so the rules (own centre only, one holder) are the same.
 """
@@ -14,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import html
 import logging
 import re
 import uuid
@@ -43,7 +45,7 @@ from bot.web.desk_auth import (
     password_matches,
     same_token,
 )
-from bot.web.templating import render, render_fragment
+from bot.web.templating import render
 from handlers.notify import asker_label
 from handlers.red_flags import describe
 from storage.casework import CaseNote, TrailEntry
@@ -92,43 +94,6 @@ def _runtime(request: Request) -> Any:
 
 def _i18n(request: Request) -> Translations:
     return _runtime(request).service.translator.for_locale("id")
-
-
-def _labels(i18n: Translations) -> dict[str, str]:
-    """Return the desk's translated, HTML-escaped labels (kept out of f-strings for Babel)."""
-    labels = {
-        "title": i18n._("Meja petugas Pusat Layanan Migrasi"),
-        "officer_number": i18n._("Nomor petugas (hanya untuk kata sandi)"),
-        "secret": i18n._("Kode akses atau kata sandi"),
-        "sign_in": i18n._("Masuk"),
-        "sign_out": i18n._("Keluar"),
-        "officer": i18n._("Petugas"),
-        "user": i18n._("Pengguna"),
-        "claim": i18n._("Ambil"),
-        "reply_label": i18n._("Balasan untuk pengguna"),
-        "reply": i18n._("Kirim balasan"),
-        "note": i18n._("Catatan penutup"),
-        "close": i18n._("Tutup pertanyaan"),
-        "empty": i18n._("Tidak ada pertanyaan terbuka. Terima kasih!"),
-        "again": i18n._("Kembali ke meja petugas"),
-        "open": i18n._("Buka"),
-        "back": i18n._("Kembali ke antrian"),
-        "live_new": i18n._("pertanyaan baru masuk."),
-        "live_urgent": i18n._("pertanyaan baru masuk, ada yang MENDESAK!"),
-        "new_badge": i18n._("baru"),
-        "reload": i18n._("Muat ulang"),
-        "saved_reply": i18n._("Balasan tersimpan"),
-        "use": i18n._("Pakai"),
-        "handover_centre": i18n._("Serahkan ke pusat layanan"),
-        "handover_officer": i18n._("Petugas (boleh dikosongkan)"),
-        "handover": i18n._("Serahkan"),
-        "outcome": i18n._("Hasil"),
-        "save_note": i18n._("Simpan catatan"),
-        "title_field": i18n._("Judul"),
-        "reply_text": i18n._("Teks balasan"),
-        "save_reply": i18n._("Simpan balasan"),
-    }
-    return {key: html.escape(value) for key, value in labels.items()}
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -187,17 +152,6 @@ async def _session(request: Request) -> DeskSession | None:
     return found
 
 
-def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
-    """Wrap a page body in the shared, accessible layout."""
-    return HTMLResponse(
-        f"""<!doctype html><html lang="id"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title><link rel="stylesheet" href="/static/desk.css">
-</head><body>{body}</body></html>""",
-        status_code=status_code,
-    )
-
-
 def _refused(request: Request, problem: str, status_code: int = 403) -> HTMLResponse:
     """Return a refusal page with a way back."""
     i18n = _i18n(request)
@@ -209,10 +163,6 @@ def _refused(request: Request, problem: str, status_code: int = 403) -> HTMLResp
         title=i18n._("Meja petugas"),
         problems=[problem],
     )
-
-
-def _csrf_field(token: str) -> str:
-    return f'<input type="hidden" name="csrf" value="{html.escape(token)}">'
 
 
 def _login(request: Request, problem: str = "", status_code: int = 200) -> HTMLResponse:
@@ -251,20 +201,6 @@ def _status_label(status: str, holder: str | None, i18n: Translations) -> str:
     return i18n._("belum diambil")
 
 
-def _notice(pesan: str) -> str:
-    return f'<p class="notice" role="status">{html.escape(pesan)}</p>' if pesan else ""
-
-
-def _action_form(session: DeskSession, number: int, action: str, inner: str, back: str) -> str:
-    """Return one action form (CSRF token, case number, where to come back to)."""
-    return (
-        f'<form method="post" action="/petugas/aksi">{_csrf_field(session.csrf_token)}'
-        f'<input type="hidden" name="id" value="{number}">'
-        f'<input type="hidden" name="action" value="{action}">'
-        f'<input type="hidden" name="ke" value="{back}">{inner}</form>'
-    )
-
-
 DIRECTORY_ROLES = frozenset({"supervisor", "admin"})
 
 
@@ -280,22 +216,6 @@ def desk_header(session: DeskSession, centre_name: str, i18n: Translations) -> d
         "links": links,
         "csrf": session.csrf_token,
     }
-
-
-def _header(session: DeskSession, centre_name: str, i18n: Translations) -> str:
-    """Return the header of a string-built page (the same template as the Jinja2 pages)."""
-    return render_fragment(
-        "desk/_header.html", i18n, header=desk_header(session, centre_name, i18n)
-    )
-
-
-def _select(name: str, chosen: str, options: list[tuple[str, str]]) -> str:
-    items = "".join(
-        f'<option value="{value}"{" selected" if value == chosen else ""}>{html.escape(text)}'
-        "</option>"
-        for value, text in options
-    )
-    return f'<select id="{name}" name="{name}">{items}</select>'
 
 
 def topic_groups(knowledge: Any, i18n: Translations) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -30,11 +30,6 @@ templates = Jinja2Templates(
 )
 
 
-def render_fragment(name: str, i18n: Translations, **context: Any) -> str:
-    """Render a template to a string (a piece of an older, string-built page)."""
-    return templates.get_template(name).render(_=i18n._, **context)
-
-
 def render(
     request: Request,
     name: str,
