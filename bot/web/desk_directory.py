@@ -204,6 +204,7 @@ def _page(
         manageable={o.officer.id for o in actor.officers if ROLE_RANK[o.officer.role] <= rank},
         me=actor.officer.id,
         national=NATIONAL_CENTRE,
+        own_centre=actor.officer.centre_id,  # not switched off from here: see switch_centre
         roles=role_labels(i18n),
         kinds=kind_labels(i18n),
         assignable=actor.assignable_roles(),
