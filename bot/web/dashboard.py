@@ -44,6 +44,7 @@ from bot.web.desk_auth import (
     origin_allowed,
     password_matches,
     same_token,
+    typed_code,
 )
 from bot.web.templating import render
 from handlers.notify import asker_label
@@ -600,6 +601,10 @@ async def _check_credentials(
     storage = _runtime(request).service.storage
     async with storage.unit_of_work() as uow:
         by_code = await uow.officer_by_code(code_hash(secret)) if secret.strip() else None
+        retyped = typed_code(secret)
+        if by_code is None and retyped is not None and retyped != secret.strip():
+            # Capitals, spaces or missing dashes from a phone keyboard still match the code.
+            by_code = await uow.officer_by_code(code_hash(retyped))
         with_password = await uow.officer_with_password(officer_id) if officer_id else None
     if officer_id is None:
         return by_code

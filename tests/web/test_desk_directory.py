@@ -224,7 +224,8 @@ async def test_a_new_access_code_is_shown_once_never_in_a_url_or_log(
         assert new not in listing
     async with running_app(service) as fresh:
         assert (await fresh.desk_sign_in("kode-a")).status_code == 200  # the old code is void
-        assert (await fresh.desk_sign_in(new)).status_code == 303
+        # Typed on a phone: capitals and spaces for the dashes still sign in.
+        assert (await fresh.desk_sign_in(new.upper().replace("-", " "))).status_code == 303
     events = await directory_events(service.storage)
     assert [(e.action, e.officer_id, e.detail) for e in events] == [("access_code_issued", 1, {})]
 
