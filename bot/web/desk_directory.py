@@ -261,6 +261,7 @@ async def create_centre(request: Request) -> Response:
         problems.append(i18n._("Tulis satu sampai 20 kode wilayah Kemendagri."))
     regions = getattr(_runtime(request).service.engine, "regions", None)
     own = actor.own_regions()
+    outside = False
     for code in codes[:REGIONS_MAX]:
         if not REGION_CODE.match(code):
             problems.append(
@@ -273,6 +274,7 @@ async def create_centre(request: Request) -> Response:
         elif actor.scope is not None and not any(
             code == mine or code.startswith(mine + ".") for mine in own
         ):
+            outside = True
             problems.append(
                 i18n._("Kode wilayah {code} di luar wilayah kerja Anda.").format(code=code)
             )
@@ -284,7 +286,9 @@ async def create_centre(request: Request) -> Response:
         except DirectoryError:
             problems.append(i18n._("Kode pusat itu sudah dipakai. Pilih kode lain."))
     if problems:
-        return _page(request, actor, problems=problems, given=given, status_code=400)
+        # A region outside the scope is a refusal (403), not only a typing mistake.
+        status_code = 403 if outside else 400
+        return _page(request, actor, problems=problems, given=given, status_code=status_code)
     log.info("directory: officer %s added centre %s", actor.officer.id, centre_id)
     return _done(i18n._("Pusat layanan {id} ditambahkan.").format(id=centre_id))
 

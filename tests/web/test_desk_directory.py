@@ -95,8 +95,12 @@ async def test_an_administrator_lists_every_centre(service: Service) -> None:
         page = (await app.client.get(DIRECTORY)).text
         for name in ("Pusat A", "Pusat B", "Disnaker Kebumen", "Layanan Pengaduan KP2MI"):
             assert name in page, name
-        # The national centre can never be switched off: it has no such button.
+        # The national centre can never be switched off: it has no such button, nor by hand.
         assert f'action="{DIRECTORY}/pusat/nasional/status"' not in page
+        refused = await _post(app, f"{DIRECTORY}/pusat/nasional/status", {"aktif": "0"})
+        shown = (await app.client.get(refused.headers["location"])).text
+        assert "nasional tidak bisa dinonaktifkan" in shown
+    assert (await _centre(service, "nasional")).active
 
 
 async def test_a_supervisor_gets_404_for_another_regency_on_every_route(service: Service) -> None:
@@ -113,7 +117,7 @@ async def test_a_supervisor_gets_404_for_another_regency_on_every_route(service:
         outside = {"kode": "plm-c", "nama": "Pusat C", "tingkat": "village",
                    "wilayah": "33.07.05.2008"}  # fmt: skip
         response = await _post(app, f"{DIRECTORY}/pusat", outside)
-        assert response.status_code == 400
+        assert response.status_code == 403
         assert "Kode wilayah 33.07.05.2008 di luar wilayah kerja Anda." in response.text
     assert (await _officer(service, 2)).active and (await _officer(service, 4)).active
     assert (await _officer(service, 2)).password_hash is None
