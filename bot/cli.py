@@ -9,13 +9,16 @@ import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import admin_cli, review_cli
 from bot.config import Settings
 from bot.evaluation import score
 from bot.messages import Channel, Inbound
 from handlers.base import Reply
+
+if TYPE_CHECKING:
+    from knowledge.learned import Learned
 
 IN_MEMORY_DATABASE = "sqlite+aiosqlite://"
 
@@ -238,6 +241,13 @@ def _kb_due(when: str) -> int:
     return 0
 
 
+def _labelled_count(labelled: Learned) -> int:
+    """Count the review queue's and the writers' labelled lines."""
+    topic_lines = sum(len(texts) for texts in labelled.topics.values())
+    triage_lines = sum(len(texts) for texts in labelled.triage.values())
+    return topic_lines + len(labelled.out_of_scope) + triage_lines
+
+
 def _kb_check(args: argparse.Namespace) -> int:
     """Run `kb check`: every problem as `file: field: problem`; exit 1 on a blocking one."""
     from knowledge.contacts import check_contacts
@@ -255,7 +265,7 @@ def _kb_check(args: argparse.Namespace) -> int:
         print(f"{blocking} problem(s)", file=sys.stderr)
         return 1
     learned: list[str] = []
-    load_labelled({topic.id for topic in topics}, problems=learned)
+    labelled = load_labelled({topic.id for topic in topics}, problems=learned)
     if learned:
         print("\n".join(learned))
         print(f"{len(learned)} problem(s)", file=sys.stderr)
@@ -264,6 +274,7 @@ def _kb_check(args: argparse.Namespace) -> int:
     transition = f", {len(problems)} transition problem(s)" if problems else ""
     print(
         f"ok: {len(topics)} topics, {examples} example questions, "
+        f"{_labelled_count(labelled)} labelled training lines, "
         f"contacts abroad checked{transition}"
     )
     return 0
