@@ -487,11 +487,13 @@ async def set_centre_active(
 
 
 async def directory_events(
-    target: AsyncEngine | SqlStorage, limit: int = 100
+    target: AsyncEngine | SqlStorage, limit: int = 100, scope: frozenset[str] | None = None
 ) -> list[DirectoryEventRow]:
-    """Return the newest directory audit entries, newest first."""
+    """Return the newest directory audit entries (about a scope's centres), newest first."""
+    query = select(DirectoryEventRow).order_by(DirectoryEventRow.id.desc()).limit(limit)
+    if scope is not None:
+        query = query.where(DirectoryEventRow.centre_id.in_(scope))
     async with _sessions(target)() as session:
-        query = select(DirectoryEventRow).order_by(DirectoryEventRow.id.desc()).limit(limit)
         return list((await session.scalars(query)).all())
 
 

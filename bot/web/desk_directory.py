@@ -17,6 +17,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from babel.dates import format_datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -25,6 +26,7 @@ from bot.i18n import Translations
 from bot.inquiries import CENTRE_KINDS, NATIONAL_CENTRE, ROLES
 from bot.web.dashboard import (
     DIRECTORY_ROLES,
+    WIB,
     _checked_post,
     _i18n,
     _login,
@@ -44,6 +46,7 @@ from storage.centres import (
     OfficerListing,
     add_centre,
     add_officer,
+    directory_events,
     list_centres,
     list_officers,
     set_access_code,
@@ -61,6 +64,7 @@ ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}  # officer < supervi
 NAME_MAX = 120
 CENTRE_NAME_MAX = 200
 REGIONS_MAX = 20
+HISTORY_ROWS = 20
 CHAT_CHANNELS = ("telegram", "whatsapp")
 
 
@@ -98,6 +102,7 @@ class _Actor:
         self.scope = scope
         self.centres = centres
         self.officers = officers
+        self.events: list[Any] = []
 
     @property
     def officer(self) -> Any:
@@ -145,7 +150,9 @@ async def _load(request: Request, session: DeskSession) -> _Actor:
         scope = await uow.officer_scope(session.officer)
     centres = await list_centres(storage, scope)
     officers = await list_officers(storage, include_inactive=True, scope=scope)
-    return _Actor(session, scope, centres, officers)
+    actor = _Actor(session, scope, centres, officers)
+    actor.events = await directory_events(storage, HISTORY_ROWS, scope)
+    return actor
 
 
 def _forbidden(request: Request) -> Response:
@@ -212,7 +219,44 @@ def _page(
         channels=CHAT_CHANNELS,
         given=given or {},
         csrf=actor.session.csrf_token,
+        history=_history(actor.events, actor, i18n, WIB),
     )
+
+
+def _history(
+    events: list[Any], actor: _Actor, i18n: Translations, zone: Any
+) -> list[dict[str, str]]:
+    """Return the scope's latest directory changes in plain words (who, what, to whom)."""
+    words = {
+        "centre_added": i18n._("menambah pusat layanan"),
+        "centre_deactivated": i18n._("menonaktifkan pusat layanan"),
+        "centre_reactivated": i18n._("mengaktifkan lagi pusat layanan"),
+        "officer_added": i18n._("menambah petugas"),
+        "officer_deactivated": i18n._("menonaktifkan petugas"),
+        "officer_reactivated": i18n._("mengaktifkan lagi petugas"),
+        "access_code_issued": i18n._("membuat kode akses baru untuk petugas"),
+        "password_set": i18n._("mengatur kata sandi petugas"),
+    }
+    names = {o.officer.id: o.officer.name for o in actor.officers}
+    centres = {c.centre.id: c.centre.name for c in actor.centres}
+    rows = []
+    for event in events:
+        who = i18n._("baris perintah")
+        if event.actor.startswith("officer:"):
+            number = _number(event.actor.split(":", 1)[1])
+            who = names.get(number, i18n._("petugas nomor {id}").format(id=number))
+        if event.officer_id is not None:
+            whom = names.get(event.officer_id, "") + f" ({event.officer_id})"
+        else:
+            whom = centres.get(event.centre_id or "", event.centre_id or "-")
+        rows.append(
+            {
+                "at": format_datetime(event.at.astimezone(zone), "d MMM yyyy, HH.mm", locale="id")
+                + " WIB",
+                "text": f"{who} {words.get(event.action, event.action)} {whom}".strip(),
+            }
+        )
+    return rows
 
 
 def _done(notice: str) -> Response:

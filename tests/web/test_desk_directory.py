@@ -358,3 +358,23 @@ async def test_a_deactivated_centre_gets_no_new_cases_until_reactivated(service:
             assert (await uow.route(codes)).id == "plm-a"
     async with service.storage.sessions() as session:
         assert list(await session.scalars(select(OfficerSessionRow.officer_id))) == [3]
+
+
+async def test_the_directory_shows_its_scopes_recent_changes_in_plain_words(
+    service: Service,
+) -> None:
+    await scoped_setup(service)
+    async with running_app(service) as app:
+        await app.desk_sign_in("kode-adm")
+        assert "Belum ada perubahan yang tercatat" in (await app.client.get(DIRECTORY)).text
+        await _post(app, f"{DIRECTORY}/petugas/2/kode", {})  # Pak Budi, Wonosobo
+        await _post(app, f"{DIRECTORY}/petugas/1/status", {"aktif": "0"})  # Bu Sri, Kebumen
+        everything = (await app.client.get(DIRECTORY)).text
+    assert "Bu Admin membuat kode akses baru untuk petugas Pak Budi (2)" in everything
+    async with running_app(service) as app:
+        await app.desk_sign_in("kode-sup")
+        page = (await app.client.get(DIRECTORY)).text
+    # The supervisor sees what happened in Kebumen only; the national administrator, outside
+    # their scope, by number.
+    assert "petugas nomor 4 menonaktifkan petugas Bu Sri (1)" in page
+    assert "kode akses baru untuk petugas" not in page and "Pak Budi" not in page
