@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import Any
+from datetime import tzinfo
 from urllib.parse import quote
 
 from babel.dates import format_datetime
@@ -23,7 +23,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from bot.admin_cli import normalise_phone
 from bot.i18n import Translations
-from bot.inquiries import CENTRE_KINDS, NATIONAL_CENTRE, ROLES
+from bot.inquiries import CENTRE_KINDS, NATIONAL_CENTRE, ROLES, Officer
 from bot.web.dashboard import (
     DIRECTORY_ROLES,
     WIB,
@@ -55,6 +55,7 @@ from storage.centres import (
     set_password,
 )
 from storage.desk import DeskSession
+from storage.inquiry_models import DirectoryEventRow
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +103,10 @@ class _Actor:
         self.scope = scope
         self.centres = centres
         self.officers = officers
-        self.events: list[Any] = []
+        self.events: list[DirectoryEventRow] = []
 
     @property
-    def officer(self) -> Any:
+    def officer(self) -> Officer:
         return self.session.officer
 
     @property
@@ -224,7 +225,7 @@ def _page(
 
 
 def _history(
-    events: list[Any], actor: _Actor, i18n: Translations, zone: Any
+    events: list[DirectoryEventRow], actor: _Actor, i18n: Translations, zone: tzinfo
 ) -> list[dict[str, str]]:
     """Return the scope's latest directory changes in plain words (who, what, to whom)."""
     words = {
