@@ -1,4 +1,5 @@
-"""Service-centre commands: centres import|list, officers add|list|remove, report, followup.
+"""Service-centre commands: centres import|list|deactivate|reactivate, officers
+add|list|remove|reactivate|code|set-password, report, followup.
 
 bot/cli.py calls ``register(commands)`` on its subparsers and ``run(args)`` before its own
 dispatch; ``run`` returns None for commands that are not these. Every command works on the
@@ -31,6 +32,10 @@ from storage.centres import (
     import_centres,
     list_centres,
     list_officers,
+    set_access_code,
+    set_centre_active,
+    set_officer_active,
+    set_password,
 )
 from storage.database import create_engine, migrate
 from storage.report import CentreReport, centre_report
@@ -48,6 +53,12 @@ def register(subparsers: Any) -> None:
     importing = centre_commands.add_parser("import", help="create or update centres from YAML")
     importing.add_argument("file", type=Path, help="e.g. knowledge/centres.example.yaml")
     centre_commands.add_parser("list", help="list centres, their regions and officer counts")
+    for name, text in (
+        ("deactivate", "stop routing new inquiries to a centre"),
+        ("reactivate", "route inquiries to a deactivated centre again"),
+    ):
+        switching = centre_commands.add_parser(name, help=text)
+        switching.add_argument("id", help="centre id (see `centres list`)")
 
     officers = subparsers.add_parser("officers", help="officers who answer inquiries")
     officer_commands = officers.add_subparsers(dest="officers_command", required=True)
@@ -70,6 +81,8 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--all", action="store_true", help="include removed officers")
     removing = officer_commands.add_parser("remove", help="stop sending inquiries to an officer")
     removing.add_argument("id", type=int, help="officer id (see `officers list`)")
+    again = officer_commands.add_parser("reactivate", help="let a removed officer work again")
+    again.add_argument("id", type=int, help="officer id (see `officers list --all`)")
     code = officer_commands.add_parser("code", help="issue a new web dashboard access code")
     code.add_argument("id", type=int, help="officer id (see `officers list`)")
     password = officer_commands.add_parser(
@@ -165,9 +178,15 @@ async def _centres(args: argparse.Namespace, storage: SqlStorage) -> int:
             f"unchanged {len(result.unchanged)}, problems {len(result.problems)}"
         )
         return 1 if result.problems else 0
+    if args.centres_command in ("deactivate", "reactivate"):
+        active = args.centres_command == "reactivate"
+        centre = await set_centre_active(storage, args.id, active, datetime.now(UTC))
+        print(f"centre {centre.id} {'reactivated' if active else 'deactivated'}")
+        return 0
     for listing in await list_centres(storage):
         centre = listing.centre
         flag = " [example]" if listing.example else ""
+        flag += "" if listing.active else " [deactivated]"
         print(f"{centre.id}  {centre.kind}  {centre.name}{flag}")
         print(f"    regions: {', '.join(listing.regions) or '-'}; officers: {listing.officers}")
     return 0
@@ -201,6 +220,10 @@ async def _officers(args: argparse.Namespace, storage: SqlStorage) -> int:
         officer = await deactivate_officer(storage, args.id)
         print(f"officer #{officer.id} {officer.name} removed from {officer.centre_id}")
         return 0
+    if args.officers_command == "reactivate":
+        officer = await set_officer_active(storage, args.id, True, datetime.now(UTC))
+        print(f"officer #{officer.id} {officer.name} reactivated at {officer.centre_id}")
+        return 0
     listings = await list_officers(storage, args.centre, include_inactive=args.all)
     for listing in listings:
         officer = listing.officer
@@ -218,10 +241,7 @@ async def _dashboard_code(officer_id: int, storage: SqlStorage) -> int:
     from bot.web.desk_auth import code_hash, new_code
 
     code = new_code()
-    async with storage.unit_of_work() as uow:
-        if not await uow.set_dashboard_code(officer_id, code_hash(code)):
-            raise DirectoryError(f"no officer #{officer_id}")
-        await uow.commit()
+    await set_access_code(storage, officer_id, code_hash(code), datetime.now(UTC))
     print(f"dashboard access code for officer #{officer_id} (shown once): {code}")
     return 0
 
@@ -247,10 +267,7 @@ async def _set_password(officer_id: int, storage: SqlStorage) -> int:
         print(f"error: {problem}; nothing changed", file=sys.stderr)
         return 1
     password_hash = await asyncio.to_thread(hash_password, password)
-    async with storage.unit_of_work() as uow:
-        if not await uow.set_password_hash(officer_id, password_hash):
-            raise DirectoryError(f"no officer #{officer_id}")
-        await uow.commit()
+    await set_password(storage, officer_id, password_hash, datetime.now(UTC))
     print(f"password set for officer #{officer_id}; sign in at /petugas with number {officer_id}")
     return 0
 

@@ -31,8 +31,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.inquiries import CENTRE_KINDS, NATIONAL_CENTRE, ROLES, Centre, Officer
+from storage.desk import OfficerSessionRow
 from storage.inquiries import centre_of, officer_of
-from storage.inquiry_models import CentreRegionRow, CentreRow, OfficerRow
+from storage.inquiry_models import CentreRegionRow, CentreRow, DirectoryEventRow, OfficerRow
 
 if TYPE_CHECKING:
     from knowledge.regions import RegionIndex
@@ -80,6 +81,7 @@ class CentreListing:
     regions: tuple[str, ...]
     officers: int
     example: bool
+    active: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,10 +291,16 @@ async def import_centres(
 # --- listing and officers ---------------------------------------------------------------------
 
 
-async def list_centres(target: AsyncEngine | SqlStorage) -> list[CentreListing]:
-    """Return every centre, national last, each with its codes and active officer count."""
+async def list_centres(
+    target: AsyncEngine | SqlStorage, scope: frozenset[str] | None = None
+) -> list[CentreListing]:
+    """Return every centre of a scope (None: all), national last, each with its codes and
+    active officer count."""
+    query = select(CentreRow).order_by(CentreRow.id)
+    if scope is not None:
+        query = query.where(CentreRow.id.in_(scope))
     async with _sessions(target)() as session:
-        centres = (await session.scalars(select(CentreRow).order_by(CentreRow.id))).all()
+        centres = (await session.scalars(query)).all()
         codes: dict[str, list[str]] = {}
         for centre_id, code in await session.execute(
             select(CentreRegionRow.centre_id, CentreRegionRow.region_code).order_by(
@@ -310,7 +318,11 @@ async def list_centres(target: AsyncEngine | SqlStorage) -> list[CentreListing]:
     centres = sorted(centres, key=lambda row: (ladder.get(row.kind, len(ladder)), row.id))
     return [
         CentreListing(
-            centre_of(row), tuple(codes.get(row.id, ())), counts.get(row.id, 0), row.example
+            centre_of(row),
+            tuple(codes.get(row.id, ())),
+            counts.get(row.id, 0),
+            row.example,
+            row.active,
         )
         for row in centres
     ]
@@ -324,8 +336,12 @@ async def add_officer(
     user_id: str,
     now: datetime,
     role: str = "officer",
+    by: str = "cli",
 ) -> Officer:
-    """Register an officer (or reactivate a removed one on the same account) with a role."""
+    """Register an officer (or reactivate a removed one on the same account) with a role.
+
+    `by` names who did it in the directory's audit trail ("cli" or "officer:<id>").
+    """
     if channel not in CHANNELS:
         raise DirectoryError(f"unknown channel {channel!r}")
     if role not in ROLES:
@@ -346,17 +362,25 @@ async def add_officer(
             row = OfficerRow(channel=channel, channel_user_id=user_id, created_at=now)
             session.add(row)
         row.centre_id, row.name, row.active, row.role = centre_id, name, True, role
+        await session.flush()
+        _record(session, by, "officer_added", now, centre_id, row.id, {"role": role})
         await session.commit()
         return officer_of(row)
 
 
 async def list_officers(
-    target: AsyncEngine | SqlStorage, centre_id: str | None = None, include_inactive: bool = False
+    target: AsyncEngine | SqlStorage,
+    centre_id: str | None = None,
+    include_inactive: bool = False,
+    scope: frozenset[str] | None = None,
 ) -> list[OfficerListing]:
-    """Return officers by centre and id, only active ones unless asked."""
+    """Return officers by centre and id (of one centre, or a scope's), only active ones unless
+    asked."""
     query = select(OfficerRow).order_by(OfficerRow.centre_id, OfficerRow.id)
     if centre_id is not None:
         query = query.where(OfficerRow.centre_id == centre_id)
+    if scope is not None:
+        query = query.where(OfficerRow.centre_id.in_(scope))
     if not include_inactive:
         query = query.where(OfficerRow.active.is_(True))
     async with _sessions(target)() as session:
@@ -364,12 +388,139 @@ async def list_officers(
     return [OfficerListing(officer_of(row), row.active) for row in rows]
 
 
-async def deactivate_officer(target: AsyncEngine | SqlStorage, officer_id: int) -> Officer:
-    """Stop sending inquiries to an officer; their past claims and answers stay attributed."""
+async def deactivate_officer(
+    target: AsyncEngine | SqlStorage,
+    officer_id: int,
+    now: datetime | None = None,
+    by: str = "cli",
+) -> Officer:
+    """Stop sending inquiries to an officer and end their desk sessions; their past claims and
+    answers stay attributed."""
+    return await set_officer_active(target, officer_id, False, now or datetime.now(UTC), by)
+
+
+async def set_officer_active(
+    target: AsyncEngine | SqlStorage, officer_id: int, active: bool, now: datetime, by: str = "cli"
+) -> Officer:
+    """Deactivate (sessions end, sign-in refused) or reactivate an officer."""
     async with _sessions(target)() as session:
         row = await session.get(OfficerRow, officer_id)
         if row is None:
             raise DirectoryError(f"no officer #{officer_id}")
-        row.active = False
+        row.active = active
+        if not active:
+            await _end_sessions(session, officer_id)
+        action = "officer_reactivated" if active else "officer_deactivated"
+        _record(session, by, action, now, row.centre_id, officer_id)
         await session.commit()
         return officer_of(row)
+
+
+async def set_access_code(
+    target: AsyncEngine | SqlStorage,
+    officer_id: int,
+    code_hash: str,
+    now: datetime,
+    by: str = "cli",
+) -> Officer:
+    """Store a new desk access code (its hash only) and end the officer's desk sessions."""
+    async with _sessions(target)() as session:
+        row = await session.get(OfficerRow, officer_id)
+        if row is None:
+            raise DirectoryError(f"no officer #{officer_id}")
+        row.dashboard_code_hash = code_hash
+        await _end_sessions(session, officer_id)
+        _record(session, by, "access_code_issued", now, row.centre_id, officer_id)
+        await session.commit()
+        return officer_of(row)
+
+
+async def set_password(
+    target: AsyncEngine | SqlStorage,
+    officer_id: int,
+    password_hash: str,
+    now: datetime,
+    by: str = "cli",
+) -> Officer:
+    """Store an officer's desk password (an argon2 hash) and end their desk sessions."""
+    async with _sessions(target)() as session:
+        row = await session.get(OfficerRow, officer_id)
+        if row is None:
+            raise DirectoryError(f"no officer #{officer_id}")
+        row.password_hash = password_hash
+        await _end_sessions(session, officer_id)
+        _record(session, by, "password_set", now, row.centre_id, officer_id)
+        await session.commit()
+        return officer_of(row)
+
+
+async def add_centre(
+    target: AsyncEngine | SqlStorage, spec: CentreSpec, now: datetime, by: str = "cli"
+) -> Centre:
+    """Create one new centre with its region codes; an existing id is refused."""
+    async with _sessions(target)() as session:
+        if await session.get(CentreRow, spec.id) is not None:
+            raise DirectoryError(f"centre {spec.id!r} already exists")
+        await _upsert(session, spec, now)
+        _record(session, by, "centre_added", now, spec.id, None, {"kind": spec.kind})
+        await session.commit()
+        row = await session.get_one(CentreRow, spec.id)
+        return centre_of(row)
+
+
+async def set_centre_active(
+    target: AsyncEngine | SqlStorage, centre_id: str, active: bool, now: datetime, by: str = "cli"
+) -> Centre:
+    """Deactivate a centre (no new inquiries or escalations reach it) or reactivate it."""
+    if centre_id == NATIONAL_CENTRE and not active:
+        # Routing and escalation end at the national centre: it must always take cases.
+        raise DirectoryError(f"the national centre {NATIONAL_CENTRE!r} cannot be deactivated")
+    async with _sessions(target)() as session:
+        row = await session.get(CentreRow, centre_id)
+        if row is None:
+            raise DirectoryError(f"unknown centre {centre_id!r} (see `centres list`)")
+        row.active, row.updated_at = active, now
+        action = "centre_reactivated" if active else "centre_deactivated"
+        _record(session, by, action, now, centre_id, None)
+        await session.commit()
+        return centre_of(row)
+
+
+async def directory_events(
+    target: AsyncEngine | SqlStorage, limit: int = 100, scope: frozenset[str] | None = None
+) -> list[DirectoryEventRow]:
+    """Return the newest directory audit entries (about a scope's centres), newest first."""
+    query = select(DirectoryEventRow).order_by(DirectoryEventRow.id.desc()).limit(limit)
+    if scope is not None:
+        query = query.where(DirectoryEventRow.centre_id.in_(scope))
+    async with _sessions(target)() as session:
+        return list((await session.scalars(query)).all())
+
+
+async def _end_sessions(session: AsyncSession, officer_id: int) -> None:
+    """Revoke every desk session of an officer."""
+    await session.execute(
+        delete(OfficerSessionRow).where(OfficerSessionRow.officer_id == officer_id)
+    )
+
+
+def _record(
+    session: AsyncSession,
+    by: str,
+    action: str,
+    now: datetime,
+    centre_id: str | None,
+    officer_id: int | None,
+    detail: dict[str, str] | None = None,
+) -> None:
+    """Add one directory audit entry (ids and roles only: never a secret or a name)."""
+    session.add(
+        DirectoryEventRow(
+            at=now,
+            actor=by,
+            action=action,
+            centre_id=centre_id,
+            officer_id=officer_id,
+            detail=detail or {},
+        )
+    )

@@ -54,7 +54,11 @@ async def centre_above(
         await session.execute(
             select(CentreRegionRow.region_code, CentreRow)
             .join(CentreRow, CentreRow.id == CentreRegionRow.centre_id)
-            .where(CentreRegionRow.region_code.in_(region_codes), CentreRow.kind.in_(higher))
+            .where(
+                CentreRegionRow.region_code.in_(region_codes),
+                CentreRow.kind.in_(higher),
+                CentreRow.active.is_(True),  # a deactivated centre gets no escalations
+            )
         )
     ).all()
     if not rows:

@@ -114,7 +114,10 @@ class SqlInquiryStore:
                 await self.session.execute(
                     select(CentreRegionRow.region_code, CentreRow)
                     .join(CentreRow, CentreRow.id == CentreRegionRow.centre_id)
-                    .where(CentreRegionRow.region_code.in_(region_codes))
+                    .where(
+                        CentreRegionRow.region_code.in_(region_codes),
+                        CentreRow.active.is_(True),  # a deactivated centre gets no new cases
+                    )
                 )
             ).all()
             for code in region_codes:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,6 +36,8 @@ class CentreRow(Base):
     hours: Mapped[str | None] = mapped_column(String(200))
     example: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime]
+    # A deactivated centre gets no new inquiries; its officers and cases stay.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class CentreRegionRow(Base):
@@ -169,3 +172,20 @@ class SavedReplyRow(Base):
     title: Mapped[str] = mapped_column(String(80))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class DirectoryEventRow(Base):
+    """The directory's audit trail: who added, (de)activated or gave credentials to whom.
+
+    No secrets and no names: centre and officer ids, the role or kind given.
+    """
+
+    __tablename__ = "directory_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(40))  # officer:<id> | cli
+    action: Mapped[str] = mapped_column(String(32))
+    centre_id: Mapped[str | None] = mapped_column(String(64))
+    officer_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

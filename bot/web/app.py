@@ -35,6 +35,7 @@ from bot.channels.whatsapp import WhatsAppChannel
 from bot.composition import Service, build_service
 from bot.config import Settings, configure_logging
 from bot.web.dashboard import dashboard
+from bot.web.desk_directory import directory
 from bot.web.desk_review import review_page
 from bot.web.desk_stats import statistics
 from bot.web.limits import BodySizeLimit, SecurityHeaders
@@ -170,6 +171,7 @@ def create_app(
     app.include_router(dashboard)
     app.include_router(statistics)
     app.include_router(review_page)
+    app.include_router(directory)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

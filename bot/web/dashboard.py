@@ -6,6 +6,9 @@ holds only a random id, idle and absolute expiry apply, and sign-out revokes it.
 must come from the desk's own origin and carry the session's CSRF token (the sign-in form a
 token tied to a short-lived cookie). Repeated failures lock sign-in per officer and address.
 
+Pages are Jinja2 templates (bot/web/templates/desk, see bot/web/templating.py) on one base
+layout with the desk's header and navigation.
+
 Every action goes through the same engine as the chat commands (/ambil, /balas, /selesai) on
 the dashboard channel, so the rules (own centre only, one holder) are the same.
 """
@@ -14,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import html
 import logging
 import re
 import uuid
@@ -42,10 +44,12 @@ from bot.web.desk_auth import (
     origin_allowed,
     password_matches,
     same_token,
+    typed_code,
 )
+from bot.web.templating import render
 from handlers.notify import asker_label
 from handlers.red_flags import describe
-from storage.casework import CaseNote, SavedReply, TrailEntry
+from storage.casework import CaseNote, TrailEntry
 from storage.desk import DeskSession, QueueFilters, QueueItem, ThreadEntry
 from storage.inquiries import inquiry_of
 from storage.inquiry_models import InquiryRow
@@ -91,43 +95,6 @@ def _runtime(request: Request) -> Any:
 
 def _i18n(request: Request) -> Translations:
     return _runtime(request).service.translator.for_locale("id")
-
-
-def _labels(i18n: Translations) -> dict[str, str]:
-    """Return the desk's translated, HTML-escaped labels (kept out of f-strings for Babel)."""
-    labels = {
-        "title": i18n._("Meja petugas Pusat Layanan Migrasi"),
-        "officer_number": i18n._("Nomor petugas (hanya untuk kata sandi)"),
-        "secret": i18n._("Kode akses atau kata sandi"),
-        "sign_in": i18n._("Masuk"),
-        "sign_out": i18n._("Keluar"),
-        "officer": i18n._("Petugas"),
-        "user": i18n._("Pengguna"),
-        "claim": i18n._("Ambil"),
-        "reply_label": i18n._("Balasan untuk pengguna"),
-        "reply": i18n._("Kirim balasan"),
-        "note": i18n._("Catatan penutup"),
-        "close": i18n._("Tutup pertanyaan"),
-        "empty": i18n._("Tidak ada pertanyaan terbuka. Terima kasih!"),
-        "again": i18n._("Kembali ke meja petugas"),
-        "open": i18n._("Buka"),
-        "back": i18n._("Kembali ke antrian"),
-        "live_new": i18n._("pertanyaan baru masuk."),
-        "live_urgent": i18n._("pertanyaan baru masuk, ada yang MENDESAK!"),
-        "new_badge": i18n._("baru"),
-        "reload": i18n._("Muat ulang"),
-        "saved_reply": i18n._("Balasan tersimpan"),
-        "use": i18n._("Pakai"),
-        "handover_centre": i18n._("Serahkan ke pusat layanan"),
-        "handover_officer": i18n._("Petugas (boleh dikosongkan)"),
-        "handover": i18n._("Serahkan"),
-        "outcome": i18n._("Hasil"),
-        "save_note": i18n._("Simpan catatan"),
-        "title_field": i18n._("Judul"),
-        "reply_text": i18n._("Teks balasan"),
-        "save_reply": i18n._("Simpan balasan"),
-    }
-    return {key: html.escape(value) for key, value in labels.items()}
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -186,87 +153,31 @@ async def _session(request: Request) -> DeskSession | None:
     return found
 
 
-def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
-    """Wrap a page body in the shared, accessible layout."""
-    return HTMLResponse(
-        f"""<!doctype html><html lang="id"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title><style>
-body{{font-family:system-ui,sans-serif;margin:0 auto;max-width:64rem;padding:.75rem;color:#1b1b1b;
-line-height:1.45}}
-h1{{font-size:1.35rem;margin:.75rem 0}} h2{{font-size:1.15rem;margin:0 0 .25rem}}
-h1.urgent{{color:#9b0018}} a{{color:#0b4f9c}}
-header{{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem;
-border-bottom:1px solid #ccc;padding-bottom:.5rem}} header p{{margin:0;font-weight:600}}
-header nav{{display:flex;flex-wrap:wrap;gap:.25rem}} header nav a{{display:inline-flex;
-align-items:center;min-height:44px;padding:0 .5rem}}
-article{{border:1px solid #888;border-radius:.5rem;padding:.75rem 1rem;margin:.75rem 0}}
-article.urgent{{border:3px solid #b00020}} article.overdue{{background:#fff4e5}}
-article h2 a{{display:inline-flex;align-items:center;min-height:44px}} article p{{margin:.25rem 0}}
-.badge{{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-size:.85rem;color:#fff;
-margin-left:.25rem;vertical-align:middle}}
-.badge.urgent{{background:#b00020}} .badge.overdue{{background:#8a4b00}}
-.badge.new{{background:#0b6b2f}} summary{{padding:.7rem 0;cursor:pointer}}
-p.live{{background:#e8f5e9;border:2px solid #0b6b2f;padding:.5rem .75rem;border-radius:.5rem}}
-p.live.urgent{{background:#fdecea;border-color:#b00020;font-weight:700}}
-p.live a{{display:inline-flex;align-items:center;min-height:44px}}
-form{{margin:.25rem 0}} .actions{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}}
-.actions form{{margin:0}}
-section.actions{{display:block}} section.actions form{{margin:1rem 0}}
-.filters{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;background:#f4f6f8;
-padding:.5rem;border-radius:.5rem}}
-textarea{{width:100%;min-height:6rem;font:inherit;box-sizing:border-box}}
-button,input,select,a.button{{min-height:44px;min-width:44px;font-size:1rem;box-sizing:border-box}}
-button,a.button{{padding:.5rem 1rem;border-radius:.4rem;border:1px solid #0b4f9c;background:#0b4f9c;
-color:#fff;cursor:pointer;text-decoration:none;display:inline-flex;align-items:center}}
-input,select{{padding:.25rem .5rem;max-width:100%}} #note{{width:100%}}
-label{{display:block;margin:.5rem 0 .25rem}}
-.notice{{background:#e8f5e9;padding:.75rem}} .problem{{background:#fdecea;padding:.75rem}}
-dl.summary{{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}}
-dl.summary dt{{font-weight:600}} dl.summary dd{{margin:0;white-space:pre-wrap}}
-@media (max-width:30rem){{dl.summary{{grid-template-columns:1fr}}
-dl.summary dd{{margin-bottom:.5rem}}}}
-ol.thread{{list-style:none;padding:0}} ol.thread li{{padding:.5rem .75rem;margin:.5rem 0;
-border-radius:.5rem;max-width:85%;white-space:pre-wrap}}
-ol.thread li p{{margin:0}} ol.thread .meta{{font-size:.85rem;color:#444}}
-li.user{{background:#eef3ff}} li.bot{{background:#f1f1f1;margin-left:auto!important}}
-li.officer{{background:#e6f4ea;margin-left:auto!important}}
-</style></head><body>{body}</body></html>""",
-        status_code=status_code,
-    )
-
-
 def _refused(request: Request, problem: str, status_code: int = 403) -> HTMLResponse:
     """Return a refusal page with a way back."""
     i18n = _i18n(request)
-    return _page(
-        i18n._("Meja petugas"),
-        f'<p class="problem" role="alert">{html.escape(problem)}</p>'
-        f'<p><a href="/petugas">{_labels(i18n)["again"]}</a></p>',
-        status_code,
+    return render(
+        request,
+        "desk/refused.html",
+        i18n,
+        status_code=status_code,
+        title=i18n._("Meja petugas"),
+        problems=[problem],
     )
-
-
-def _csrf_field(token: str) -> str:
-    return f'<input type="hidden" name="csrf" value="{html.escape(token)}">'
 
 
 def _login(request: Request, problem: str = "", status_code: int = 200) -> HTMLResponse:
     """Return the sign-in page with a fresh sign-in token (its cookie twin set here)."""
     i18n = _i18n(request)
     token = new_token()
-    note = f'<p class="problem" role="alert">{html.escape(problem)}</p>' if problem else ""
-    label = _labels(i18n)
-    response = _page(
-        i18n._("Meja petugas"),
-        f"""<h1>{label["title"]}</h1>{note}
-<form method="post" action="/petugas/masuk">{_csrf_field(token)}
-<label for="officer">{label["officer_number"]}</label>
-<input id="officer" name="officer" inputmode="numeric" autocomplete="username">
-<label for="secret">{label["secret"]}</label>
-<input id="secret" name="secret" type="password" autocomplete="current-password" required>
-<p><button type="submit">{label["sign_in"]}</button></p></form>""",
-        status_code,
+    response = render(
+        request,
+        "desk/sign_in.html",
+        i18n,
+        status_code=status_code,
+        title=i18n._("Meja petugas"),
+        problems=[problem] if problem else [],
+        csrf=token,
     )
     _set_cookie(request, response, SIGN_IN_COOKIE, token, 2 * 3600)
     return response
@@ -291,91 +202,61 @@ def _status_label(status: str, holder: str | None, i18n: Translations) -> str:
     return i18n._("belum diambil")
 
 
-def _notice(pesan: str) -> str:
-    return f'<p class="notice" role="status">{html.escape(pesan)}</p>' if pesan else ""
+DIRECTORY_ROLES = frozenset({"supervisor", "admin"})
 
 
-def _action_form(session: DeskSession, number: int, action: str, inner: str, back: str) -> str:
-    """Return one action form (CSRF token, case number, where to come back to)."""
-    return (
-        f'<form method="post" action="/petugas/aksi">{_csrf_field(session.csrf_token)}'
-        f'<input type="hidden" name="id" value="{number}">'
-        f'<input type="hidden" name="action" value="{action}">'
-        f'<input type="hidden" name="ke" value="{back}">{inner}</form>'
-    )
-
-
-def _header(session: DeskSession, centre_name: str, i18n: Translations) -> str:
-    label = _labels(i18n)
-    heading = html.escape(f"{centre_name} · {session.officer.name}")
+def desk_header(session: DeskSession, centre_name: str, i18n: Translations) -> dict[str, Any]:
+    """Return what the desk's header shows: who is signed in, the navigation for their role,
+    and the sign-out form's CSRF token (desk/_header.html renders it)."""
     links = [("/petugas", i18n._("Antrian")), ("/petugas/statistik", i18n._("Statistik"))]
-    if session.officer.role in ("supervisor", "admin"):
+    if session.officer.role in DIRECTORY_ROLES:
         links.append(("/petugas/tinjau", i18n._("Tinjau pertanyaan")))
-    nav = "".join(f'<a href="{href}">{html.escape(text)}</a>' for href, text in links)
-    return (
-        f'<header><p class="who">{heading}</p><nav>{nav}</nav>'
-        f'<form method="post" action="/petugas/keluar">'
-        f"{_csrf_field(session.csrf_token)}<button>{label['sign_out']}</button></form></header>"
-    )
+        links.append(("/petugas/direktori", i18n._("Direktori")))
+    return {
+        "who": f"{centre_name} · {session.officer.name}",
+        "links": links,
+        "csrf": session.csrf_token,
+    }
 
 
-def _select(name: str, chosen: str, options: list[tuple[str, str]]) -> str:
-    items = "".join(
-        f'<option value="{value}"{" selected" if value == chosen else ""}>{html.escape(text)}'
-        "</option>"
-        for value, text in options
-    )
-    return f'<select id="{name}" name="{name}">{items}</select>'
+def topic_groups(knowledge: Any, i18n: Translations) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Return the knowledge base's topics by category, each group led by "the whole category"
+    (the queue filter matches a category id as a prefix of its topics' ids)."""
+    groups = []
+    for category in knowledge.categories():
+        whole = i18n._("Semua topik {category}").format(category=category.title("id"))
+        options = [(category.id, whole)] + [
+            (topic.id, topic.title_for("id")) for topic in knowledge.topics_in(category.id)
+        ]
+        groups.append((category.title("id"), options))
+    return groups
 
 
-def _filters(
-    status: str, priority: str, search: str, given: dict[str, str], i18n: Translations
-) -> str:
-    """Return the queue's filter form (GET: filters are no personal data)."""
-    statuses = [
-        ("aktif", i18n._("Belum selesai")),
-        ("baru", i18n._("Belum diambil")),
-        ("diambil", i18n._("Sudah diambil")),
-        ("selesai", i18n._("Selesai")),
-        ("semua", i18n._("Semua")),
-    ]
-    priorities = [
-        ("", i18n._("Semua")),
-        ("mendesak", i18n._("Mendesak")),
-        ("biasa", i18n._("Biasa")),
-    ]
-    flags = [("", i18n._("Semua"))] + [
-        (code, describe(code, InquiryDraft(), i18n)) for code in RED_FLAG_CODES
-    ]
-    status_label = html.escape(i18n._("Status"))
-    priority_label = html.escape(i18n._("Prioritas"))
-    search_label = html.escape(i18n._("Kode kasus"))
-    flag_label = html.escape(i18n._("Tanda bahaya"))
-    show = html.escape(i18n._("Tampilkan"))
-    texts = [
-        ("topik", i18n._("Topik"), "text", "prosedur"),
-        ("negara", i18n._("Negara tujuan"), "text", "Taiwan"),
-        ("desa", i18n._("Desa"), "text", ""),
-        ("dari", i18n._("Masuk sejak"), "date", ""),
-        ("sampai", i18n._("Masuk sampai"), "date", ""),
-    ]
-    fields = "".join(
-        f'<div><label for="{name}">{html.escape(text)}</label>'
-        f'<input id="{name}" name="{name}" type="{kind}" maxlength="{FILTER_TEXT_MAX}"'
-        f' value="{html.escape(given.get(name, ""))}"'
-        + (f' placeholder="{html.escape(hint)}"' if hint else "")
-        + "></div>"
-        for name, text, kind, hint in texts
-    )
-    return f"""<form class="filters" method="get" action="/petugas" role="search">
-<div><label for="status">{status_label}</label>{_select("status", status, statuses)}</div>
-<div><label for="prioritas">{priority_label}</label>
-{_select("prioritas", priority, priorities)}</div>
-<div><label for="tanda">{flag_label}</label>
-{_select("tanda", given.get("tanda", ""), flags)}</div>{fields}
-<div><label for="cari">{search_label}</label>
-<input id="cari" name="cari" value="{html.escape(search)}" placeholder="MA-00012"></div>
-<div><button>{show}</button></div></form>"""
+def _filter_choices(i18n: Translations) -> dict[str, Any]:
+    """Return the queue filter form's fixed choices and text fields."""
+    return {
+        "statuses": [
+            ("aktif", i18n._("Belum selesai")),
+            ("baru", i18n._("Belum diambil")),
+            ("diambil", i18n._("Sudah diambil")),
+            ("selesai", i18n._("Selesai")),
+            ("semua", i18n._("Semua")),
+        ],
+        "priorities": [
+            ("", i18n._("Semua")),
+            ("mendesak", i18n._("Mendesak")),
+            ("biasa", i18n._("Biasa")),
+        ],
+        "flags": [("", i18n._("Semua"))]
+        + [(code, describe(code, InquiryDraft(), i18n)) for code in RED_FLAG_CODES],
+        "texts": [
+            ("negara", i18n._("Negara tujuan"), "text", "Taiwan"),
+            ("desa", i18n._("Desa"), "text", ""),
+            ("dari", i18n._("Masuk sejak"), "date", ""),
+            ("sampai", i18n._("Masuk sampai"), "date", ""),
+        ],
+        "text_max": FILTER_TEXT_MAX,
+    }
 
 
 def _day_start(text: str) -> datetime:
@@ -434,48 +315,29 @@ def _queue_filters(given: dict[str, str], i18n: Translations) -> tuple[QueueFilt
 
 def _queue_item(
     item: QueueItem,
-    session: DeskSession,
     now: datetime,
     i18n: Translations,
     centre_names: dict[str, str] | None = None,
-) -> str:
-    """Render one line of the queue (with its centre's name when the scope has several)."""
-    label = _labels(i18n)
-    classes = " ".join(
-        name
-        for name, on in (("urgent", item.priority == "urgent"), ("overdue", item.overdue(now)))
-        if on
-    )
-    badges = []
-    if item.priority == "urgent":
-        urgent = html.escape(i18n._("MENDESAK"))
-        badges.append(f'<span class="badge urgent">{urgent}</span>')
-    if item.overdue(now):
-        late = html.escape(i18n._("TERLAMBAT"))
-        badges.append(f'<span class="badge overdue">{late}</span>')
-    flags = _flags(item.red_flags, InquiryDraft(), i18n)
-    flag_line = (
-        "<p>" + html.escape(i18n._("Tanda bahaya: {flags}").format(flags=flags)) + "</p>"
-        if flags
-        else ""
-    )
-    claim = (
-        _action_form(session, item.id, "ambil", f"<button>{label['claim']}</button>", "antrian")
-        if item.status == "open"
-        else ""
-    )
-    times = i18n._("Masuk {created} · batas ambil {deadline}").format(
-        created=_wib(item.created_at), deadline=_wib(item.deadline_at)
-    )
-    status = html.escape(_status_label(item.status, item.holder, i18n))
+) -> dict[str, Any]:
+    """Return what one line of the queue shows (with its centre's name when the scope has
+    several centres)."""
+    urgent, overdue = item.priority == "urgent", item.overdue(now)
+    status = _status_label(item.status, item.holder, i18n)
     if centre_names:
-        status = html.escape(centre_names.get(item.centre_id, item.centre_id)) + " · " + status
-    link = f"/petugas/kasus/{item.id}"
-    return f"""<article class="{classes}" aria-labelledby="q{item.id}">
-<h2 id="q{item.id}"><a href="{link}">{item.reference}</a> {"".join(badges)}</h2>
-<p>{status} · {html.escape(times)}</p>{flag_line}
-<div class="actions"><a class="button" href="{link}">{label["open"]}</a>{claim}</div>
-</article>"""
+        status = centre_names.get(item.centre_id, item.centre_id) + " · " + status
+    return {
+        "id": item.id,
+        "reference": item.reference,
+        "classes": " ".join(name for name, on in (("urgent", urgent), ("overdue", overdue)) if on),
+        "urgent": urgent,
+        "overdue": overdue,
+        "flags": _flags(item.red_flags, InquiryDraft(), i18n),
+        "status": status,
+        "times": i18n._("Masuk {created} · batas ambil {deadline}").format(
+            created=_wib(item.created_at), deadline=_wib(item.deadline_at)
+        ),
+        "claimable": item.status == "open",
+    }
 
 
 def _search_id(text: str) -> int | None:
@@ -524,35 +386,29 @@ async def board(
         wide = scope is None or len(scope) > 1
         names = {c.id: c.name for c in await uow.centres_in(scope)} if wide else None
         active = await uow.desk_queue(scope, "aktif", "", None)
-    label = _labels(i18n)
-    empty = f"<p>{label['empty']}</p>"
-    known = ",".join(str(item.id) for item in active)
-    poll_ms = int(getattr(request.app.state, "desk_poll_seconds", POLL_SECONDS) * 1000)
-    banner = (
-        f'<p id="baru" hidden data-new-text="{label["live_new"]}"'
-        f' data-urgent-text="{label["live_urgent"]}">'
-        f'<span class="badge new">{label["new_badge"]}</span> <span class="count"></span> '
-        f'<span class="text"></span> <a href="/petugas">{label["reload"]}</a></p>'
+    topics = topic_groups(_runtime(request).service.knowledge, i18n)
+    return render(
+        request,
+        "desk/queue.html",
+        i18n,
+        status_code=400 if problems else 200,
+        title=i18n._("Meja petugas"),
+        header=desk_header(session, centre.name if centre else officer.centre_id, i18n),
+        notice=pesan,
+        problems=problems,
+        status=status,
+        priority=prioritas,
+        search=search,
+        given=given,
+        topic=given["topik"].lower(),
+        topics=topics,
+        known_topics={value for _, options in topics for value, _ in options},
+        items=[_queue_item(item, now, i18n, names) for item in items],
+        known=",".join(str(item.id) for item in active),
+        poll_ms=int(getattr(request.app.state, "desk_poll_seconds", POLL_SECONDS) * 1000),
+        csrf=session.csrf_token,
+        **_filter_choices(i18n),
     )
-    listing = (
-        banner
-        + f'<section id="antrian" data-known="{known}" data-poll-ms="{poll_ms}">'
-        + ("".join(_queue_item(item, session, now, i18n, names) for item in items) or empty)
-        + '</section><script src="/static/desk.js" defer></script>'
-    )
-    body = (
-        _header(session, centre.name if centre else officer.centre_id, i18n)
-        + "<h1>"
-        + html.escape(i18n._("Antrian pertanyaan"))
-        + "</h1>"
-        + _notice(pesan)
-        + "".join(
-            f'<p class="problem" role="alert">{html.escape(problem)}</p>' for problem in problems
-        )
-        + _filters(status, prioritas, search, given, i18n)
-        + listing
-    )
-    return _page(i18n._("Meja petugas"), body, 400 if problems else 200)
 
 
 @dashboard.get("/antrian.json")
@@ -569,7 +425,7 @@ async def queue_numbers(request: Request) -> Response:
     return JSONResponse({"cases": cases}, headers={"Cache-Control": "no-store"})
 
 
-def _summary(row: InquiryRow, i18n: Translations) -> str:
+def _summary(row: InquiryRow, i18n: Translations) -> list[tuple[str, str]]:
     """Return the intake summary: only the fields the user gave, red flags in plain words."""
     draft = inquiry_of(row).draft
     amount = i18n.rupiah(row.paid_amount) if row.paid_amount else None
@@ -585,12 +441,7 @@ def _summary(row: InquiryRow, i18n: Translations) -> str:
         (i18n._("Tanda bahaya"), _flags(draft.red_flags, draft, i18n) or None),
         (i18n._("Pertanyaan"), row.question),
     ]
-    items = "".join(
-        f"<dt>{html.escape(name)}</dt><dd>{html.escape(value)}</dd>"
-        for name, value in fields
-        if value
-    )
-    return f'<dl class="summary">{items}</dl>'
+    return [(name, value) for name, value in fields if value]
 
 
 def _outcome_labels(i18n: Translations) -> dict[str, str]:
@@ -617,42 +468,35 @@ def _delivery_label(state: str, i18n: Translations) -> str:
 
 def _thread(
     entries: list[ThreadEntry], i18n: Translations, deliveries: dict[int, str] | None = None
-) -> str:
+) -> list[dict[str, Any]]:
     """Return the whole conversation, oldest first, with each officer reply's delivery state."""
     names = {"user": i18n._("Pengguna"), "bot": i18n._("Bot"), "officer": i18n._("Petugas")}
     deliveries = deliveries or {}
-    items = []
+    shown = []
     for entry in entries:
         state = deliveries.get(entry.message_id or 0) if entry.sender == "officer" else None
-        mark = (
-            f' · <span class="delivery {state}">{html.escape(_delivery_label(state, i18n))}</span>'
-            if state
-            else ""
+        shown.append(
+            {
+                "sender": entry.sender,
+                "who": names.get(entry.sender, "-"),
+                "officer": entry.officer,
+                "at": _wib(entry.at),
+                "state": state,
+                "state_label": _delivery_label(state, i18n) if state else "",
+                "text": entry.text,
+            }
         )
-        items.append(
-            f'<li class="{entry.sender}"><p class="meta">'
-            f"{html.escape(names.get(entry.sender, '-'))}"
-            f"{html.escape(' ' + entry.officer) if entry.officer else ''}"
-            f" · {html.escape(_wib(entry.at))}{mark}</p><p>{html.escape(entry.text)}</p></li>"
-        )
-    if not items:
-        return "<p>" + html.escape(i18n._("Belum ada percakapan yang tersimpan.")) + "</p>"
-    return f'<ol class="thread">{"".join(items)}</ol>'
+    return shown
 
 
-def _notes(notes: list[CaseNote], i18n: Translations) -> str:
+def _notes(notes: list[CaseNote]) -> list[dict[str, str | None]]:
     """Return the internal notes (officers only)."""
-    if not notes:
-        return "<p>" + html.escape(i18n._("Belum ada catatan internal.")) + "</p>"
-    items = "".join(
-        f'<li><p class="meta">{html.escape(note.officer or "-")} · {html.escape(_wib(note.at))}'
-        f"</p><p>{html.escape(note.text)}</p></li>"
-        for note in notes
-    )
-    return f'<ol class="notes">{items}</ol>'
+    return [{"officer": note.officer, "at": _wib(note.at), "text": note.text} for note in notes]
 
 
-def _trail(entries: list[TrailEntry], centre_names: dict[str, str], i18n: Translations) -> str:
+def _trail(
+    entries: list[TrailEntry], centre_names: dict[str, str], i18n: Translations
+) -> list[str]:
     """Return the audit trail in plain words, newest first."""
     actions = {
         "created": i18n._("Pertanyaan masuk"),
@@ -670,68 +514,15 @@ def _trail(entries: list[TrailEntry], centre_names: dict[str, str], i18n: Transl
         "erased": i18n._("Pengguna menghapus datanya"),
     }
     who = {"user": i18n._("Pengguna"), "system": i18n._("Sistem")}
-    items = []
+    lines = []
     for entry in reversed(entries):
         actor = entry.officer or who.get(entry.actor, "-")
         text = actions.get(entry.action, entry.action)
         target = entry.detail.get("to")
         if entry.action in ("handed_over", "escalated", "taken_over") and target:
             text += " → " + centre_names.get(str(target), str(target))
-        items.append(
-            f"<li>{html.escape(_wib(entry.at))} · {html.escape(actor)} · {html.escape(text)}</li>"
-        )
-    return f'<ol class="trail">{"".join(items)}</ol>'
-
-
-def _saved_picker(number: int, replies: list[SavedReply], chosen: str, i18n: Translations) -> str:
-    """Return a GET form that prefills the reply box with a saved reply (works without JS)."""
-    if not replies:
-        return ""
-    label = _labels(i18n)
-    options = [("", i18n._("Pilih balasan tersimpan"))] + [
-        (str(reply.id), reply.title) for reply in replies
-    ]
-    return (
-        f'<form method="get" action="/petugas/kasus/{number}" class="actions">'
-        f'<label for="templat">{label["saved_reply"]}</label>'
-        f"{_select('templat', chosen, options)}"
-        f"<button>{label['use']}</button></form>"
-    )
-
-
-def _post_form(session: DeskSession, action: str, number: int, inner: str) -> str:
-    """Return a CSRF-protected form posting to a case route."""
-    return (
-        f'<form method="post" action="/petugas/kasus/{number}/{action}">'
-        f"{_csrf_field(session.csrf_token)}{inner}</form>"
-    )
-
-
-def _handover_form(
-    session: DeskSession,
-    number: int,
-    centres: list[tuple[str, str]],
-    officers: list[Officer],
-    i18n: Translations,
-) -> str:
-    """Return the handover form: a centre of the scope and, optionally, one of its officers."""
-    label = _labels(i18n)
-    centre_options = [(centre_id, name) for centre_id, name in centres]
-    officer_options = [("", i18n._("Siapa saja di pusat itu"))] + [
-        (str(officer.id), f"{officer.name} ({dict(centres).get(officer.centre_id, '-')})")
-        for officer in officers
-        if officer.id != session.officer.id
-    ]
-    return _post_form(
-        session,
-        "serahkan",
-        number,
-        f'<label for="pusat">{label["handover_centre"]}</label>'
-        f"{_select('pusat', '', centre_options)}"
-        f'<label for="petugas">{label["handover_officer"]}</label>'
-        f"{_select('petugas', '', officer_options)}"
-        f"<p><button>{label['handover']}</button></p>",
-    )
+        lines.append(f"{_wib(entry.at)} · {actor} · {text}")
+    return lines
 
 
 def _case_number(number: str) -> int:
@@ -767,91 +558,40 @@ async def case_page(request: Request, number: str, pesan: str = "", templat: str
         centres = [(c.id, c.name) for c in await uow.centres_in(scope)]
         officers = await uow.officers_in(scope)
         await uow.commit()
-    label = _labels(i18n)
-    status = _status_label(row.status, holder.claimed_by_name if holder else None, i18n)
-    prefill = next((reply.text for reply in saved if str(reply.id) == templat), "")
-    actions = ""
-    if row.status == "open":
-        actions += _action_form(
-            session, row.id, "ambil", f"<button>{label['claim']}</button>", "kasus"
-        )
-    if row.status != "resolved":
-        actions += _saved_picker(row.id, saved, templat, i18n)
-        actions += _action_form(
-            session,
-            row.id,
-            "balas",
-            f'<label for="reply">{label["reply_label"]}</label>'
-            f'<textarea id="reply" name="text" required maxlength="1500">'
-            f"{html.escape(prefill)}</textarea>"
-            f"<button>{label['reply']}</button>",
-            "kasus",
-        )
-        outcomes = [("", i18n._("Pilih hasil")), *_outcome_labels(i18n).items()]
-        actions += _action_form(
-            session,
-            row.id,
-            "selesai",
-            f'<label for="outcome">{label["outcome"]}</label>'
-            f"{_select('outcome', '', outcomes)}"
-            f'<label for="note">{label["note"]}</label>'
-            f'<input id="note" name="text" maxlength="500"><button>{label["close"]}</button>',
-            "kasus",
-        )
-        actions += _handover_form(session, row.id, centres, officers, i18n)
-    note_label = html.escape(i18n._("Catatan internal (tidak dikirim ke pengguna)"))
-    note_form = _post_form(
-        session,
-        "catatan",
-        row.id,
-        f'<label for="catatan">{note_label}'
-        f'</label><textarea id="catatan" name="text" required maxlength="2000"></textarea>'
-        f"<button>{label['save_note']}</button>",
-    )
-    note_form += (
-        "<details><summary>"
-        + html.escape(i18n._("Tambah balasan tersimpan"))
-        + f'</summary><form method="post" action="/petugas/balasan">'
-        f"{_csrf_field(session.csrf_token)}"
-        f'<input type="hidden" name="ke" value="{row.id}">'
-        f'<label for="judul">{label["title_field"]}</label>'
-        f'<input id="judul" name="title" required maxlength="80">'
-        f'<label for="isi">{label["reply_text"]}</label>'
-        f'<textarea id="isi" name="text" required maxlength="1500"></textarea>'
-        f"<button>{label['save_reply']}</button></form></details>"
-    )
-    outcome = (
-        "<p>"
-        + html.escape(i18n._("Hasil: {outcome}").format(outcome=_outcome_labels(i18n)[row.outcome]))
-        + "</p>"
-        if row.outcome in OUTCOMES
-        else ""
-    )
     reference = f"MA-{row.id:05d}"
-    urgent = ' class="urgent"' if row.priority == "urgent" else ""
-    body = (
-        _header(session, centre.name if centre else officer.centre_id, i18n)
-        + f'<p><a class="button" href="/petugas">{label["back"]}</a></p>'
-        + f"<h1{urgent}>{reference} · {html.escape(status)}</h1>"
-        + _notice(pesan)
-        + outcome
-        + _summary(row, i18n)
-        + "<h2>"
-        + html.escape(i18n._("Percakapan"))
-        + "</h2>"
-        + _thread(thread, i18n, deliveries)
-        + (f'<section class="actions">{actions}</section>' if actions else "")
-        + "<h2>"
-        + html.escape(i18n._("Catatan internal"))
-        + "</h2>"
-        + _notes(notes, i18n)
-        + f'<section class="actions">{note_form}</section>'
-        + "<h2>"
-        + html.escape(i18n._("Jejak audit"))
-        + "</h2>"
-        + _trail(trail, dict(centres), i18n)
+    names = dict(centres)
+    return render(
+        request,
+        "desk/case.html",
+        i18n,
+        title=reference + " · " + i18n._("Meja petugas"),
+        header=desk_header(session, centre.name if centre else officer.centre_id, i18n),
+        notice=pesan,
+        number=row.id,
+        reference=reference,
+        urgent=row.priority == "urgent",
+        status=_status_label(row.status, holder.claimed_by_name if holder else None, i18n),
+        open=row.status == "open",
+        resolved=row.status == "resolved",
+        outcome=_outcome_labels(i18n).get(row.outcome or ""),
+        summary=_summary(row, i18n),
+        thread=_thread(thread, i18n, deliveries),
+        notes=_notes(notes),
+        trail=_trail(trail, names, i18n),
+        saved_options=[("", i18n._("Pilih balasan tersimpan"))]
+        + [(str(reply.id), reply.title) for reply in saved],
+        chosen_template=templat,
+        prefill=next((reply.text for reply in saved if str(reply.id) == templat), ""),
+        outcomes=[("", i18n._("Pilih hasil")), *_outcome_labels(i18n).items()],
+        centre_options=centres,
+        officer_options=[("", i18n._("Siapa saja di pusat itu"))]
+        + [
+            (str(person.id), f"{person.name} ({names.get(person.centre_id, '-')})")
+            for person in officers
+            if person.id != officer.id
+        ],
+        csrf=session.csrf_token,
     )
-    return _page(reference + " · " + i18n._("Meja petugas"), body)
 
 
 async def _check_credentials(
@@ -861,6 +601,10 @@ async def _check_credentials(
     storage = _runtime(request).service.storage
     async with storage.unit_of_work() as uow:
         by_code = await uow.officer_by_code(code_hash(secret)) if secret.strip() else None
+        retyped = typed_code(secret)
+        if by_code is None and retyped is not None and retyped != secret.strip():
+            # Capitals, spaces or missing dashes from a phone keyboard still match the code.
+            by_code = await uow.officer_by_code(code_hash(retyped))
         with_password = await uow.officer_with_password(officer_id) if officer_id else None
     if officer_id is None:
         return by_code

@@ -28,9 +28,30 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
+# Access codes are typed on phones: lower-case letters and digits without the look-alikes
+# (i, l, o, 0, 1), in three groups of four: "k7m2-p9xq-4trw", about 59 bits.
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+CODE_GROUPS = 3
+CODE_GROUP_LENGTH = 4
+
+
 def new_code() -> str:
-    """Return a fresh access code, easy to type."""
-    return secrets.token_urlsafe(12)
+    """Return a fresh access code, easy to type on a phone."""
+    return "-".join(
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
+        for _ in range(CODE_GROUPS)
+    )
+
+
+def typed_code(text: str) -> str | None:
+    """Return a code as issued from the way a phone typed it ("K7M2 p9xq4TRW" ->
+    "k7m2-p9xq-4trw"); None when the text cannot be such a code."""
+    letters = "".join(char for char in text.lower() if char not in " -_.\t")
+    size = CODE_GROUPS * CODE_GROUP_LENGTH
+    if len(letters) != size or any(char not in CODE_ALPHABET for char in letters):
+        return None
+    step = CODE_GROUP_LENGTH
+    return "-".join(letters[start : start + step] for start in range(0, size, step))
 
 
 def code_hash(code: str) -> str:

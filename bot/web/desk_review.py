@@ -4,7 +4,6 @@ the same code as `migrasi-aman review assign`."""
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,18 +15,15 @@ from bot.review import OUT_OF_SCOPE_LABEL
 from bot.review_cli import assign
 from bot.web.dashboard import (
     _checked_post,
-    _csrf_field,
-    _header,
     _i18n,
     _login,
-    _notice,
-    _page,
     _refused,
     _runtime,
     _session,
+    desk_header,
 )
+from bot.web.templating import render
 from knowledge.learned import LEARNED_PATH
-from storage.desk import DeskSession
 from storage.review import ReviewQueue
 
 review_page = APIRouter(prefix="/petugas", include_in_schema=False)
@@ -56,39 +52,6 @@ def _labels(request: Request, i18n: Translations) -> list[tuple[str, str]]:
     ]
 
 
-def _item_form(
-    session: DeskSession,
-    item_id: int,
-    text: str | None,
-    labels: list[tuple[str, str]],
-    i18n: Translations,
-) -> str:
-    """Return one item's labelling form (a text box when the text was not stored)."""
-    options = "".join(
-        f'<option value="{html.escape(value)}">{html.escape(name)}</option>'
-        for value, name in labels
-    )
-    words = {
-        "text": html.escape(i18n._("Teks")),
-        "label": html.escape(i18n._("Label")),
-        "save": html.escape(i18n._("Simpan label")),
-    }
-    text_box = (
-        ""
-        if text
-        else f'<label for="t{item_id}">{words["text"]}</label>'
-        f'<input id="t{item_id}" name="text" maxlength="1000">'
-    )
-    return (
-        f'<form method="post" action="/petugas/tinjau" class="actions">'
-        f"{_csrf_field(session.csrf_token)}"
-        f'<input type="hidden" name="item" value="{item_id}">{text_box}'
-        f'<label for="l{item_id}">{words["label"]}</label>'
-        f'<select id="l{item_id}" name="label" required>{options}</select>'
-        f"<button>{words['save']}</button></form>"
-    )
-
-
 @review_page.get("/tinjau")
 async def review_list(request: Request, pesan: str = "") -> Response:
     """List the unlabelled review items, most frequent first."""
@@ -102,28 +65,18 @@ async def review_list(request: Request, pesan: str = "") -> Response:
     items = await ReviewQueue(storage.engine).pending(PAGE_SIZE)
     async with storage.unit_of_work() as uow:
         centre = await uow.centre(session.officer.centre_id)
-    labels = _labels(request, i18n)
-    hidden = i18n._("(teks tidak disimpan: pengguna tidak setuju; tulis ulang jika Anda tahu)")
-    kinds = {"not_sure": i18n._("bot tidak yakin"), "check": i18n._("mungkin bahaya")}
-    times = i18n._("{count} kali")
-    rows = "".join(
-        f'<article aria-labelledby="r{item.id}"><h2 id="r{item.id}">#{item.id} · '
-        f"{html.escape(times.format(count=item.count))} · "
-        f"{html.escape(kinds.get(item.kind, item.kind))}</h2>"
-        f"<p>{html.escape(item.text or hidden)}</p>"
-        f"{_item_form(session, item.id, item.text, labels, i18n)}</article>"
-        for item in items
+    return render(
+        request,
+        "desk/review.html",
+        i18n,
+        title=i18n._("Tinjau pertanyaan"),
+        header=desk_header(session, centre.name if centre else session.officer.centre_id, i18n),
+        notice=pesan,
+        items=items,
+        labels=_labels(request, i18n),
+        kinds={"not_sure": i18n._("bot tidak yakin"), "check": i18n._("mungkin bahaya")},
+        csrf=session.csrf_token,
     )
-    empty = "<p>" + html.escape(i18n._("Tidak ada pertanyaan yang perlu ditinjau.")) + "</p>"
-    body = (
-        _header(session, centre.name if centre else session.officer.centre_id, i18n)
-        + "<h1>"
-        + html.escape(i18n._("Tinjau pertanyaan yang belum dipahami bot"))
-        + "</h1>"
-        + _notice(pesan)
-        + (rows or empty)
-    )
-    return _page(i18n._("Tinjau pertanyaan"), body)
 
 
 @review_page.post("/tinjau")

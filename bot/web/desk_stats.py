@@ -5,24 +5,25 @@ from __future__ import annotations
 
 import html
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from bot.admin_cli import report_csv
 from bot.i18n import Translations
 from bot.inquiries import InquiryDraft
 from bot.web.dashboard import (
     WIB,
-    _header,
     _i18n,
     _login,
-    _page,
     _refused,
     _runtime,
-    _select,
     _session,
+    desk_header,
 )
+from bot.web.templating import render
 from handlers.red_flags import describe
 from storage.desk import DeskSession
 from storage.report import UNKNOWN, Backlog, CentreReport, scope_backlog, scope_report
@@ -112,9 +113,9 @@ def _hours(value: float | None, i18n: Translations) -> str:
     return i18n._("{hours} jam").format(hours=f"{value:.1f}".replace(".", ","))
 
 
-def _figures(report: CentreReport, backlog: Backlog, i18n: Translations) -> str:
+def _figures(report: CentreReport, backlog: Backlog, i18n: Translations) -> list[tuple[str, str]]:
     """Return the headline numbers."""
-    figures = [
+    return [
         (i18n._("Pertanyaan masuk"), str(report.total)),
         (i18n._("Mendesak"), str(report.urgent)),
         (
@@ -124,20 +125,6 @@ def _figures(report: CentreReport, backlog: Backlog, i18n: Translations) -> str:
         (i18n._("Terbuka sekarang"), str(backlog.open + backlog.claimed)),
         (i18n._("Terlambat (belum diambil lewat batas)"), str(backlog.overdue)),
     ]
-    items = "".join(
-        f"<div><dt>{html.escape(name)}</dt><dd>{html.escape(value)}</dd></div>"
-        for name, value in figures
-    )
-    return f'<dl class="figures">{items}</dl>'
-
-
-STYLE = """<style>
-dl.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.5rem}
-dl.figures div{border:1px solid #ccc;border-radius:.5rem;padding:.5rem}
-dl.figures dt{font-size:.9rem} dl.figures dd{margin:0;font-size:1.5rem;font-weight:700}
-figure.chart{margin:1rem 0} figure.chart figcaption{font-weight:600;margin-bottom:.25rem}
-figure.chart svg{max-width:30rem;font-size:13px} figure.chart rect{fill:#0b4f9c}
-</style>"""
 
 
 @statistics.get("/statistik")
@@ -166,37 +153,7 @@ async def statistics_page(
         ),
         "panjang": i18n._("Periode paling panjang satu tahun; tanggal awal disesuaikan."),
     }
-    note = (
-        f'<p class="problem" role="alert">{html.escape(problems[problem])}</p>' if problem else ""
-    )
     centre_name = dict(centres).get(session.officer.centre_id, session.officer.centre_id)
-    words = {
-        "centre": html.escape(i18n._("Pusat layanan")),
-        "from": html.escape(i18n._("Dari tanggal")),
-        "to": html.escape(i18n._("Sampai tanggal")),
-        "show": html.escape(i18n._("Tampilkan")),
-        "csv": html.escape(i18n._("Unduh CSV")),
-    }
-    picker = ""
-    if len(centres) > 1:
-        options = [("", i18n._("Semua di wilayah Anda")), *centres]
-        picker = (
-            f'<div><label for="pusat">{words["centre"]}</label>'
-            f"{_select('pusat', pusat, options)}</div>"
-        )
-    query = f"dari={start.isoformat()}&sampai={end.isoformat()}" + (
-        f"&pusat={html.escape(pusat)}" if pusat else ""
-    )
-    form = (
-        '<form class="filters" method="get" action="/petugas/statistik">'
-        f'<div><label for="dari">{words["from"]}</label>'
-        f'<input id="dari" name="dari" type="date" value="{start.isoformat()}"></div>'
-        f'<div><label for="sampai">{words["to"]}</label>'
-        f'<input id="sampai" name="sampai" type="date" value="{end.isoformat()}"></div>'
-        f"{picker}<div><button>{words['show']}</button></div>"
-        f'<div><a class="button" href="/petugas/statistik.csv?{query}" download>'
-        f"{words['csv']}</a></div></form>"
-    )
     flags = [
         (describe(code, InquiryDraft(), i18n), count) for code, count in report.by_red_flag.items()
     ]
@@ -217,24 +174,26 @@ async def statistics_page(
             ],
         ),
     ]
-    empty = (
-        "<p>" + html.escape(i18n._("Belum ada pertanyaan pada periode ini.")) + "</p>"
-        if report.total == 0
-        else ""
+    query = {"dari": start.isoformat(), "sampai": end.isoformat()} | (
+        {"pusat": pusat} if pusat else {}
     )
-    body = (
-        STYLE
-        + _header(session, centre_name, i18n)
-        + "<h1>"
-        + html.escape(i18n._("Statistik pertanyaan"))
-        + "</h1>"
-        + note
-        + form
-        + _figures(report, backlog, i18n)
-        + empty
-        + "".join(charts)
+    return render(
+        request,
+        "desk/statistics.html",
+        i18n,
+        title=i18n._("Statistik") + " · " + i18n._("Meja petugas"),
+        header=desk_header(session, centre_name, i18n),
+        problems=[problems[problem]] if problem else [],
+        start=start.isoformat(),
+        end=end.isoformat(),
+        centre_options=[("", i18n._("Semua di wilayah Anda")), *centres],
+        chosen_centre=pusat,
+        query=urlencode(query),
+        figures=_figures(report, backlog, i18n),
+        empty=report.total == 0,
+        # bar_chart escapes every label and title itself: its SVG goes in as markup.
+        charts=[Markup(chart) for chart in charts if chart],  # noqa: S704
     )
-    return _page(i18n._("Statistik") + " · " + i18n._("Meja petugas"), body)
 
 
 @statistics.get("/statistik.csv")

@@ -240,3 +240,42 @@ def test_officers_add_stores_a_role(capsys: pytest.CaptureFixture[str]) -> None:
     ]
     with pytest.raises(SystemExit):
         add("plm-jogosimo", "Uji", "--console", "uji", "--role", "raja")
+
+
+def test_centres_and_officers_deactivate_and_reactivate_with_an_audit_entry(
+    capsys: pytest.CaptureFixture[str], database: Path
+) -> None:
+    import sqlite3
+
+    cli("centres", "import", str(EXAMPLE))
+    assert add("plm-jogosimo", "Siti", "--console", "siti") == 0
+    capsys.readouterr()
+    assert cli("centres", "deactivate", "plm-jogosimo") == 0
+    assert capsys.readouterr().out == "centre plm-jogosimo deactivated\n"
+    assert cli("centres", "list") == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line for line in listed if line.endswith("[deactivated]")] == [
+        next(line for line in listed if line.startswith("plm-jogosimo  village"))
+    ]
+    assert cli("centres", "deactivate", "nasional") == 1
+    assert "cannot be deactivated" in capsys.readouterr().err
+    assert cli("centres", "reactivate", "plm-jogosimo") == 0
+    assert cli("officers", "remove", "1") == 0
+    assert cli("officers", "reactivate", "1") == 0
+    assert "officer #1 Siti reactivated at plm-jogosimo" in capsys.readouterr().out
+    assert cli("officers", "code", "1") == 0
+    assert cli("officers", "reactivate", "99") == 1
+    with sqlite3.connect(database) as connection:
+        events = connection.execute(
+            "SELECT actor, action, centre_id, officer_id FROM directory_events ORDER BY id"
+        ).fetchall()
+        [(active,)] = connection.execute("SELECT active FROM officers").fetchall()
+    assert active == 1
+    assert events == [
+        ("cli", "officer_added", "plm-jogosimo", 1),
+        ("cli", "centre_deactivated", "plm-jogosimo", None),
+        ("cli", "centre_reactivated", "plm-jogosimo", None),
+        ("cli", "officer_deactivated", "plm-jogosimo", 1),
+        ("cli", "officer_reactivated", "plm-jogosimo", 1),
+        ("cli", "access_code_issued", "plm-jogosimo", 1),
+    ]

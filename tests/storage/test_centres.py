@@ -167,3 +167,28 @@ async def test_routing_prefers_village_then_regency_then_province_then_national(
         centre = await uow.route(codes)
 
     assert centre.id == expected
+
+
+async def test_a_deactivated_centre_gets_no_new_cases_or_escalations(
+    service: Service, regions: RegionIndex
+) -> None:
+    from datetime import UTC, datetime
+
+    from storage.centres import DirectoryError, set_centre_active
+
+    await import_centres(service.storage, EXAMPLE, regions)
+    codes = regions.ancestors("33.05.05.2001")
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    await set_centre_active(service.storage, "plm-jogosimo", False, now)
+    await set_centre_active(service.storage, "disnaker-kebumen", False, now)
+    async with service.storage.unit_of_work() as uow:
+        assert (await uow.route(codes)).id == "disnaker-jateng"
+        assert (await uow.route_above(codes, "village")).id == "disnaker-jateng"
+    await set_centre_active(service.storage, "disnaker-kebumen", True, now)
+    async with service.storage.unit_of_work() as uow:
+        assert (await uow.route(codes)).id == "disnaker-kebumen"
+        assert (await uow.route_above(codes, "village")).id == "disnaker-kebumen"
+    listed = {item.centre.id: item.active for item in await list_centres(service.storage)}
+    assert listed["plm-jogosimo"] is False and listed["disnaker-kebumen"] is True
+    with pytest.raises(DirectoryError):
+        await set_centre_active(service.storage, "nasional", False, now)

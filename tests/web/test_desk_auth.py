@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,9 +10,11 @@ import pytest
 from bot.web.desk_auth import (
     hash_password,
     locked_until,
+    new_code,
     origin_allowed,
     password_matches,
     password_problem,
+    typed_code,
 )
 
 T0 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -80,3 +83,28 @@ def test_serve_believes_forwarded_headers_only_from_the_configured_proxies(
     serve(Settings(database_url="sqlite+aiosqlite:///:memory:", trusted_proxies="10.0.0.5"))
     assert [config.forwarded_allow_ips for config in seen] == ["127.0.0.1", "10.0.0.5"]
     assert all(config.proxy_headers for config in seen)
+
+
+def test_access_codes_are_three_groups_of_four_unambiguous_phone_characters() -> None:
+    codes = {new_code() for _ in range(200)}
+    assert len(codes) == 200
+    for code in codes:
+        assert re.fullmatch(r"[a-hjkmnp-z2-9]{4}-[a-hjkmnp-z2-9]{4}-[a-hjkmnp-z2-9]{4}", code)
+
+
+@pytest.mark.parametrize(
+    ("typed", "issued"),
+    [
+        ("k7m2-p9xq-4trw", "k7m2-p9xq-4trw"),
+        ("K7M2 P9XQ 4TRW", "k7m2-p9xq-4trw"),
+        ("k7m2p9xq4trw", "k7m2-p9xq-4trw"),
+        (" k7m2-p9xq-4trw ", "k7m2-p9xq-4trw"),
+        ("k7m2-p9xq-4tr", None),  # too short
+        ("k7m2-p9xq-4tr0", None),  # 0 is never issued
+        ("hHDZqb_QzlN6N5Ig", None),
+    ],
+)
+def test_a_code_typed_with_capitals_or_spaces_is_read_as_issued(
+    typed: str, issued: str | None
+) -> None:
+    assert typed_code(typed) == issued
