@@ -6,56 +6,25 @@ Screenshots of the queue, the case page and the statistics at 390 px (phone) and
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy import select
 
-from bot.composition import Service, build_service
+from bot.composition import Service
 from bot.config import Settings
 from bot.inquiries import InquiryDraft
-from bot.web.app import create_app
 from knowledge.base import KnowledgeBase
 from storage.inquiry_models import InquiryRow
 from storage.models import OutboxRow
+from tests.browser import ARGS, ARTEFACTS, BROWSER_MARKS, CHROMIUM, in_thread, serve_app
 from tests.helpers import say
 from tests.webapp import desk_setup
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTEFACTS = Path(__file__).resolve().parents[2] / "artefacts" / "desk"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
-]
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+pytestmark = BROWSER_MARKS
 REPLY = "Jangan bayar dulu. Datang ke balai desa hari Senin."
-
-
-def _free_port() -> int:
-    """Return a free localhost port in this suite's range (9600-9699), else any free one."""
-    for port in [*range(9600, 9700), 0]:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return int(probe.getsockname()[1])
-    raise RuntimeError("no free port")
 
 
 async def _seed(service: Service) -> None:
@@ -84,33 +53,8 @@ async def _seed(service: Service) -> None:
 def server(tmp_path: Path, knowledge: KnowledgeBase) -> Iterator[tuple[str, str]]:
     """Seed a SQLite file, run the app on it with uvicorn in a thread; yield (address, url)."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
-    settings = Settings(database_url=url)
-
-    async def seed() -> None:
-        service = await build_service(settings, knowledge=knowledge)
-        try:
-            await _seed(service)
-        finally:
-            await service.close()
-
-    asyncio.run(seed())
-
-    async def build(built: Settings) -> Service:
-        return await build_service(built, knowledge=knowledge)
-
-    port = _free_port()
-    app = create_app(settings, build=build, run_sender=False)
-    app.state.desk_poll_seconds = 1  # the queue polls every 20 s in service; 1 s here
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=lambda: asyncio.run(uv.serve()), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", url
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(Settings(database_url=url), knowledge, _seed) as address:
+        yield address, url
 
 
 def _stored(url: str) -> tuple[str, list[str]]:
@@ -132,7 +76,7 @@ def _stored(url: str) -> tuple[str, list[str]]:
         finally:
             await engine.dispose()
 
-    return asyncio.run(read())
+    return in_thread(read)
 
 
 def _small_targets(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -245,10 +189,7 @@ def _file_urgent(url: str) -> None:
         finally:
             await engine.dispose()
 
-    # Playwright's sync API runs its own event loop in this thread: file from another one.
-    worker = threading.Thread(target=lambda: asyncio.run(file()))
-    worker.start()
-    worker.join(timeout=30)
+    in_thread(file)
 
 
 def test_a_new_urgent_case_is_announced_live(server: tuple[str, str]) -> None:
