@@ -278,10 +278,10 @@ def test_another_centres_officer_is_refused_case_one(desk: tuple[str, str]) -> N
 
 def test_a_supervisor_sees_their_regency_only(desk: tuple[str, str]) -> None:
     """The Kebumen supervisor's queue and statistics hold Pusat A (Kebumen), not Pusat B
-    (Wonosobo); Pusat B's case and statistics are refused."""
+    (Wonosobo); Pusat B's case and statistics are refused, and a tampered form leaves it."""
     from playwright.sync_api import expect
 
-    address, _url = desk
+    address, url = desk
     with chromium() as (_playwright, browser):
         page = browser.new_page(viewport=DESKTOP)
         sign_in(page, address, "kode-sup")
@@ -303,3 +303,33 @@ def test_a_supervisor_sees_their_regency_only(desk: tuple[str, str]) -> None:
         assert "Jepang" not in page.content()
         outside = page.goto(f"{address}/petugas/statistik?pusat=plm-b")
         assert outside is not None and outside.status == 404
+        # The live queue's poll, with the page's cookie, names only the regency's case.
+        polled = page.request.get(f"{address}/petugas/antrian.json").json()
+        assert [case["id"] for case in polled["cases"]] == [1]
+        # Pusat A's claim form, aimed at Pusat B's case, does not take it.
+        page.goto(f"{address}/petugas/kasus/1")
+        page.get_by_role("button", name="Ambil", exact=True).evaluate(
+            "button => button.form.elements.namedItem('id').value = '2'"
+        )
+        _submit(page, "Ambil")
+        assert "Jepang" not in page.content()
+    assert _cases(url) == UNTOUCHED
+
+
+def test_after_sign_out_back_shows_no_personal_data(desk: tuple[str, str]) -> None:
+    """On a shared computer the next person presses Back: the case page is not shown again
+    from the browser's cache (the desk's pages are no-store, the session is revoked)."""
+    from playwright.sync_api import expect
+
+    address, _url = desk
+    with chromium() as (_playwright, browser):
+        page = browser.new_page(viewport=PHONE)
+        sign_in(page, address, "kode-a")
+        page.goto(f"{address}/petugas/kasus/1")
+        expect(page.get_by_text("30 juta")).to_be_visible()
+        page.get_by_role("button", name="Keluar", exact=True).click()
+        expect(page.get_by_label("Kode akses atau kata sandi")).to_be_visible()
+        page.go_back()
+        page.wait_for_load_state()
+        assert not any(private in page.content() for private in CASE_ONE_PRIVATE)
+        expect(page.get_by_label("Kode akses atau kata sandi")).to_be_visible()
