@@ -244,6 +244,8 @@ def test_a_form_posted_from_another_origin_is_refused(
 def test_another_centres_officer_is_refused_case_one(desk: tuple[str, str]) -> None:
     """Pak Budi (Pusat B) opens Pusat A's case and tampers his own case's forms to aim at it:
     every answer is a 404 naming nothing of case #1, and nothing changes."""
+    from playwright.sync_api import expect
+
     address, url = desk
     with chromium() as (_playwright, browser):
         page = browser.new_page(viewport=PHONE)
@@ -254,6 +256,13 @@ def test_another_centres_officer_is_refused_case_one(desk: tuple[str, str]) -> N
         content = page.content()
         assert not any(private in content for private in CASE_ONE_PRIVATE)
         shot(page, "refused-other-centre-390")
+
+        page.goto(f"{address}/petugas")  # his queue's search finds nothing of it either
+        page.get_by_label("Kode kasus").fill("MA-00001")
+        page.get_by_label("Status").select_option(label="Semua")
+        page.get_by_role("button", name="Tampilkan", exact=True).click()
+        expect(page.get_by_role("link", name="MA-00001")).to_have_count(0)
+        assert not any(private in page.content() for private in CASE_ONE_PRIVATE)
 
         page.goto(f"{address}/petugas/kasus/2")  # his own case, to borrow its forms
         page.get_by_role("button", name="Ambil", exact=True).evaluate(
