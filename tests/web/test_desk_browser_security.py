@@ -222,6 +222,8 @@ def test_a_form_posted_from_another_origin_is_refused(
 ) -> None:
     """Even carrying the officer's real token and cookie (another port of 127.0.0.1 is the
     same site, so the SameSite cookie goes along), a cross-origin POST is refused."""
+    from playwright.sync_api import expect
+
     address, url = desk
     elsewhere, form = other_site
     with chromium() as (_playwright, browser):
@@ -238,6 +240,16 @@ def test_a_form_posted_from_another_origin_is_refused(
         assert page.url == f"{address}/petugas/aksi"
         assert "formulir tidak berasal dari situs ini" in _alert(page)
         shot(page, "refused-cross-origin-1366")
+
+        # Nor can another site sign a visitor in to an account of its choosing.
+        visitor = browser.new_page(viewport=DESKTOP)
+        visitor.goto(f"{address}/petugas")
+        form.update(target=f"{address}/petugas/masuk", secret="kode-b", officer="")
+        visitor.goto(elsewhere)
+        assert _submit(visitor, "Klaim hadiah") == 403
+        visitor.goto(f"{address}/petugas")
+        expect(visitor.get_by_label("Kode akses atau kata sandi")).to_be_visible()
+        expect(visitor.get_by_text("Pak Budi")).to_have_count(0)
     assert _cases(url) == UNTOUCHED
 
 
