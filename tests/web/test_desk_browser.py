@@ -1,4 +1,5 @@
-"""The officer desk in headless Chromium: sign in, open a case, claim, reply, resolve.
+"""The officer desk in headless Chromium: sign in, see a filed case appear live, open it,
+read the thread, claim, reply (reaching the WhatsApp API stand-in), resolve.
 
 Screenshots of the queue, the case page and the statistics at 390 px (phone) and 1366 px
 (desktop) wide are saved in artefacts/desk/ (git-ignored) for review.
@@ -6,56 +7,39 @@ Screenshots of the queue, the case page and the statistics at 390 px (phone) and
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
+import json
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
-import uvicorn
 from sqlalchemy import select
 
-from bot.composition import Service, build_service
+from bot.composition import Service
 from bot.config import Settings
 from bot.inquiries import InquiryDraft
-from bot.web.app import create_app
 from knowledge.base import KnowledgeBase
 from storage.inquiry_models import InquiryRow
 from storage.models import OutboxRow
+from tests.browser import (
+    ARGS,
+    ARTEFACTS,
+    BROWSER_MARKS,
+    CHROMIUM,
+    DESKTOP,
+    chromium,
+    in_thread,
+    serve_app,
+    shot,
+    sign_in,
+)
 from tests.helpers import say
-from tests.webapp import desk_setup
+from tests.webapp import WA_USER, WHATSAPP, FakeGraphApi, desk_setup, load, sign
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTEFACTS = Path(__file__).resolve().parents[2] / "artefacts" / "desk"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
-]
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+pytestmark = BROWSER_MARKS
 REPLY = "Jangan bayar dulu. Datang ke balai desa hari Senin."
-
-
-def _free_port() -> int:
-    """Return a free localhost port in this suite's range (9600-9699), else any free one."""
-    for port in [*range(9600, 9700), 0]:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return int(probe.getsockname()[1])
-    raise RuntimeError("no free port")
 
 
 async def _seed(service: Service) -> None:
@@ -84,33 +68,8 @@ async def _seed(service: Service) -> None:
 def server(tmp_path: Path, knowledge: KnowledgeBase) -> Iterator[tuple[str, str]]:
     """Seed a SQLite file, run the app on it with uvicorn in a thread; yield (address, url)."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
-    settings = Settings(database_url=url)
-
-    async def seed() -> None:
-        service = await build_service(settings, knowledge=knowledge)
-        try:
-            await _seed(service)
-        finally:
-            await service.close()
-
-    asyncio.run(seed())
-
-    async def build(built: Settings) -> Service:
-        return await build_service(built, knowledge=knowledge)
-
-    port = _free_port()
-    app = create_app(settings, build=build, run_sender=False)
-    app.state.desk_poll_seconds = 1  # the queue polls every 20 s in service; 1 s here
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=lambda: asyncio.run(uv.serve()), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", url
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(Settings(database_url=url), knowledge, _seed) as address:
+        yield address, url
 
 
 def _stored(url: str) -> tuple[str, list[str]]:
@@ -132,7 +91,7 @@ def _stored(url: str) -> tuple[str, list[str]]:
         finally:
             await engine.dispose()
 
-    return asyncio.run(read())
+    return in_thread(read)
 
 
 def _small_targets(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -245,10 +204,7 @@ def _file_urgent(url: str) -> None:
         finally:
             await engine.dispose()
 
-    # Playwright's sync API runs its own event loop in this thread: file from another one.
-    worker = threading.Thread(target=lambda: asyncio.run(file()))
-    worker.start()
-    worker.join(timeout=30)
+    in_thread(file)
 
 
 def test_a_new_urgent_case_is_announced_live(server: tuple[str, str]) -> None:
@@ -284,3 +240,109 @@ def test_a_new_urgent_case_is_announced_live(server: tuple[str, str]) -> None:
             expect(page.locator("article h2 a")).to_have_count(4)
         finally:
             browser.close()
+
+
+WA_CHAT = "Permisi, agen di desa minta uang sebelum berangkat"
+WA_QUESTION = "Agen minta uang 30 juta sebelum berangkat ke Taiwan, wajar?"
+WA_REPLY = "Biaya itu melebihi batas resmi. Jangan bayar; datang ke Pusat A hari Senin."
+
+
+def _whatsapp_message(text: str) -> bytes:
+    """Return a WhatsApp delivery of one text from WA_USER, sent now."""
+    payload = load("whatsapp/inbound_text.json")
+    message = payload["entry"][0]["changes"][0]["value"]["messages"][0]
+    message["text"]["body"] = text
+    message["id"] = "wamid.BROWSER.1"
+    message["timestamp"] = str(int(time.time()))
+    return json.dumps(payload).encode()
+
+
+def _whatsapp_user(url: str, *, file: bool) -> None:
+    """Record WA_USER's consent to keep the chat; with file, file their question at Pusat A,
+    as the bot does when they ask for an officer."""
+
+    async def work() -> None:
+        from storage.database import create_engine
+        from storage.repository import SqlStorage
+
+        engine = create_engine(url)
+        try:
+            storage = SqlStorage(engine)
+            async with storage.unit_of_work() as uow:
+                contact = await uow.contact_for("whatsapp", WA_USER, "id")
+                if not file:
+                    await uow.set_consent(contact.id, storage.clock())
+                else:
+                    draft = InquiryDraft(question=WA_QUESTION, destination="Taiwan")
+                    await uow.file_inquiry(contact.id, draft, "plm-a", "normal", storage.clock())
+                await uow.commit()
+        finally:
+            await engine.dispose()
+
+    in_thread(work)
+
+
+def _resolved(url: str, number: int) -> str:
+    async def read() -> str:
+        from storage.database import create_engine
+
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as connection:
+                query = select(InquiryRow.status).where(InquiryRow.id == number)
+                return str(await connection.scalar(query))
+        finally:
+            await engine.dispose()
+
+    return in_thread(read)
+
+
+def test_a_filed_case_appears_live_and_the_reply_reaches_the_channel(
+    tmp_path: Path, knowledge: KnowledgeBase
+) -> None:
+    """The issue's flow in one go: sign in; a WhatsApp user's case is filed and announced
+    live; open it, read the thread, claim, reply (the WhatsApp API stand-in receives the
+    reply), resolve."""
+    from playwright.sync_api import expect
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
+    graph = FakeGraphApi()
+    settings = Settings(database_url=url, **WHATSAPP)
+    served = serve_app(
+        settings, knowledge, desk_setup, whatsapp_transport=graph.transport(), run_sender=True
+    )
+    with served as address, chromium() as (_playwright, browser):
+        page = browser.new_page(viewport=DESKTOP)
+        sign_in(page, address, "kode-a")
+        expect(page.get_by_role("link", name="MA-00001")).to_be_visible()
+        page.wait_for_timeout(1200)  # one poll: the queue knows its cases
+        _whatsapp_user(url, file=False)
+        body = _whatsapp_message(WA_CHAT)
+        delivered = httpx.post(
+            f"{address}/webhooks/whatsapp",
+            content=body,
+            headers={"X-Hub-Signature-256": sign(body), "Content-Type": "application/json"},
+        )
+        assert delivered.status_code == 200
+        _whatsapp_user(url, file=True)
+        expect(page.get_by_text("pertanyaan baru masuk.")).to_be_visible(timeout=10_000)
+        shot(page, "queue-live-1366", full_page=False)
+        page.get_by_role("link", name="Muat ulang").click()
+        page.get_by_role("link", name="MA-00002").click()
+        expect(page.get_by_role("heading", name="Percakapan")).to_be_visible()
+        expect(page.get_by_text(WA_QUESTION)).to_be_visible()  # the summary
+        expect(page.get_by_text(WA_CHAT)).to_be_visible()  # the thread: the user's own words
+        page.get_by_role("button", name="Ambil", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("diambil Bu Sri")
+        page.get_by_label("Balasan untuk pengguna").fill(WA_REPLY)
+        page.get_by_role("button", name="Kirim balasan", exact=True).click()
+        expect(page.get_by_role("status")).to_contain_text("Terkirim ke pengguna")
+        deadline = time.monotonic() + 10
+        while not any(WA_REPLY in json.dumps(sent) for sent in graph.accepted):
+            assert time.monotonic() < deadline, "the reply did not reach the WhatsApp stand-in"
+            page.wait_for_timeout(100)
+        assert graph.accepted[-1]["to"] == WA_USER
+        page.get_by_label("Catatan penutup").fill("Sudah dijelaskan lewat WhatsApp")
+        page.get_by_role("button", name="Tutup pertanyaan", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("selesai")
+    assert _resolved(url, 2) == "resolved"
