@@ -403,17 +403,12 @@ async def set_officer_active(
     target: AsyncEngine | SqlStorage, officer_id: int, active: bool, now: datetime, by: str = "cli"
 ) -> Officer:
     """Deactivate (sessions end, sign-in refused) or reactivate an officer."""
-    async with _sessions(target)() as session:
-        row = await session.get(OfficerRow, officer_id)
-        if row is None:
-            raise DirectoryError(f"no officer #{officer_id}")
+
+    def change(row: OfficerRow) -> None:
         row.active = active
-        if not active:
-            await _end_sessions(session, officer_id)
-        action = "officer_reactivated" if active else "officer_deactivated"
-        _record(session, by, action, now, row.centre_id, officer_id)
-        await session.commit()
-        return officer_of(row)
+
+    action = "officer_reactivated" if active else "officer_deactivated"
+    return await _change_officer(target, officer_id, change, action, now, by, not active)
 
 
 async def set_access_code(
@@ -424,15 +419,11 @@ async def set_access_code(
     by: str = "cli",
 ) -> Officer:
     """Store a new desk access code (its hash only) and end the officer's desk sessions."""
-    async with _sessions(target)() as session:
-        row = await session.get(OfficerRow, officer_id)
-        if row is None:
-            raise DirectoryError(f"no officer #{officer_id}")
+
+    def change(row: OfficerRow) -> None:
         row.dashboard_code_hash = code_hash
-        await _end_sessions(session, officer_id)
-        _record(session, by, "access_code_issued", now, row.centre_id, officer_id)
-        await session.commit()
-        return officer_of(row)
+
+    return await _change_officer(target, officer_id, change, "access_code_issued", now, by)
 
 
 async def set_password(
@@ -443,13 +434,31 @@ async def set_password(
     by: str = "cli",
 ) -> Officer:
     """Store an officer's desk password (an argon2 hash) and end their desk sessions."""
+
+    def change(row: OfficerRow) -> None:
+        row.password_hash = password_hash
+
+    return await _change_officer(target, officer_id, change, "password_set", now, by)
+
+
+async def _change_officer(
+    target: AsyncEngine | SqlStorage,
+    officer_id: int,
+    change: Callable[[OfficerRow], None],
+    action: str,
+    now: datetime,
+    by: str,
+    end_sessions: bool = True,
+) -> Officer:
+    """Apply one change to an officer, end their desk sessions if asked, and audit it."""
     async with _sessions(target)() as session:
         row = await session.get(OfficerRow, officer_id)
         if row is None:
             raise DirectoryError(f"no officer #{officer_id}")
-        row.password_hash = password_hash
-        await _end_sessions(session, officer_id)
-        _record(session, by, "password_set", now, row.centre_id, officer_id)
+        change(row)
+        if end_sessions:
+            await _end_sessions(session, officer_id)
+        _record(session, by, action, now, row.centre_id, officer_id)
         await session.commit()
         return officer_of(row)
 
