@@ -257,11 +257,12 @@ def _kb_check(args: argparse.Namespace) -> int:
     from knowledge.contacts import check_contacts
     from knowledge.learned import load_labelled
     from knowledge.loader import check_topics
+    from knowledge.regional_words import check_regional_words
 
     if args.due is not None:
         return _kb_due(args.due)
     topics, problems = check_topics()
-    problems = problems + check_contacts()
+    problems = problems + check_contacts() + check_regional_words()[1]
     for problem in problems:
         print(problem)
     blocking = sum(problem.blocking for problem in problems)

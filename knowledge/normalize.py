@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 # Single-word rewrites: informal spelling -> canonical word(s).
 SLANG: dict[str, str] = {
@@ -499,6 +500,17 @@ def normalize(text: str) -> str:
     """Return the canonical form of a message: folded, phrases and slang rewritten."""
     words = " ".join(SLANG.get(word, word) for word in fold(text).split())
     return _PHRASE_PATTERN.sub(lambda match: PHRASES[match.group(1)], words)
+
+
+def add_regional_words(text: str, lexicon: Mapping[str, str]) -> str:
+    """Return the normalised text followed by the Indonesian meaning of each regional word.
+
+    The original words stay, so what the examples teach in a regional language is kept;
+    the added words let it meet the Indonesian examples too ("pesse" -> "pesse ... uang").
+    """
+    found = [lexicon[word] for word in fold(text).split() if word in lexicon]
+    normalised = normalize(text)
+    return " ".join([normalised, *found]) if found else normalised
 
 
 _PREFIXES = (

@@ -22,6 +22,7 @@ from knowledge.lexical_ranker import LexicalRanker
 from knowledge.model import Topic
 from knowledge.model_cache import cached, content_hash
 from knowledge.ranking import OUT_OF_SCOPE, Ranking
+from knowledge.regional_words import regional_words
 from knowledge.topic_classifier import DEFAULT_VIEW, REGULARISATION_C, TextView, TopicClassifier
 
 DEFAULT_THRESHOLD = 10.0
@@ -64,10 +65,17 @@ class Retriever:
         self.lexical = LexicalRanker(topics, threshold, out_of_scope)
         self.owners: list[str] = self.lexical.topic_ids
         examples = training_examples(topics, out_of_scope)
-        # The key covers everything the model is trained from: a changed example retrains.
-        self.content_key = content_hash("topics", examples, view, REGULARISATION_C)
+        lexicon = regional_words() if view.regional else {}
+        # The key covers everything the model is trained from: a changed example or
+        # regional word retrains.
+        self.content_key = content_hash(
+            "topics", examples, view, REGULARISATION_C, sorted(lexicon.items())
+        )
         self.classifier = cached(
-            "topics", self.content_key, lambda: TopicClassifier.train(examples, view), cache_folder
+            "topics",
+            self.content_key,
+            lambda: TopicClassifier.train(examples, view, lexicon=lexicon),
+            cache_folder,
         )
         # Reorder the classifier's probabilities into the ranker's owner order once.
         self._order = np.array([self.classifier.classes.index(owner) for owner in self.owners])

@@ -8,7 +8,7 @@ lexical ranker's similarity.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from knowledge.linear_scoring import FastScoring
-from knowledge.normalize import Stemmer, fold, normalize
+from knowledge.normalize import Stemmer, add_regional_words, fold, normalize
 
 # Inverse regularisation strength: few examples per class, so regularise lightly.
 REGULARISATION_C = 30.0
@@ -33,10 +33,13 @@ class TextView:
     normalise: bool = True  # slang and abbreviations rewritten (knowledge/normalize.py)
     stem: bool = False  # affixes stripped to a root the knowledge base uses
     typos: bool = False  # unknown words replaced by the nearest known word (rapidfuzz)
+    regional: bool = False  # Indonesian meanings of regional words added (regional_words.yaml)
 
     def describe(self) -> str:
         """Return a short label for tables."""
-        steps = [name for name in ("normalise", "stem", "typos") if getattr(self, name)]
+        steps = [
+            name for name in ("normalise", "regional", "stem", "typos") if getattr(self, name)
+        ]
         return "+".join(steps) or "lower-case only"
 
 
@@ -47,8 +50,12 @@ DEFAULT_VIEW = TextView(normalise=True)
 class _Preparer:
     """Applies a TextView; built from the training texts so stems and typos map to known words."""
 
-    def __init__(self, view: TextView, training_texts: Sequence[str]) -> None:
+    def __init__(
+        self, view: TextView, training_texts: Sequence[str], lexicon: Mapping[str, str]
+    ) -> None:
         self.view = view
+        # Kept with the model, so a cached model reads text as it was trained to.
+        self.lexicon = dict(lexicon) if view.regional else {}
         base = [self._base(text) for text in training_texts]
         known = {word for text in base for word in text.split()}
         self.stemmer = Stemmer(known) if view.stem else None
@@ -56,6 +63,8 @@ class _Preparer:
         self._known = frozenset(known)
 
     def _base(self, text: str) -> str:
+        if self.lexicon:
+            return add_regional_words(text, self.lexicon)
         return normalize(text) if self.view.normalise else fold(text)
 
     def __call__(self, text: str) -> str:
@@ -92,11 +101,15 @@ class TopicClassifier(FastScoring):
         examples: Sequence[tuple[str, str]],
         view: TextView = DEFAULT_VIEW,
         regularisation: float = REGULARISATION_C,
+        lexicon: Mapping[str, str] | None = None,
     ) -> TopicClassifier:
-        """Train on (text, label) pairs; the same input always gives the same model."""
+        """Train on (text, label) pairs; the same input always gives the same model.
+
+        `lexicon` (regional word -> Indonesian) is read only when the view asks for it.
+        """
         texts = [text for text, _ in examples]
         labels = [label for _, label in examples]
-        prepare = _Preparer(view, texts)
+        prepare = _Preparer(view, texts, lexicon or {})
         vectorizer = FeatureUnion(
             [
                 (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.normalize import SLANG, Stemmer, fold, normalize, words
+from knowledge.normalize import SLANG, Stemmer, add_regional_words, fold, normalize, words
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,16 @@ def test_stemmer_only_reaches_known_roots() -> None:
     assert stem("penampungan") == "tampung"
     assert stem("majikan") == "majikan"  # no cut into a non-word
     assert stem("berkas") == "berkas"
+
+
+def test_regional_words_are_added_after_the_normalised_text() -> None:
+    lexicon = {"pesse": "uang", "alako": "kerja", "ebajar": "dibayar"}
+    assert add_regional_words("Pèssè ta' èbâjâr, sengko' alako", lexicon) == (
+        "pesse tidak ebajar saya alako uang dibayar kerja"
+    )
+
+
+def test_regional_words_leave_a_text_without_them_as_normalise_does() -> None:
+    text = "gmn cara kirim duit ke kampung?"
+    assert add_regional_words(text, {"pesse": "uang"}) == normalize(text)
+    assert add_regional_words("", {"pesse": "uang"}) == ""
