@@ -32,12 +32,14 @@ DEFAULT_FILES = [
     DATA / "blind2.jsonl",
     DATA / "blind3.jsonl",
     DATA / "blind4.jsonl",
+    DATA / "blind5.jsonl",
     DATA / "triage_blind.jsonl",
 ]
 THRESHOLDS = [0, 5, 10, 15, 20, 25, 30]
 VIEWS = [
     TextView(normalise=False),
     TextView(normalise=True),
+    TextView(normalise=True, regional=True),
     TextView(normalise=True, stem=True),
     TextView(normalise=True, stem=True, typos=True),
 ]
@@ -57,6 +59,12 @@ def topic_items(items: list[dict]) -> list[dict]:
 
 def quality(retriever: Retriever, items: list[dict], threshold: float) -> tuple[float, float]:
     """Return (in-scope top-1, out-of-scope abstention) at a threshold."""
+    right, total, abstained, oos = counts(retriever, items, threshold)
+    return right / max(total, 1), abstained / max(oos, 1)
+
+
+def counts(retriever: Retriever, items: list[dict], threshold: float) -> tuple[int, ...]:
+    """Return (in-scope right, in-scope total, out-of-scope declined, out-of-scope total)."""
     right = total = abstained = oos = 0
     for item in items:
         ranking = retriever.rank(item["text"])
@@ -69,7 +77,7 @@ def quality(retriever: Retriever, items: list[dict], threshold: float) -> tuple[
         else:
             oos += 1
             abstained += answered is None
-    return right / max(total, 1), abstained / max(oos, 1)
+    return right, total, abstained, oos
 
 
 def safety_figures(items: list[dict]) -> dict[str, float]:
@@ -154,17 +162,29 @@ def main() -> None:
                 )
             )
         rows.append(("ensemble (default)", kb.retriever))
+        rows.append(
+            (
+                "ensemble with the regional words",
+                Retriever(
+                    topics, threshold, out_of_scope, view=TextView(normalise=True, regional=True)
+                ),
+            )
+        )
         print("\nmodel comparison and ablation: top-1 / abstention at the default threshold")
-        print("  " + " | ".join(name for name in sets))
+        print("  " + " | ".join(name for name in sets) + " | all sets pooled")
         for name, retriever in rows:
             cells = []
+            pooled = [0, 0, 0, 0]
             for items in sets.values():
                 labelled = topic_items(items)
                 if labelled:
-                    top, abstain = quality(retriever, labelled, threshold)
-                    cells.append(f"{top:.1%}/{abstain:.0%}")
+                    found = counts(retriever, labelled, threshold)
+                    pooled = [a + b for a, b in zip(pooled, found, strict=True)]
+                    right, total, abstained, oos = found
+                    cells.append(f"{right / max(total, 1):.1%}/{abstained / max(oos, 1):.0%}")
                 else:
                     cells.append("-")
+            cells.append(f"{pooled[0]}/{pooled[1]} {pooled[2]}/{pooled[3]}")
             print(f"  {name:48s} " + "  ".join(cells))
 
     for name, items in sets.items():

@@ -41,7 +41,7 @@ def check_regional_words(path: Path = REGIONAL_WORDS_PATH) -> tuple[dict[str, st
             elif " " in key or not key:
                 problems.append(Problem(name, field, "must fold to exactly one word"))
             elif key in SLANG:
-                problems.append(Problem(name, field, f"the slang table already reads it"))
+                problems.append(Problem(name, field, "the slang table already reads it"))
             elif key == meaning:
                 problems.append(Problem(name, field, "means itself"))
             elif words.get(key, meaning) != meaning:

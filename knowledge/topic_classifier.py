@@ -37,9 +37,7 @@ class TextView:
 
     def describe(self) -> str:
         """Return a short label for tables."""
-        steps = [
-            name for name in ("normalise", "regional", "stem", "typos") if getattr(self, name)
-        ]
+        steps = [name for name in ("normalise", "regional", "stem", "typos") if getattr(self, name)]
         return "+".join(steps) or "lower-case only"
 
 

@@ -1,4 +1,4 @@
-"""The regional-word lexicon is valid, reaches the topic classifier, and kb check reports bad rows."""
+"""The regional-word lexicon is valid, reaches the classifier, and kb check reports bad rows."""
 
 from __future__ import annotations
 
