@@ -18,6 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from knowledge.base import KnowledgeBase
+from knowledge.learned import load_labelled
 from knowledge.loader import load_out_of_scope
 from knowledge.retriever import Retriever
 from knowledge.safety import assess
@@ -147,7 +148,11 @@ def main() -> None:
     sets = {path.name: load(path) for path in files}
 
     if not args.no_ablation:
-        topics, out_of_scope = list(kb.topics.values()), load_out_of_scope()
+        # The same training lines as the knowledge base: its topics already carry the
+        # learned and written examples; the out-of-scope group needs theirs added too.
+        topics = list(kb.topics.values())
+        learned = load_labelled(set(kb.topics))
+        out_of_scope = [*load_out_of_scope(), *learned.out_of_scope]
         rows: list[tuple[str, Retriever]] = [
             (
                 "lexical ranker (normaliser, stemmer, typos)",

@@ -83,7 +83,12 @@ def test_rankings_match_the_reference_path_on_every_line(knowledge: KnowledgeBas
         assert fast.topic_id == reference.topic_id, text
         assert fast.second_topic == reference.second_topic, text
         assert [m.topic_id for m in fast.candidates] == [m.topic_id for m in reference.candidates]
-        assert [m.score for m in fast.candidates] == [m.score for m in reference.candidates]
+        # The raw scores agree within 1e-6, but one a hair either side of x.xx5 (float32
+        # sums in another order: 2.6650002 against 2.6649999) rounds to neighbouring
+        # hundredths, so the rounded scores may differ by one step and no more.
+        assert [m.score for m in fast.candidates] == pytest.approx(
+            [m.score for m in reference.candidates], abs=0.0101
+        ), text
 
 
 def test_safety_outcomes_match_the_reference_paths_on_every_line(
