@@ -11,6 +11,8 @@ from storage.outbox import HELD
 from tests.helpers import FakeClock, QueryCounter, counting, make_inbound
 
 MAX_ROUND_TRIPS = 8
+# PostgreSQL touches and reads the contact in one statement (an UPDATE inside WITH).
+MAX_ROUND_TRIPS_POSTGRESQL = 7
 WHATSAPP_USER = "628111000001"
 
 
@@ -25,16 +27,22 @@ async def _ordinary_turn(service: Service, clock: FakeClock, question: str) -> Q
     return counter
 
 
-async def test_ordinary_turn_takes_one_flush_and_at_most_eight_round_trips(
+async def test_ordinary_turn_takes_no_orm_flush_and_at_most_eight_round_trips(
     service: Service, clock: FakeClock
 ) -> None:
+    limit = (
+        MAX_ROUND_TRIPS_POSTGRESQL
+        if service.database.dialect.name == "postgresql"
+        else MAX_ROUND_TRIPS
+    )
     await service.engine.handle_turn(
         make_inbound("halo", channel=Channel.WHATSAPP, user_id=WHATSAPP_USER)
     )
     for question in ("apa syarat kerja ke malaysia?", "berapa biaya penempatan ke taiwan?"):
         counter = await _ordinary_turn(service, clock, question)
-        assert counter.flushes == 1, counter.statements
-        assert counter.round_trips <= MAX_ROUND_TRIPS, counter.statements
+        # The turn is written by Core statements at commit: the ORM's unit of work never runs.
+        assert counter.flushes == 0, counter.statements
+        assert counter.round_trips <= limit, counter.statements
         # The conversation is read once (with the contact), the handover and release
         # queries are skipped: nothing of this user is held.
         assert not any(sql.startswith("SELECT conversations") for sql in counter.statements)
