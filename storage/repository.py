@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     bindparam,
     exists,
+    func,
     insert,
     literal,
     select,
@@ -62,6 +63,7 @@ class HotStatements:
     touch: Any
     load: Any
     touch_and_load: Any
+    claim_touch_and_load: Any
     new_contact: Any
     save_conversation: Any
     log_messages: Any
@@ -133,6 +135,36 @@ def _hot_statements(dialect: Any) -> HotStatements:
         held.label("held"),
         claimed(touched.c.id).label("claimed"),
     ).select_from(touched.outerjoin(conversations, conversations.c.contact_id == touched.c.id))
+    # PostgreSQL: the claim, the touch and the read in one statement. The touch runs only
+    # when the claim did (a redelivery changes nothing); "claimed_inbound" tells them apart.
+    claim_cte = (
+        dialect.insert(processed)
+        .values(key=bindparam("key"), processed_at=bindparam("now"))
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(processed.c.key)
+        .cte("claim")
+    )
+    claimed_touch = (
+        touch.where(exists().where(claim_cte.c.key.is_not(None)))
+        .returning(contacts.c.id, contacts.c.locale, contacts.c.consent_at, contacts.c.display_name)
+        .cte("claimed_touch")
+    )
+    one = select(literal(1).label("one")).subquery("one")
+    claim_touch_and_load = (
+        select(
+            claimed_touch.c.id,
+            claimed_touch.c.locale,
+            claimed_touch.c.consent_at,
+            claimed_touch.c.display_name,
+            *conversation,
+            held.label("held"),
+            claimed(claimed_touch.c.id).label("claimed"),
+            select(func.count()).select_from(claim_cte).scalar_subquery().label("claimed_inbound"),
+        )
+        .select_from(one)
+        .outerjoin(claimed_touch, literal(True))
+        .outerjoin(conversations, conversations.c.contact_id == claimed_touch.c.id)
+    )
     upsert = dialect.insert(conversations)
     save_conversation = upsert.on_conflict_do_update(
         index_elements=["contact_id"],
@@ -147,6 +179,7 @@ def _hot_statements(dialect: Any) -> HotStatements:
         touch=touch,
         load=load,
         touch_and_load=touch_and_load,
+        claim_touch_and_load=claim_touch_and_load,
         new_contact=insert(contacts).values(active=True).returning(contacts.c.id),
         save_conversation=save_conversation,
         log_messages=insert(MessageRow.__table__),
@@ -273,6 +306,30 @@ class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore, SqlDeskQueries, SqlReviewStor
         )
         return result.first() is not None
 
+    async def claim_and_contact(
+        self, channel: str, message_id: str, user_id: str, default_locale: str
+    ) -> Contact | None:
+        """Claim an inbound id and return its sender's contact; None for a redelivery.
+
+        On PostgreSQL one statement claims, touches and reads (a new contact costs one
+        INSERT more); elsewhere it is claim_inbound, then contact_for.
+        """
+        if self._dialect != "postgresql":
+            if not await self.claim_inbound(channel, message_id):
+                return None
+            return await self.contact_for(channel, user_id, default_locale)
+        now = self._clock()
+        params = {
+            "key": inbound_key(channel, message_id),
+            "ch": channel,
+            "uid": user_id,
+            "now": now,
+        }
+        found = (await self._core(_HOT[self._dialect].claim_touch_and_load, params)).one()
+        if not found.claimed_inbound:
+            return None
+        return await self._contact_found(found[:-1], channel, user_id, default_locale, now)
+
     async def contact_for(self, channel: str, user_id: str, default_locale: str) -> Contact:
         """Return the contact for a channel user, creating it on first contact.
 
@@ -292,10 +349,16 @@ class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore, SqlDeskQueries, SqlReviewStor
             found = (await self._core(hot.load, params)).first()
             if found is not None:
                 await self._core(hot.touch, params)
-        if found is None:
+        return await self._contact_found(found, channel, user_id, default_locale, now)
+
+    async def _contact_found(
+        self, found: Any, channel: str, user_id: str, default_locale: str, now: datetime
+    ) -> Contact:
+        """Keep and return the contact a read found (a row, or None: create it now)."""
+        if found is None or found[0] is None:
             contact_id = (
                 await self._core(
-                    hot.new_contact,
+                    _HOT[self._dialect].new_contact,
                     {
                         "channel": channel,
                         "channel_user_id": user_id,
