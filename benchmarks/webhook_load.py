@@ -97,7 +97,7 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
         # Meta raises a number's throughput to 1,000 messages/s on request; the stand-in
         # has no limit, so the sender is paced at that tier.
         "MIGRASI_WHATSAPP_SENDS_PER_SECOND": "1000",
-        "MIGRASI_LOG_LEVEL": "WARNING",
+        "MIGRASI_LOG_LEVEL": args.log_level,
     }
 
 
@@ -158,16 +158,32 @@ class Load:
     accepted: int = 0
     retried: int = 0
     refused: int = 0
+    # Connections the server closed or reset under a request; the post is sent again, as
+    # Meta does (the inbound id claim keeps a message that was stored from being answered twice).
+    connection_errors: int = 0
     webhook_ms: list[float] = field(default_factory=list)
     first: float = 0.0
     last: float = 0.0
 
 
-async def post(client: httpx.AsyncClient, phone: str, message_id: str, text: str) -> int:
-    """Post one delivery, redelivering on 503 as the platform does; return the final status."""
+async def post(
+    client: httpx.AsyncClient, phone: str, message_id: str, text: str, load: Load | None = None
+) -> int:
+    """Post one delivery, redelivering on 503 or a dropped connection as the platform does.
+
+    Return the final status.
+    """
     body = delivery(phone, message_id, text)
     for _attempt in range(20):
-        response = await client.post("/webhooks/whatsapp", content=body, headers=signed(body))
+        try:
+            response = await client.post("/webhooks/whatsapp", content=body, headers=signed(body))
+        except httpx.TransportError as error:
+            if load is None:
+                raise
+            load.connection_errors += 1
+            print(f"connection error, posting again: {type(error).__name__}", file=sys.stderr)
+            await asyncio.sleep(0.5)
+            continue
         if response.status_code != 503:
             return response.status_code
         await asyncio.sleep(0.5)
@@ -195,7 +211,7 @@ async def generate(args: argparse.Namespace, base: str, phones: list[str]) -> Lo
                 sequence[phone] += 1
                 text = QUESTIONS[int(phone[-4:]) % len(QUESTIONS)]
                 started = time.time()
-                status = await post(client, phone, f"wamid.load.{phone}.{number}", text)
+                status = await post(client, phone, f"wamid.load.{phone}.{number}", text, load)
                 elapsed = (time.time() - started) * 1000
                 if status == 200:
                     load.sent[phone].append(started)
@@ -350,6 +366,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         "docs_requests_per_s": round(reference, 1),
         "accepted": load.accepted,
         "refused": load.refused,
+        "connection_errors": load.connection_errors,
         "load_seconds": round(span, 2),
         "accepted_per_s": round(load.accepted / span, 1) if span else None,
         "delivered": delivered,
@@ -383,6 +400,11 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--drain", type=float, default=60.0, help="seconds to wait for replies")
     parser.add_argument("--port", type=int, default=9500, help="service port; stand-in is +1")
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        help="the services' log level (INFO shows uvicorn restarting a worker it found hung)",
+    )
     args = parser.parse_args()
     temp = tempfile.TemporaryDirectory()
     args.database_url = args.database_url or f"sqlite+aiosqlite:///{temp.name}/load.db"

@@ -133,12 +133,12 @@ class Engine:
 
     async def _turn(self, uow: UnitOfWork, inbound: Inbound, truncated: bool) -> Turn:
         """Run the pipeline inside an open unit of work."""
-        if not await uow.claim_inbound(inbound.channel, inbound.message_id):
+        contact = await uow.claim_and_contact(
+            inbound.channel, inbound.message_id, inbound.user_id, self.options.default_locale
+        )
+        if contact is None:
             return Turn([], duplicate=True)
         now = self.clock()
-        contact = await uow.contact_for(
-            inbound.channel, inbound.user_id, self.options.default_locale
-        )
         conversation = await uow.load_conversation(contact.id)
         self._expire_stale_dialog(conversation, now)
         inbound = self._resolve_number(inbound, conversation)

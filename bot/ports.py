@@ -62,6 +62,11 @@ class UnitOfWork(ContactStore, Protocol):
     async def contact_for(self, channel: str, user_id: str, default_locale: str) -> Contact:
         """Return the contact for a channel user, creating it on first contact."""
 
+    async def claim_and_contact(
+        self, channel: str, message_id: str, user_id: str, default_locale: str
+    ) -> Contact | None:
+        """Claim an inbound id and return its sender's contact; None for a redelivery."""
+
     async def load_conversation(self, contact_id: int) -> Conversation:
         """Return the stored dialog state of a contact."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -10,7 +11,9 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    String,
     and_,
+    bindparam,
     case,
     delete,
     exists,
@@ -81,18 +84,24 @@ def held_message(table: Any) -> list[ColumnElement[bool]]:
     ]
 
 
+def outbox_values(message: Outbound, recipient: Recipient, at: datetime) -> dict[str, Any]:
+    """Return the column values of one reply's outbox row, due at once (for Core inserts)."""
+    return {
+        "channel": recipient.channel,
+        "channel_user_id": recipient.user_id,
+        "kind": MESSAGE,
+        "body": outbound_to_json(message),
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": at,
+        "created_at": at,
+        "parts_sent": 0,
+    }
+
+
 def new_outbox_row(message: Outbound, recipient: Recipient, at: datetime) -> OutboxRow:
     """Build the outbox row of one reply, due at once."""
-    return OutboxRow(
-        channel=recipient.channel,
-        channel_user_id=recipient.user_id,
-        kind=MESSAGE,
-        body=outbound_to_json(message),
-        status=PENDING,
-        attempts=0,
-        next_attempt_at=at,
-        created_at=at,
-    )
+    return OutboxRow(**outbox_values(message, recipient, at))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +138,65 @@ class OutboxHealth:
     oldest_pending_seconds: float | None
 
 
+_OUTBOX = OutboxRow.__table__
+# What a claim reads of each leased row.
+_CLAIMED_COLUMNS = (
+    _OUTBOX.c.id,
+    _OUTBOX.c.channel,
+    _OUTBOX.c.channel_user_id,
+    _OUTBOX.c.kind,
+    _OUTBOX.c.body,
+    _OUTBOX.c.attempts,
+    _OUTBOX.c.created_at,
+    _OUTBOX.c.parts_sent,
+)
+_MARK_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("outbox_id"))
+    .values(
+        status=SENT,
+        sent_at=bindparam("sent_at"),
+        last_error=None,
+        # A part recorded earlier keeps its id when this attempt reported none.
+        platform_message_id=func.coalesce(
+            bindparam("platform_id", type_=String), _OUTBOX.c.platform_message_id
+        ),
+    )
+)
+_RECEIPTS = {
+    dialect.__name__: dialect.insert(OutboxReceiptRow.__table__).on_conflict_do_nothing(
+        index_elements=["platform_message_id"]
+    )
+    for dialect in (postgresql, sqlite)
+}
+
+
+def _with_recipients(rows: Any) -> Any:
+    """Select claimed rows (a CTE or subquery) with their recipient's status, oldest first."""
+    contacts = ContactRow.__table__
+    return (
+        select(rows, contacts.c.active, contacts.c.last_seen_at)
+        .outerjoin(
+            contacts,
+            and_(
+                contacts.c.channel == rows.c.channel,
+                contacts.c.channel_user_id == rows.c.channel_user_id,
+            ),
+        )
+        .order_by(rows.c.id)
+    )
+
+
+@dataclass(slots=True)
+class _SentRecord:
+    """One mark_sent call waiting for its batch to be written."""
+
+    outbox_id: int
+    platform_ids: list[str]
+    forget: bool | None
+    waiter: asyncio.Future[None]
+
+
 class SqlOutbox:
     """Claims, completes and reschedules outbox rows; each method is its own short transaction."""
 
@@ -136,6 +204,8 @@ class SqlOutbox:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.clock = clock or (lambda: datetime.now(UTC))
+        self._sent: list[_SentRecord] = []
+        self._sent_writer: asyncio.Task[None] | None = None
 
     async def enqueue(self, message: Outbound, recipient: Recipient) -> None:
         """Queue one message outside a turn (a notice the channel adds itself)."""
@@ -177,35 +247,31 @@ class SqlOutbox:
                 due = due.with_for_update(skip_locked=True, of=OutboxRow)
             # The lease is taken by the first statement, a write: on SQLite it holds the
             # database's write lock from the start, so two senders never read the same rows.
-            ids = (
-                await session.scalars(
-                    update(OutboxRow)
-                    .where(OutboxRow.id.in_(due.scalar_subquery()))
-                    .values(
-                        status=SENDING,
-                        attempts=OutboxRow.attempts + 1,
-                        next_attempt_at=now + lease,
-                    )
-                    .returning(OutboxRow.id)
-                    .execution_options(synchronize_session=False)
+            touch = (
+                update(OutboxRow.__table__)
+                .where(OutboxRow.__table__.c.id.in_(due.scalar_subquery()))
+                .values(
+                    status=SENDING,
+                    attempts=OutboxRow.__table__.c.attempts + 1,
+                    next_attempt_at=now + lease,
                 )
-            ).all()
-            if not ids:
-                return []
-            found = (
-                await session.execute(
-                    select(OutboxRow, ContactRow.active, ContactRow.last_seen_at)
-                    .outerjoin(
-                        ContactRow,
-                        and_(
-                            ContactRow.channel == OutboxRow.channel,
-                            ContactRow.channel_user_id == OutboxRow.channel_user_id,
-                        ),
-                    )
-                    .where(OutboxRow.id.in_(ids))
-                    .order_by(OutboxRow.id)
+            )
+            connection = await session.connection()
+            if session.bind.dialect.name == "postgresql":
+                # The lease and the read in one statement: UPDATE inside WITH.
+                leased = touch.returning(*_CLAIMED_COLUMNS).cte("leased")
+                found = (await connection.execute(_with_recipients(leased))).all()
+            else:
+                ids = (
+                    (await connection.execute(touch.returning(OutboxRow.__table__.c.id)))
+                    .scalars()
+                    .all()
                 )
-            ).all()
+                if not ids:
+                    return []
+                table = OutboxRow.__table__
+                rows = select(*_CLAIMED_COLUMNS).where(table.c.id.in_(ids)).subquery()
+                found = (await connection.execute(_with_recipients(rows))).all()
             return [
                 OutboxItem(
                     row.id,
@@ -215,9 +281,9 @@ class SqlOutbox:
                     row.attempts,
                     row.created_at,
                     row.parts_sent or 0,
-                    None if active is None else ContactStatus(active, last_seen),
+                    None if row.active is None else ContactStatus(row.active, row.last_seen_at),
                 )
-                for row, active, last_seen in found
+                for row in found
             ]
 
     async def record_part(self, outbox_id: int, parts_sent: int, platform_ids: list[str]) -> None:
@@ -240,26 +306,81 @@ class SqlOutbox:
             )
             await self._receipts(session, outbox_id, platform_ids, now)
 
-    async def mark_sent(self, outbox_id: int, platform_ids: list[str]) -> None:
-        """Record that the platform accepted the whole message, with its ids."""
+    async def mark_sent(
+        self, outbox_id: int, platform_ids: list[str], forget: bool | None = None
+    ) -> None:
+        """Record that the platform accepted the whole message, with its ids.
+
+        Records that arrive while another is being written are written together, in one
+        transaction with one executemany UPDATE (group commit): under load a batch of sent
+        rows costs one commit, and a lone record still goes out at once, so the window in
+        which a crash repeats a send stays one or two short transactions. `forget` says
+        whether the row is an erasure's goodbye, deleted once out (None: read it from the
+        row).
+        """
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._sent.append(_SentRecord(outbox_id, platform_ids, forget, waiter))
+        if self._sent_writer is None or self._sent_writer.done():
+            self._sent_writer = asyncio.create_task(self._write_sent_records())
+        await waiter
+
+    async def _write_sent_records(self) -> None:
+        """Write the queued sent records, batch after batch, until none is left."""
+        while self._sent:
+            batch, self._sent = self._sent, []
+            try:
+                await self._write_sent(batch)
+            except BaseException as error:
+                for record in batch:
+                    if not record.waiter.done():
+                        record.waiter.set_exception(error)
+                if not isinstance(error, Exception):
+                    raise
+            else:
+                for record in batch:
+                    if not record.waiter.done():
+                        record.waiter.set_result(None)
+
+    async def _write_sent(self, batch: list[_SentRecord]) -> None:
+        """Mark a batch of rows sent, store their receipts and delete the goodbyes."""
         now = self.clock()
-        async with self.sessions.begin() as session:
-            body = await session.scalar(
-                update(OutboxRow)
-                .where(OutboxRow.id == outbox_id)
-                .values(
-                    status=SENT,
-                    sent_at=now,
-                    last_error=None,
-                    **({"platform_message_id": platform_ids[-1]} if platform_ids else {}),
-                )
-                .returning(OutboxRow.body)
+        table = OutboxRow.__table__
+        async with self.engine.begin() as connection:
+            await connection.execute(
+                _MARK_SENT,
+                [
+                    {
+                        "outbox_id": record.outbox_id,
+                        "sent_at": now,
+                        "platform_id": record.platform_ids[-1] if record.platform_ids else None,
+                    }
+                    for record in batch
+                ],
             )
-            if body is not None and body.get(FORGET_KEY):
+            forget = {record.outbox_id for record in batch if record.forget}
+            unknown = [record.outbox_id for record in batch if record.forget is None]
+            if unknown:
+                bodies = await connection.execute(
+                    select(table.c.id, table.c.body).where(table.c.id.in_(unknown))
+                )
+                forget.update(row_id for row_id, body in bodies if body.get(FORGET_KEY))
+            receipts = [
+                {
+                    "platform_message_id": platform_id,
+                    "outbox_id": record.outbox_id,
+                    "status": "accepted",
+                    "updated_at": now,
+                }
+                for record in batch
+                if record.outbox_id not in forget
+                for platform_id in record.platform_ids
+            ]
+            if receipts:
+                dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+                await connection.execute(_RECEIPTS[dialect.__name__], receipts)
+            if forget:
                 # The goodbye after an erasure: once out, nothing of it is kept.
-                await session.execute(delete(OutboxRow).where(OutboxRow.id == outbox_id))
-                return
-            await self._receipts(session, outbox_id, platform_ids, now)
+                await connection.execute(delete(table).where(table.c.id.in_(sorted(forget))))
 
     @staticmethod
     async def _receipts(
@@ -354,16 +475,22 @@ class SqlOutbox:
 
     async def reschedule(self, outbox_id: int, delay: timedelta, error: str) -> None:
         """Try again after a delay."""
-        async with self.sessions.begin() as session:
-            row = await session.get_one(OutboxRow, outbox_id)
-            row.status, row.last_error = PENDING, error[:255]
-            row.next_attempt_at = self.clock() + delay
+        await self._set(
+            outbox_id,
+            status=PENDING,
+            last_error=error[:255],
+            next_attempt_at=self.clock() + delay,
+        )
 
     async def fail(self, outbox_id: int, error: str) -> None:
         """Give up on a message for good."""
-        async with self.sessions.begin() as session:
-            row = await session.get_one(OutboxRow, outbox_id)
-            row.status, row.last_error = FAILED, error[:255]
+        await self._set(outbox_id, status=FAILED, last_error=error[:255])
+
+    async def _set(self, outbox_id: int, **values: Any) -> None:
+        """Update one row's columns in one statement (no ORM load first)."""
+        table = OutboxRow.__table__
+        async with self.engine.begin() as connection:
+            await connection.execute(update(table).where(table.c.id == outbox_id).values(values))
 
     async def hold(self, outbox_id: int, template: Outbound | None) -> None:
         """Keep a message until the user writes again; queue the template once per closed window."""

@@ -39,15 +39,10 @@ class SqlRateLimiter:
         self.per_minute = per_minute
         self.clock = clock
         self._dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-
-    async def verdict(self, sender: str) -> str:
-        """Count one message from the sender and return "ok", "warn" or "drop"."""
-        window = self.clock().replace(second=0, microsecond=0)
+        # Built once: a prebuilt statement keeps its cache key, so a count costs no rebuild.
         table = RateWindowRow.__table__
-        statement = self._dialect.insert(table).values(
-            key=window_key(sender), window_start=window, count=1
-        )
-        statement = statement.on_conflict_do_update(
+        statement = self._dialect.insert(table).values(count=1)
+        self._count = statement.on_conflict_do_update(
             index_elements=["key"],
             set_={
                 "count": case(
@@ -57,8 +52,13 @@ class SqlRateLimiter:
                 "window_start": statement.excluded.window_start,
             },
         ).returning(table.c.count)
+
+    async def verdict(self, sender: str) -> str:
+        """Count one message from the sender and return "ok", "warn" or "drop"."""
+        window = self.clock().replace(second=0, microsecond=0)
+        params = {"key": window_key(sender), "window_start": window}
         async with self.engine.connect() as connection:
-            count = (await connection.execute(statement)).scalar_one()
+            count = (await connection.execute(self._count, params)).scalar_one()
         if count <= self.per_minute:
             return "ok"
         return "warn" if count == self.per_minute + 1 else "drop"

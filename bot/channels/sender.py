@@ -269,7 +269,8 @@ class OutboxSender:
         who = hashed(item.recipient.user_id)
         match result:
             case Sent(platform_ids):
-                await _persist(lambda: self.outbox.mark_sent(item.id, platform_ids))
+                forget = item.message.forget_after_send
+                await _persist(lambda: self.outbox.mark_sent(item.id, platform_ids, forget))
             case Retry(error, after) if self._deliverable(item):
                 delay = after if after is not None else backoff(item.attempts)
                 log.warning("outbox %s to %s: %s; retry in %s", item.id, who, error, delay)

@@ -39,6 +39,7 @@ from bot.web.desk_directory import directory
 from bot.web.desk_review import review_page
 from bot.web.desk_stats import statistics
 from bot.web.limits import BodySizeLimit, SecurityHeaders
+from bot.web.nodelay import PROTOCOL as NODELAY_PROTOCOL
 from bot.web.routes import STATIC_DIR, router
 from storage.database import migrations_current
 from storage.rate_windows import SqlAddressGuard
@@ -239,6 +240,8 @@ def serve(
         # Access lines would print query strings: the web chat's browser id and Meta's
         # verify token. The app logs what it needs, with ids hashed.
         "access_log": False,
+        # Nagle's algorithm off on every connection (uvicorn leaves it on with --workers).
+        "http": NODELAY_PROTOCOL,
     }
     if workers == 1:
         settings = settings.model_copy(update={"run_sender": settings.run_sender and sender})
