@@ -1,8 +1,9 @@
 """Trained models cached on disk, keyed by a hash of everything they were trained from.
 
-Training is deterministic, so a cache entry is valid exactly as long as its training data
-and settings are unchanged: the key is a SHA-256 of both. A changed example, a new topic
-or a new setting gives a new key, and the stale model is never loaded.
+Training is deterministic, so a cache entry is valid exactly as long as its training data,
+settings and code are unchanged: the key is a SHA-256 of all three. A changed example, a
+new topic, a new setting or an edited normaliser gives a new key, and the stale model is
+never loaded.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +24,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 # Bump when the model classes change shape, so old pickles are not loaded into new code.
 CACHE_FORMAT = 1
+# The code and word lists that turn text into features: editing any of them changes what a
+# model would learn, so their bytes are part of every key. Content is hashed by the callers.
+KNOWLEDGE_DIR = Path(__file__).resolve().parent
+CODE_PATTERNS = ("*.py", "*.yaml")
 
 
 def cache_dir() -> Path:
@@ -33,9 +39,19 @@ def cache_dir() -> Path:
     return Path(base) / "migrasi-aman"
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint(folder: Path = KNOWLEDGE_DIR) -> str:
+    """Return a SHA-256 of the knowledge package's code and top-level word lists."""
+    digest = hashlib.sha256()
+    for pattern in CODE_PATTERNS:
+        for path in sorted(folder.glob(pattern)):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def content_hash(*parts: Any) -> str:
-    """Return a stable SHA-256 of JSON-serialisable training data and settings."""
-    digest = hashlib.sha256(str(CACHE_FORMAT).encode())
+    """Return a stable SHA-256 of JSON-serialisable training data, settings and the code."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT}:{code_fingerprint()}".encode())
     for part in parts:
         digest.update(json.dumps(part, ensure_ascii=False, sort_keys=True, default=str).encode())
         digest.update(b"\0")

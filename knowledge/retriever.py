@@ -61,9 +61,15 @@ class Retriever:
         out_of_scope = list(out_of_scope)
         self.threshold = threshold
         self.mode = mode
-        self.lexical = LexicalRanker(topics, threshold, out_of_scope)
-        self.owners: list[str] = self.lexical.topic_ids
         examples = training_examples(topics, out_of_scope)
+        # Indexing every example takes most of a start-up, so the built index is cached too.
+        self.lexical = cached(
+            "lexical",
+            content_hash("lexical", examples, threshold),
+            lambda: LexicalRanker(topics, threshold, out_of_scope),
+            cache_folder,
+        )
+        self.owners: list[str] = self.lexical.topic_ids
         # The key covers everything the model is trained from: a changed example retrains.
         self.content_key = content_hash("topics", examples, view, REGULARISATION_C)
         self.classifier = cached(

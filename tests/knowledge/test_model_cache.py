@@ -6,7 +6,7 @@ from pathlib import Path
 
 from knowledge.base import KnowledgeBase
 from knowledge.loader import load_out_of_scope, load_topics
-from knowledge.model_cache import cached, content_hash
+from knowledge.model_cache import cached, code_fingerprint, content_hash
 from knowledge.retriever import Retriever, training_examples
 
 
@@ -54,3 +54,26 @@ def test_editing_an_example_retrains_the_classifier(tmp_path: Path) -> None:
     after = Retriever(edited + topics[1:], out_of_scope=out_of_scope, cache_folder=tmp_path)
     assert before.content_key != after.content_key
     assert len(list(tmp_path.glob("topics-*.pickle"))) == 2
+
+
+def test_editing_the_feature_code_changes_every_key(tmp_path: Path) -> None:
+    # A cached model is only valid for the normaliser and scorers that built it.
+    (tmp_path / "normalize.py").write_text("WORDS = {'opo': 'apa'}\n")
+    before = code_fingerprint(tmp_path)
+    (tmp_path / "normalize.py").write_text("WORDS = {'opo': 'apa', 'naon': 'apa'}\n")
+    code_fingerprint.cache_clear()
+    try:
+        assert code_fingerprint(tmp_path) != before
+    finally:
+        code_fingerprint.cache_clear()
+
+
+def test_the_cached_lexical_index_scores_like_a_fresh_one(tmp_path: Path) -> None:
+    topics = load_topics()
+    out_of_scope = load_out_of_scope()[:20]
+    built = Retriever(topics, out_of_scope=out_of_scope, cache_folder=tmp_path)
+    assert len(list(tmp_path.glob("lexical-*.pickle"))) == 1
+    loaded = Retriever(topics, out_of_scope=out_of_scope, cache_folder=tmp_path)
+    assert loaded.lexical is not built.lexical
+    for text in ["paspor saya ditahan majikan", "gaji dipotong agensi", "opo iku ltsa"]:
+        assert (loaded.lexical.scores(text) == built.lexical.scores(text)).all()
