@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
 
+from bot.channels.background import BackgroundLoop
 from bot.channels.common import hashed
 from bot.channels.gateway import ChannelGateway
 from bot.channels.sender import backoff
@@ -49,37 +49,19 @@ class InboundWorker:
         self.concurrency = concurrency
         self.batch = batch
         self.lease = lease
-        self.poll_seconds = poll_seconds
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self.loop = BackgroundLoop("inbound-worker", self.work_due, poll_seconds)
 
     def wake(self) -> None:
         """Work soon: something was just queued."""
-        self._wake.set()
+        self.loop.wake()
 
     def start(self) -> None:
         """Start the background loop."""
-        if self._task is None:
-            self._task = asyncio.create_task(self.run(), name="inbound-worker")
+        self.loop.start()
 
     async def stop(self) -> None:
         """Stop the loop; leased messages are resumed when their lease runs out."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def run(self) -> None:
-        """Work forever; a failing round is logged and the loop goes on."""
-        while True:
-            try:
-                await self.work_due()
-            except Exception as error:
-                log.error("inbound round failed: %s", describe_failure(error))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            self._wake.clear()
+        await self.loop.stop()
 
     async def work_due(self) -> int:
         """Run every available message, batch after batch; return how many ran."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import defaultdict
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
+from bot.channels.background import BackgroundLoop
 from bot.channels.common import hashed
 from bot.i18n import Translator
 from bot.messages import Outbound, Recipient
@@ -163,41 +163,24 @@ class OutboxSender:
         self.transports = {transport.channel: transport for transport in transports}
         self.give_up_after = give_up_after
         self.alert_text = alert_text(translator)
-        self.poll_seconds = poll_seconds
         self.concurrency = concurrency
         self.batch = batch
         self.lease = lease
         self.paces = {channel: Pace(rate) for channel, rate in PLATFORM_PACE.items()}
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self.loop = BackgroundLoop("outbox-sender", self.deliver_due, poll_seconds)
 
     def wake(self) -> None:
         """Deliver soon: something was just queued."""
-        self._wake.set()
+        self.loop.wake()
 
     def start(self) -> None:
-        """Start the background loop."""
-        if self.transports and self._task is None:
-            self._task = asyncio.create_task(self.run(), name="outbox-sender")
+        """Start the background loop (not without a platform to deliver to)."""
+        if self.transports:
+            self.loop.start()
 
     async def stop(self) -> None:
         """Stop the background loop; leased rows are resumed by the next start."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def run(self) -> None:
-        """Deliver forever; a failing round is logged and the loop goes on."""
-        while True:
-            try:
-                await self.deliver_due()
-            except Exception:
-                log.exception("outbox round failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            self._wake.clear()
+        await self.loop.stop()
 
     async def deliver_due(self) -> int:
         """Deliver every row due now, batch after batch; return how many items ran."""
