@@ -20,6 +20,7 @@ from sqlalchemy import delete, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.intake import DESTINATIONS, JOBS
+from storage.inbound_queue import PARKED
 from storage.inquiry_models import (
     InquiryEventRow,
     InquiryMessageRow,
@@ -31,6 +32,7 @@ from storage.models import (
     CallbackPayloadRow,
     ContactRow,
     ConversationRow,
+    InboundQueueRow,
     MessageRow,
     OutboxReceiptRow,
     OutboxRow,
@@ -133,6 +135,15 @@ async def erase_contact_data(session: AsyncSession, contact_id: int, now: dateti
         await session.execute(
             update(ReviewRow).where(ReviewRow.text_hash.in_(hashes)).values(text=None)
         )
+    # A parked message (its turn kept failing) keeps its text for diagnosis: not after an
+    # erasure. Queued rows stay: their turns still have to be answered.
+    await session.execute(
+        delete(InboundQueueRow).where(
+            InboundQueueRow.channel == contact.channel,
+            InboundQueueRow.channel_user_id == contact.channel_user_id,
+            InboundQueueRow.status == PARKED,
+        )
+    )
     for model in (MessageRow, ConversationRow):
         await session.execute(delete(model).where(model.contact_id == contact_id))
     await session.execute(delete(ContactRow).where(ContactRow.id == contact_id))

@@ -142,3 +142,17 @@ async def test_the_apology_of_a_parked_row_speaks_the_contact_s_language(
     assert await queue.park(item.id, service.engine.apology)
     [apology] = await service.outbox.rows()
     assert apology.body["text"].startswith("Sorry, our system has a problem")
+
+
+async def test_erasing_a_contact_deletes_its_parked_rows_but_not_its_queued_ones(
+    service: Service, clock: FakeClock
+) -> None:
+    queue = SqlInboundQueue(service.database, clock)
+    await queue.store(_batch(1, 2))
+    [first] = await queue.claim()
+    assert await queue.park(first.id, service.engine.apology)
+    async with service.storage.unit_of_work() as uow:
+        contact = await uow.contact_for("whatsapp", first.inbound.user_id, "id")
+        await uow.erase_contact(contact.id)
+        await uow.commit()
+    assert await _statuses(service) == {"w.0.1": "queued"}
