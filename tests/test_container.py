@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from knowledge.model_cache import cache_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 9530
 
@@ -50,6 +52,9 @@ def test_image_command_starts_the_service_and_passes_its_health_check(tmp_path: 
             "MIGRASI_HOST": "127.0.0.1",
             "MIGRASI_PORT": str(PORT),
             "MIGRASI_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'migrasi-aman.db'}",
+            # The image trains its models at build time; here the suite's own trained models
+            # stand in for that (retraining at start would only test the machine's speed).
+            "MIGRASI_MODEL_CACHE": str(cache_dir()),
         }
     )
     log = (tmp_path / "serve.log").open("wb")
