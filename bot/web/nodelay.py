@@ -9,7 +9,7 @@ import socket
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 # uvicorn's import string for the protocol (pickled by name to every worker process).
-# httptools (C) parses a request for a fraction of h11's (pure Python) CPU.
+# httptools is a C parser; uvicorn's other choice, h11, is pure Python.
 PROTOCOL = "bot.web.nodelay:NoDelayHttpToolsProtocol"
 
 
