@@ -47,6 +47,18 @@ class Turn:
     duplicate: bool = False
 
 
+class UnrecordedTurnError(Exception):
+    """A turn failed and so did recording it: the caller must deliver the apology itself.
+
+    Raised only for outbox channels, whose replies reach the user through the outbox alone;
+    nothing of the turn was stored, so a returned apology would be silently lost.
+    """
+
+    def __init__(self, apology: Outbound) -> None:
+        super().__init__("the failed turn could not be recorded")
+        self.apology = apology
+
+
 def describe_failure(error: BaseException) -> str:
     """Return an error's type and where it was raised, without its message (it may quote input)."""
     frames = traceback.extract_tb(error.__traceback__)[-3:]
@@ -268,7 +280,7 @@ class Engine:
                 conversation = await uow.load_conversation(contact.id)
                 conversation.state = None  # keep the slots: an intake draft can still resume
                 await uow.save_conversation(contact.id, conversation)
-                message = self._apology(contact.locale)
+                message = self.apology(contact.locale)
                 # The apology is queued with the claim: both are stored, or neither.
                 await self._enqueue(uow, inbound, [message], self.clock())
                 await uow.commit()
@@ -276,12 +288,14 @@ class Engine:
             raise  # the whole turn is retried on the platform's redelivery
         except Exception as error:
             log.error("could not record the failed turn: %s", describe_failure(error))
-            message = self._apology(self.options.default_locale)
+            message = self.apology()
+            if inbound.channel in self.options.outbox_channels:
+                raise UnrecordedTurnError(message) from error
         return Turn([message], handler="error")
 
-    def _apology(self, locale: str) -> Outbound:
-        """Return the polite answer to a turn that failed."""
-        i18n = self.translator.for_locale(locale)
+    def apology(self, locale: str | None = None) -> Outbound:
+        """Return the polite answer to a turn that failed (in the default locale if None)."""
+        i18n = self.translator.for_locale(locale or self.options.default_locale)
         return Outbound(
             i18n._("Maaf, ada gangguan di sistem kami. Silakan coba lagi sebentar lagi."),
             buttons=(Button(i18n._("Menu utama"), "menu"),),

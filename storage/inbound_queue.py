@@ -12,13 +12,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import aliased
 
-from bot.messages import Inbound, InboundKind
+from bot.messages import Inbound, InboundKind, Outbound, Recipient
 from bot.ports import StorageUnavailable
-from storage.models import InboundQueueRow
+from storage.models import ContactRow, InboundQueueRow
+from storage.outbox import new_outbox_row
 
 log = logging.getLogger(__name__)
 
-QUEUED, WORKING = "queued", "working"
+# A parked row failed for good: its user got the apology, and the row is kept for an officer
+# (never claimed, never blocking the contact's later messages) until the retention purge.
+QUEUED, WORKING, PARKED = "queued", "working", "parked"
 # Rows per INSERT statement: well under both backends' limit of bound parameters.
 INSERT_CHUNK = 500
 
@@ -38,6 +41,7 @@ class InboundHealth:
 
     backlog: int
     oldest_seconds: float | None
+    parked: int = 0
 
 
 def _row_values(inbound: Inbound, now: datetime) -> dict[str, object]:
@@ -108,7 +112,8 @@ class SqlInboundQueue:
         """Lease available rows, oldest first, never one behind an earlier row of its contact.
 
         A contact's earlier row, queued or leased by any worker, blocks the later ones, so
-        one contact's messages run one at a time and in order. PostgreSQL skips the rows
+        one contact's messages run one at a time and in order; a parked row is neither
+        claimed nor blocks (it was answered with the apology). PostgreSQL skips the rows
         another worker is claiming (FOR UPDATE SKIP LOCKED); on SQLite the claim is a write
         from its first statement, so it holds the database's write lock and two workers
         never read the same rows. A worker that dies leaves its rows leased: they become
@@ -120,10 +125,11 @@ class SqlInboundQueue:
             earlier.channel == InboundQueueRow.channel,
             earlier.channel_user_id == InboundQueueRow.channel_user_id,
             earlier.id < InboundQueueRow.id,
+            earlier.status != PARKED,
         )
         due = (
             select(InboundQueueRow.id)
-            .where(InboundQueueRow.available_at <= now, ~blocked)
+            .where(InboundQueueRow.status != PARKED, InboundQueueRow.available_at <= now, ~blocked)
             .order_by(InboundQueueRow.id)
             .limit(limit)
         )
@@ -146,32 +152,69 @@ class SqlInboundQueue:
         return [QueuedInbound(row.id, _inbound(row), row.attempts) for row in rows]
 
     async def done(self, row_ids: Sequence[int]) -> None:
-        """Delete rows whose turns are committed (their text leaves the queue with them)."""
+        """Delete rows whose turns are committed (their text leaves the queue with them).
+
+        A row another worker parked meanwhile (its lease ran out) is kept: its user was
+        already apologised to, and an officer may look at it.
+        """
         if not row_ids:
             return
         async with self.sessions.begin() as session:
             await session.execute(
-                delete(InboundQueueRow).where(InboundQueueRow.id.in_(list(row_ids)))
+                delete(InboundQueueRow).where(
+                    InboundQueueRow.id.in_(list(row_ids)), InboundQueueRow.status != PARKED
+                )
             )
 
     async def retry(self, row_id: int, delay: timedelta) -> None:
-        """Make a row available again after a delay (the database was briefly unavailable)."""
+        """Make a row available again after a delay; a parked row stays parked."""
         async with self.sessions.begin() as session:
             await session.execute(
                 update(InboundQueueRow)
-                .where(InboundQueueRow.id == row_id)
+                .where(InboundQueueRow.id == row_id, InboundQueueRow.status != PARKED)
                 .values(status=QUEUED, available_at=self.clock() + delay)
             )
 
-    async def health(self) -> InboundHealth:
-        """Return how many messages wait and how long the oldest has waited."""
-        async with self.sessions() as session:
-            count, oldest = (
+    async def park(self, row_id: int, apology: Callable[[str | None], Outbound]) -> bool:
+        """Park a row that keeps failing and queue its user's apology, in one transaction.
+
+        `apology` gets the contact's locale (None for a contact never stored). Returns False,
+        writing nothing, when the row is already parked or gone: of two workers parking the
+        same row at once (a lease ran out), only the first apologises. On PostgreSQL the
+        second UPDATE waits for the first to commit and then no longer matches.
+        """
+        async with self.sessions.begin() as session:
+            parked = (
                 await session.execute(
-                    select(func.count(), func.min(InboundQueueRow.received_at)).select_from(
-                        InboundQueueRow
-                    )
+                    update(InboundQueueRow)
+                    .where(InboundQueueRow.id == row_id, InboundQueueRow.status != PARKED)
+                    .values(status=PARKED)
+                    .returning(InboundQueueRow.channel, InboundQueueRow.channel_user_id)
+                )
+            ).one_or_none()
+            if parked is None:
+                return False
+            channel, user_id = parked
+            locale = await session.scalar(
+                select(ContactRow.locale).where(
+                    ContactRow.channel == channel, ContactRow.channel_user_id == user_id
+                )
+            )
+            session.add(new_outbox_row(apology(locale), Recipient(channel, user_id), self.clock()))
+        return True
+
+    async def health(self) -> InboundHealth:
+        """Return how many messages wait, how long the oldest has waited, and how many parked."""
+        waiting = InboundQueueRow.status != PARKED
+        async with self.sessions() as session:
+            count, oldest, parked = (
+                await session.execute(
+                    select(
+                        func.count().filter(waiting),
+                        func.min(InboundQueueRow.received_at).filter(waiting),
+                        func.count().filter(InboundQueueRow.status == PARKED),
+                    ).select_from(InboundQueueRow)
                 )
             ).one()
         age = None if oldest is None else (self.clock() - oldest).total_seconds()
-        return InboundHealth(backlog=int(count or 0), oldest_seconds=age)
+        return InboundHealth(backlog=int(count or 0), oldest_seconds=age, parked=int(parked or 0))

@@ -217,7 +217,8 @@ class InboundQueueRow(Base):
     message_id: Mapped[str] = mapped_column(String(255))
     # What the turn needs: text, payload, kind, display name.
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # queued -> working (leased until available_at); the row is deleted when done.
+    # queued -> working (leased until available_at); the row is deleted when done, or
+    # parked (kept, its user apologised to) when it keeps failing.
     status: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     available_at: Mapped[datetime]

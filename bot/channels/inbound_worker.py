@@ -12,14 +12,16 @@ from bot.channels.background import BackgroundLoop
 from bot.channels.common import hashed
 from bot.channels.gateway import ChannelGateway
 from bot.channels.sender import backoff
-from bot.engine import describe_failure
+from bot.engine import UnrecordedTurnError, describe_failure
+from bot.messages import Outbound
 from storage.errors import is_unavailable
 from storage.inbound_queue import QueuedInbound, SqlInboundQueue
 
 log = logging.getLogger(__name__)
 
-# A message that fails this often for a reason other than the database is dropped (and
-# logged by its shape): the engine answers handler bugs itself, so this is a bug here.
+# A message that fails this often for a reason other than the database is parked: its user
+# gets the apology and the row stays for an officer. The engine answers handler bugs itself,
+# so this is a bug outside the handlers.
 MAX_ATTEMPTS = 5
 
 
@@ -30,7 +32,8 @@ class InboundWorker:
     batch runs concurrently without two of one contact's messages ever running at once.
     A message is deleted from the queue only after its turn committed; if the worker dies
     in between, the lease runs out, the message runs again and the engine's inbound claim
-    recognises it, so nobody is answered twice.
+    recognises it, so nobody is answered twice. A message that cannot be answered is parked
+    with an apology to its user, never dropped.
     """
 
     def __init__(
@@ -49,6 +52,8 @@ class InboundWorker:
         self.concurrency = concurrency
         self.batch = batch
         self.lease = lease
+        self.apology: Callable[[str | None], Outbound] = gateway.engine.apology
+        self.wake_sender = gateway.wake_sender
         self.loop = BackgroundLoop("inbound-worker", self.work_due, poll_seconds)
 
     def wake(self) -> None:
@@ -87,7 +92,7 @@ class InboundWorker:
         await self.queue.done([item.id for item, ok in zip(items, finished, strict=True) if ok])
 
     async def work(self, item: QueuedInbound) -> bool:
-        """Run one message's turn; True when it is finished, else it is made available later."""
+        """Run one message's turn; True when it is finished, else it waits or is parked."""
         inbound = item.inbound
         try:
             if self.expand is not None and inbound.payload is not None:
@@ -95,25 +100,45 @@ class InboundWorker:
                 inbound = replace(inbound, payload=payload)
             await self.gateway.receive(inbound)
         except Exception as error:
-            return await self._failed(item, error)
+            await self._failed(item, error)
+            return False
         return True
 
-    async def _failed(self, item: QueuedInbound, error: Exception) -> bool:
-        """Retry after the database comes back; drop (True) a message that keeps failing."""
+    async def _failed(self, item: QueuedInbound, error: Exception) -> None:
+        """Retry after the database comes back; park a message that keeps failing."""
         who = hashed(item.inbound.user_id)
         try:
             if is_unavailable(error):
                 log.warning("inbound %s from %s waits: database unavailable", item.id, who)
                 await self.queue.retry(item.id, backoff(item.attempts, base=1.0))
-                return False
+                return
             log.error("inbound %s from %s failed: %s", item.id, who, describe_failure(error))
-            if item.attempts >= MAX_ATTEMPTS:
-                log.error(
-                    "inbound %s from %s dropped after %d attempts", item.id, who, item.attempts
-                )
-                return True
-            await self.queue.retry(item.id, backoff(item.attempts))
+            if isinstance(error, UnrecordedTurnError):
+                # The turn failed and nothing of it was stored: the engine's apology is
+                # delivered with the parking, so it goes out once.
+                apology = error.apology
+                await self._park(item, lambda _locale: apology)
+            elif item.attempts >= MAX_ATTEMPTS:
+                await self._park(item, self.apology)
+            else:
+                await self.queue.retry(item.id, backoff(item.attempts))
         except Exception as second:
             # The lease runs out and another round takes the message again.
             log.warning("inbound %s not rescheduled: %s", item.id, type(second).__name__)
-        return False
+
+    async def _park(self, item: QueuedInbound, apology: Callable[[str | None], Outbound]) -> None:
+        """Park the row with its user's apology; log its shape (never its text) for an officer."""
+        if not await self.queue.park(item.id, apology):
+            return  # another worker parked it and apologised already
+        self.wake_sender()
+        inbound = item.inbound
+        log.error(
+            "inbound %s (%s, %s, %d characters) from %s parked after %d attempts; "
+            "the user got the apology",
+            item.id,
+            inbound.channel,
+            inbound.kind,
+            len(inbound.text),
+            hashed(inbound.user_id),
+            item.attempts,
+        )

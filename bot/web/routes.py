@@ -107,12 +107,14 @@ async def readyz(request: Request) -> JSONResponse:
             "held": health.held,
             "failed": health.failed,
         },
-        # Messages acknowledged to their platform whose turns have not run yet.
+        # Messages acknowledged to their platform whose turns have not run yet, and those
+        # parked after failing for good (apologised for; an officer should look at them).
         "inbound_queue": {
             "backlog": inbound.backlog,
             "oldest_seconds": None
             if inbound.oldest_seconds is None
             else round(inbound.oldest_seconds, 1),
+            "parked": inbound.parked,
         },
     }
     return JSONResponse(body)

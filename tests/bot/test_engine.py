@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.composition import Service
-from bot.messages import InboundKind
+from bot.engine import UnrecordedTurnError
+from bot.messages import Channel, InboundKind
 from handlers.base import Reply
-from storage.models import ContactRow, ConversationRow, MessageRow
+from storage.models import ContactRow, ConversationRow, MessageRow, OutboxRow
+from storage.repository import SqlUnitOfWork
 from tests.helpers import FakeClock, make_inbound, say, verify_dialog
 
 
@@ -132,6 +135,29 @@ async def test_failing_handler_gives_polite_answer_and_claims_message(service: S
     replies = await service.engine.handle(inbound)
     assert "ada gangguan" in replies[0].text
     assert await service.engine.handle(make_inbound("halo", message_id="will-fail")) == []
+
+
+async def test_an_apology_that_cannot_be_recorded_is_returned_or_raised_for_the_outbox(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Broken:
+        name = "broken"
+
+        async def handle(self, message: object, ctx: object) -> Reply:
+            raise RuntimeError("boom")
+
+    async def cannot_record(*_args: object) -> None:
+        raise RuntimeError("recording failed too")
+
+    service.engine.pipeline = (Broken(),)
+    monkeypatch.setattr(SqlUnitOfWork, "save_conversation", cannot_record)
+    # The console shows what it gets back; an outbox channel's caller must deliver it.
+    [apology] = await service.engine.handle(make_inbound("halo"))
+    assert "ada gangguan" in apology.text
+    with pytest.raises(UnrecordedTurnError) as raised:
+        await service.engine.handle(make_inbound("halo", channel=Channel.WHATSAPP))
+    assert raised.value.apology == apology
+    assert await _count(service, OutboxRow) == 0
 
 
 async def _count(service: Service, model: type) -> int:

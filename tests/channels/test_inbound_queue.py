@@ -15,11 +15,13 @@ from sqlalchemy import event, func, select
 
 from bot.channels.delivery import start_delivery
 from bot.channels.gateway import ChannelGateway
+from bot.channels.inbound_worker import MAX_ATTEMPTS, InboundWorker
 from bot.composition import Service
 from bot.messages import Inbound, Outbound
 from handlers.base import HandlerContext, Reply
-from storage.inbound_queue import SqlInboundQueue
+from storage.inbound_queue import PARKED, SqlInboundQueue
 from storage.models import InboundQueueRow, OutboxRow, ProcessedMessageRow
+from storage.repository import SqlUnitOfWork
 from tests.channels.test_telegram import CHAT, SECRET, TELEGRAM, FakeBotApi
 from tests.faults import telegram_text
 from tests.helpers import FakeClock, make_inbound
@@ -133,7 +135,7 @@ async def test_a_1800_message_delivery_is_acknowledged_stored_then_each_answered
         answered[row.channel_user_id].append(row.body["text"].removeprefix("echo "))
     assert sum(len(ids) for ids in answered.values()) == 1800
     assert all(answered[user] == ids for user, ids in recording.order.items())
-    assert ready["inbound_queue"] == {"backlog": 0, "oldest_seconds": None}
+    assert ready["inbound_queue"] == {"backlog": 0, "oldest_seconds": None, "parked": 0}
 
 
 async def test_small_deliveries_are_still_answered_inside_the_request(service: Service) -> None:
@@ -257,3 +259,123 @@ async def test_the_sender_process_runs_the_queued_turns(service: Service) -> Non
         await delivery.stop()
     assert await _count(service, ProcessedMessageRow) == 3
     assert await _count(service, InboundQueueRow) == 0
+
+
+PARKED_USER = "6281200000088"
+
+
+def _from_one_contact(count: int) -> list[Inbound]:
+    """Return `count` WhatsApp messages of one contact, p.0 first."""
+    return [
+        make_inbound(f"rahasia {n}", channel="whatsapp", user_id=PARKED_USER, message_id=f"p.{n}")
+        for n in range(count)
+    ]
+
+
+def _break_turn_of(service: Service, monkeypatch: pytest.MonkeyPatch, message_id: str) -> None:
+    """Make the engine raise, past its own apology, on every run of one message."""
+    handle = service.engine.handle
+
+    async def failing(inbound: Inbound) -> list[Outbound]:
+        if inbound.message_id == message_id:
+            raise RuntimeError("a bug outside the handlers")
+        return await handle(inbound)
+
+    monkeypatch.setattr(service.engine, "handle", failing)
+
+
+async def _queue_rows(service: Service) -> list[tuple[str, str, int]]:
+    """Return each queued row's message id, status and attempts."""
+    async with service.storage.sessions() as session:
+        rows = await session.execute(
+            select(InboundQueueRow.message_id, InboundQueueRow.status, InboundQueueRow.attempts)
+        )
+        return [tuple(row) for row in rows.all()]
+
+
+async def _texts_to(service: Service, user_id: str) -> list[str]:
+    """Return the texts queued for one user, in order."""
+    return [
+        row.body["text"] for row in await service.outbox.rows() if row.channel_user_id == user_id
+    ]
+
+
+async def test_a_message_that_keeps_failing_is_parked_with_one_apology_and_the_next_answered(
+    service: Service,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    service.engine.pipeline = (Echo(),)
+    _break_turn_of(service, monkeypatch, "p.0")
+    async with running_app(service, **WHATSAPP) as app:
+        worker = app.runtime.inbound
+        await worker.queue.store(_from_one_contact(3))
+        with caplog.at_level(logging.INFO):
+            for _ in range(MAX_ATTEMPTS + 2):
+                await worker.work_due()
+                clock.advance(minutes=10)
+        ready = (await app.client.get("/readyz")).json()
+    texts = await _texts_to(service, PARKED_USER)
+    assert len(texts) == 3
+    assert "ada gangguan" in texts[0]
+    assert texts[1:] == ["echo p.1", "echo p.2"]  # the contact's next messages, in order
+    assert await _queue_rows(service) == [("p.0", PARKED, MAX_ATTEMPTS)]
+    assert ready["inbound_queue"] == {"backlog": 0, "oldest_seconds": None, "parked": 1}
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert f"parked after {MAX_ATTEMPTS} attempts" in logged
+    assert "rahasia" not in logged
+    assert PARKED_USER not in logged
+
+
+async def test_two_workers_failing_the_last_attempt_at_once_send_one_apology(
+    service: Service, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _break_turn_of(service, monkeypatch, "p.0")
+    async with running_app(service, **WHATSAPP) as app:
+        gateway = app.runtime.inbound.gateway
+        first, second = (
+            InboundWorker(SqlInboundQueue(service.database, clock), gateway) for _ in range(2)
+        )
+        await first.queue.store(_from_one_contact(1))
+        for _ in range(MAX_ATTEMPTS - 1):
+            await first.work_due()
+            clock.advance(minutes=10)
+        # The first worker takes the last attempt and stalls past its lease; the second
+        # takes the message again, and both fail it together.
+        [late] = await first.queue.claim(lease=timedelta(minutes=2))
+        clock.advance(minutes=3)
+        [again] = await second.queue.claim(lease=timedelta(minutes=2))
+        assert (late.attempts, again.attempts) == (MAX_ATTEMPTS, MAX_ATTEMPTS + 1)
+        assert await asyncio.gather(first.work(late), second.work(again)) == [False, False]
+    assert len(await _texts_to(service, PARKED_USER)) == 1
+    assert await _queue_rows(service) == [("p.0", PARKED, MAX_ATTEMPTS + 1)]
+
+
+async def test_a_failed_turn_that_cannot_be_recorded_is_apologised_for_once(
+    service: Service, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Broken:
+        name = "broken"
+
+        async def handle(self, message: Inbound, ctx: HandlerContext) -> Reply:
+            raise ValueError("a handler bug")
+
+    async def cannot_record(*_args: object) -> None:
+        raise RuntimeError("recording the failed turn failed too")
+
+    service.engine.pipeline = (Broken(),)
+    # Reached only by the engine's record of a failed turn: the turn raises before saving.
+    monkeypatch.setattr(SqlUnitOfWork, "save_conversation", cannot_record)
+    async with running_app(service, **WHATSAPP) as app:
+        worker = app.runtime.inbound
+        await worker.queue.store(_from_one_contact(1))
+        for _ in range(3):
+            await worker.work_due()
+            clock.advance(minutes=10)
+        ready = (await app.client.get("/readyz")).json()
+    [apology] = await _texts_to(service, PARKED_USER)
+    assert "ada gangguan" in apology
+    assert await _queue_rows(service) == [("p.0", PARKED, 1)]
+    assert await _count(service, ProcessedMessageRow) == 0
+    assert ready["inbound_queue"]["parked"] == 1
