@@ -240,11 +240,12 @@ def serve(
         # Access lines would print query strings: the web chat's browser id and Meta's
         # verify token. The app logs what it needs, with ids hashed.
         "access_log": False,
-        # httptools (C parser) with Nagle's algorithm off on every connection (uvicorn
-        # leaves it on with --workers), on uvloop (C event loop): less CPU per request than
-        # uvicorn's pure-Python h11 on asyncio's loop.
+        # Nagle's algorithm off on every connection (uvicorn leaves it on with --workers).
         "http": NODELAY_PROTOCOL,
-        "loop": "uvloop",
+        # asyncio's loop, not uvloop (installed for the sender): on uvloop with httptools the
+        # web workers' CPU per message did not measurably drop, and the worker-kill test
+        # (tests/web/test_process_faults.py) no longer caught a turn in flight.
+        "loop": "asyncio",
     }
     if workers == 1:
         settings = settings.model_copy(update={"run_sender": settings.run_sender and sender})

@@ -1,4 +1,4 @@
-"""The HTTP protocol `serve` gives uvicorn: httptools' parser with Nagle's algorithm off."""
+"""The HTTP protocol `serve` gives uvicorn: its h11 protocol with Nagle's algorithm off."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ import asyncio
 import contextlib
 import socket
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 # uvicorn's import string for the protocol (pickled by name to every worker process).
-# httptools is a C parser; uvicorn's other choice, h11, is pure Python.
-PROTOCOL = "bot.web.nodelay:NoDelayHttpToolsProtocol"
+PROTOCOL = "bot.web.nodelay:NoDelayH11Protocol"
 
 
 def set_nodelay(transport: asyncio.BaseTransport) -> None:
@@ -21,8 +20,8 @@ def set_nodelay(transport: asyncio.BaseTransport) -> None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
-class NoDelayHttpToolsProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol that sets TCP_NODELAY on every connection it accepts.
+class NoDelayH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol that sets TCP_NODELAY on every connection it accepts.
 
     With --workers N uvicorn binds the listening socket itself, with protocol number 0, and
     asyncio then leaves Nagle's algorithm on for the connections accepted from it. A
@@ -30,7 +29,7 @@ class NoDelayHttpToolsProtocol(HttpToolsProtocol):
     about 40 ms per request, which capped `GET /docs` at 180 requests/s with 8 clients.
     """
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
         """Set TCP_NODELAY, then start the connection as uvicorn does."""
         set_nodelay(transport)
-        super().connection_made(transport)
+        super().connection_made(transport)  # type: ignore[arg-type]

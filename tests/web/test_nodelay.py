@@ -11,7 +11,7 @@ from uvicorn.importer import import_from_string
 
 from bot.config import Settings
 from bot.web import app as app_module
-from bot.web.nodelay import PROTOCOL, NoDelayHttpToolsProtocol, set_nodelay
+from bot.web.nodelay import PROTOCOL, NoDelayH11Protocol, set_nodelay
 
 
 class _Transport:
@@ -57,5 +57,5 @@ def test_serve_hands_uvicorn_the_nodelay_protocol(monkeypatch: pytest.MonkeyPatc
     assert started["workers"] == 2
     config = Config("bot.web.app:app_from_environment", factory=True, http=started["http"])
     assert config.http == PROTOCOL
-    assert import_from_string(config.http) is NoDelayHttpToolsProtocol
-    assert started["loop"] == "uvloop"
+    assert import_from_string(config.http) is NoDelayH11Protocol
+    assert started["loop"] == "asyncio"
