@@ -36,6 +36,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+try:  # the generator shares the cores with the service: uvloop keeps its own share down
+    from uvloop import run as run_loop
+except ImportError:  # measuring an older checkout without it
+    from asyncio import run as run_loop
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "load-app-secret-0123456789"
 PHONE_ID = "100000000000002"
@@ -117,6 +122,26 @@ def process_tree_rss(pid: int) -> int:
                 total += int(line.split()[1]) * 1024
         pending.extend(int(child) for child in children)
     return total
+
+
+def process_tree_cpu(pid: int) -> float:
+    """Return the CPU seconds (user + system) a process and its live children have used."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            stat = Path(f"/proc/{current}/stat").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # the command name may hold spaces
+        total += (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+        pending.extend(int(child) for child in children)
+    return total
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # --- the load ---------------------------------------------------------------------------
@@ -309,8 +334,19 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def measure(args: argparse.Namespace) -> dict[str, Any]:
-    """Run the whole measurement and return the figures."""
+def cpu_now(pids: dict[str, int]) -> dict[str, float]:
+    """Return CPU seconds so far of each named process tree, this generator included."""
+    spent = {name: process_tree_cpu(pid) for name, pid in pids.items()}
+    spent["generator"] = time.process_time()
+    return spent
+
+
+async def measure(args: argparse.Namespace, pids: dict[str, int]) -> dict[str, Any]:
+    """Run the whole measurement and return the figures.
+
+    `pids` names the process trees whose CPU is counted from the load's start until the
+    last reply arrived (or the drain gave up): per accepted message and in cores.
+    """
     base = f"http://127.0.0.1:{args.port}"
     standin = f"http://127.0.0.1:{args.port + 1}"
     await wait_until_up(f"{base}/healthz")
@@ -320,6 +356,8 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     reference = await docs_rate(base)
     before = len(await replies(standin))
     phones = [f"6281{args.port:04d}{n:04d}" for n in range(args.phones)]
+    load_average = os.getloadavg()[0]
+    cpu_start, wall_start = cpu_now(pids), time.monotonic()
     load = await generate(args, base, phones)
     load_end = time.time()
     async with httpx.AsyncClient(timeout=30) as client:
@@ -335,6 +373,8 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         if len(got) >= total_expected:
             break
         await asyncio.sleep(0.25)
+    cpu_end, wall = cpu_now(pids), time.monotonic() - wall_start
+    cpu = {name: cpu_end[name] - cpu_start[name] for name in cpu_end}
     await asyncio.sleep(1.0)  # let any doubled post arrive too
     got = [(to, at) for to, at in (await replies(standin))[before:] if to in expected]
     by_phone: dict[str, list[float]] = defaultdict(list)
@@ -358,6 +398,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     span = load.last - load.first
     return {
         "database": urlsplit(args.database_url).scheme,
+        "load_average_at_start": round(load_average, 2),
         "workers": args.workers,
         "separate_sender": args.sender,
         "phones": args.phones,
@@ -381,6 +422,12 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         "last_reply_after_load_s": round(last_reply - load_end, 2) if last_reply else None,
         "lost": lost,
         "doubled": doubled,
+        # CPU from the load's start to the last reply (or the drain's end), per accepted
+        # delivery and in cores; the database server's is not counted.
+        "cpu_ms_per_accepted": {
+            name: round(seconds / max(load.accepted, 1) * 1000, 2) for name, seconds in cpu.items()
+        },
+        "cpu_cores": {name: round(seconds / wall, 2) for name, seconds in cpu.items()},
         "accepted_to_docs_ratio": (
             round(load.accepted / span / reference, 3) if span and reference else None
         ),
@@ -437,12 +484,15 @@ def main() -> int:
 
         sampler = asyncio.create_task(sample())
         try:
-            return await measure(args)
+            pids = {"web": processes[0].pid, "standin": standin.pid or 0}
+            if args.sender:
+                pids["sender"] = processes[1].pid
+            return await measure(args, pids)
         finally:
             sampler.cancel()
 
     try:
-        figures = asyncio.run(run())
+        figures = run_loop(run())
         figures["peak_rss_mib"] = round(peak / 2**20, 1)
         print(json.dumps(figures, indent=2))
     finally:

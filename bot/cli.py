@@ -371,8 +371,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "sender":
         from bot.channels.delivery import run_sender_process
+        from bot.eventloop import run_on_uvloop
 
-        asyncio.run(run_sender_process(Settings()))
+        run_on_uvloop(run_sender_process(Settings()))
         return 0
     if args.command == "village":
         return _village(args)

@@ -15,7 +15,13 @@ from bot.inquiries import AnswerWindows
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Loggers that print bound parameters or whole statements (message text, phone numbers):
 # never below these levels, whatever MIGRASI_LOG_LEVEL says.
-QUIET_LOGGERS = {"aiosqlite": logging.INFO, "sqlalchemy.engine": logging.WARNING}
+QUIET_LOGGERS = {
+    "aiosqlite": logging.INFO,
+    "sqlalchemy.engine": logging.WARNING,
+    # httpx logs every request's URL at INFO: Telegram's carries the bot token, and the
+    # sender would write a line per reply it delivers.
+    "httpx": logging.WARNING,
+}
 
 PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "token", "xxx", "test"})
 

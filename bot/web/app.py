@@ -242,6 +242,10 @@ def serve(
         "access_log": False,
         # Nagle's algorithm off on every connection (uvicorn leaves it on with --workers).
         "http": NODELAY_PROTOCOL,
+        # asyncio's loop, not uvloop (installed for the sender): on uvloop with httptools the
+        # web workers' CPU per message did not measurably drop, and the worker-kill test
+        # (tests/web/test_process_faults.py) no longer caught a turn in flight.
+        "loop": "asyncio",
     }
     if workers == 1:
         settings = settings.model_copy(update={"run_sender": settings.run_sender and sender})

@@ -96,3 +96,20 @@ async def test_database_errors_never_quote_bound_parameters(database_url: str) -
         await engine.dispose()
     assert "Pak Darmo" not in str(raised.value)
     assert "hidden" in str(raised.value)
+
+
+def test_httpx_request_lines_stay_quiet_at_info_so_the_telegram_token_is_not_logged() -> None:
+    import logging
+
+    from bot.config import configure_logging
+
+    root = logging.getLogger()
+    saved = (root.level, list(root.handlers), logging.getLogger("httpx").level)
+    try:
+        configure_logging("INFO")
+        assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)
+        assert logging.getLogger("httpx").isEnabledFor(logging.WARNING)
+    finally:
+        root.setLevel(saved[0])
+        root.handlers[:] = saved[1]
+        logging.getLogger("httpx").setLevel(saved[2])

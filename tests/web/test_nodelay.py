@@ -58,3 +58,4 @@ def test_serve_hands_uvicorn_the_nodelay_protocol(monkeypatch: pytest.MonkeyPatc
     config = Config("bot.web.app:app_from_environment", factory=True, http=started["http"])
     assert config.http == PROTOCOL
     assert import_from_string(config.http) is NoDelayH11Protocol
+    assert started["loop"] == "asyncio"
