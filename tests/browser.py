@@ -1,7 +1,9 @@
-"""Browser test helpers: the app served by uvicorn in a thread, headless Chromium, sign-in.
+"""Browser test helpers: the app served by uvicorn in a thread, headless Chromium, sign-in,
+and the page checks every screen must pass (tap targets, no sideways scrolling).
 
-Shared by the desk's browser tests. Chromium is Debian's /usr/bin/chromium driven through
-Playwright's Python API (never `playwright install`); tests skip when either is missing.
+Shared by the desk's and the web chat's browser tests. Chromium is Debian's /usr/bin/chromium
+driven through Playwright's Python API (never `playwright install`); tests skip when either is
+missing.
 """
 
 from __future__ import annotations
@@ -78,22 +80,23 @@ def serve_app(
     run_sender: bool = False,
     poll_seconds: int = 1,
 ) -> Iterator[str]:
-    """Seed the database, serve the app on an ephemeral localhost port; yield its address.
+    """Seed the database (when seed is given), serve the app on an ephemeral localhost port;
+    yield its address. Without seed the app's own start-up migrates a fresh database.
 
     The client address comes from X-Forwarded-For when the request comes from localhost, as
     behind the production proxy (`serve` trusts 127.0.0.1): a browser context with that
     header stands for an officer at another address.
     """
 
-    async def seeded() -> None:
+    async def seeded(fill: Callable[[Service], Awaitable[None]]) -> None:
         service = await build_service(settings, knowledge=knowledge)
         try:
-            if seed is not None:
-                await seed(service)
+            await fill(service)
         finally:
             await service.close()
 
-    asyncio.run(seeded())
+    if seed is not None:
+        asyncio.run(seeded(seed))
 
     async def build(built: Settings) -> Service:
         return await build_service(built, knowledge=knowledge)
@@ -159,3 +162,27 @@ def shot(page: Page, name: str, *, full_page: bool = True) -> Path:
     path = ARTEFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+# Controls a thumb must be able to hit: the desk's buttons, fields, links styled as buttons,
+# case links in the queue, the header's navigation and the directory's folding sections.
+CONTROLS = "button, input:not([type=hidden]), select, a.button, article h2 a, header nav a, summary"
+
+
+def small_targets(page: Page) -> list[str]:
+    """Return the visible controls smaller than 44 px either way (the tap target size)."""
+    return page.evaluate(
+        """selector => [...document.querySelectorAll(selector)]
+            .filter(e => e.offsetParent !== null).filter(e => {
+                const box = e.getBoundingClientRect();
+                return box.height < 44 || box.width < 44;
+            }).map(e => e.outerHTML.slice(0, 80))""",
+        CONTROLS,
+    )
+
+
+def overflow(page: Page) -> int:
+    """Return how many pixels the page is wider than the screen (> 0: sideways scrolling)."""
+    return int(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )

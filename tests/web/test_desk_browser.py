@@ -24,16 +24,16 @@ from knowledge.base import KnowledgeBase
 from storage.inquiry_models import InquiryRow
 from storage.models import OutboxRow
 from tests.browser import (
-    ARGS,
-    ARTEFACTS,
     BROWSER_MARKS,
-    CHROMIUM,
     DESKTOP,
+    PHONE,
     chromium,
     in_thread,
+    overflow,
     serve_app,
     shot,
     sign_in,
+    small_targets,
 )
 from tests.helpers import say
 from tests.webapp import WA_USER, WHATSAPP, FakeGraphApi, desk_setup, load, sign
@@ -94,97 +94,67 @@ def _stored(url: str) -> tuple[str, list[str]]:
     return in_thread(read)
 
 
-def _small_targets(page) -> list[str]:  # type: ignore[no-untyped-def]
-    """Return the visible controls smaller than 44 px (tap target size)."""
-    return page.evaluate(
-        """() => [...document.querySelectorAll(
-            'button, input:not([type=hidden]), select, a.button, article h2 a, header nav a'
-        )].filter(e => e.offsetParent !== null).filter(e => {
-            const box = e.getBoundingClientRect();
-            return box.height < 44 || box.width < 44;
-        }).map(e => e.outerHTML.slice(0, 80))"""
-    )
-
-
 def test_sign_in_claim_reply_resolve(server: tuple[str, str]) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     address, url = server
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            for width, height in ((390, 844), (1366, 900)):
-                page = browser.new_page(viewport={"width": width, "height": height})
-                page.goto(f"{address}/petugas")
-                page.fill("#secret", "kode-a")
-                page.click("button[type=submit]")
-                cases = page.locator("article h2 a")
-                # Urgent first, then by deadline (#1 was filed on 23 Nov, #3 two days ago).
-                expect(cases).to_have_text(["MA-00002", "MA-00001", "MA-00003"])
-                expect(page.locator("article.overdue")).to_have_count(2)
-                expect(page.locator("article.urgent")).to_contain_text(
-                    "dikurung atau tidak boleh keluar"
-                )
-                assert _small_targets(page) == []
-                page.screenshot(path=str(ARTEFACTS / f"queue-{width}.png"), full_page=True)
-                page.click("a[href='/petugas/kasus/1'].button")
-                expect(page.locator("ol.thread")).to_contain_text("berapa biaya resmi")
-                assert _small_targets(page) == []
-                page.screenshot(path=str(ARTEFACTS / f"case-{width}.png"), full_page=True)
-                page.close()
-            page = browser.new_page(viewport={"width": 1366, "height": 900})
-            page.goto(f"{address}/petugas")
-            page.fill("#secret", "kode-a")
-            page.click("button[type=submit]")
-            page.goto(f"{address}/petugas/kasus/1")
-            page.get_by_role("button", name="Ambil").click()
-            expect(page.locator("h1")).to_contain_text("diambil Bu Sri")
-            expect(page.get_by_role("button", name="Ambil")).to_have_count(0)
-            page.fill("#reply", REPLY)
-            page.get_by_role("button", name="Kirim balasan").click()
-            expect(page.locator(".notice")).to_contain_text("Terkirim ke pengguna")
-            expect(page.locator("ol.thread li.officer")).to_contain_text(REPLY)
-            page.screenshot(path=str(ARTEFACTS / "case-replied-1366.png"), full_page=True)
-            page.fill("#note", "Sudah dijelaskan lewat chat")
-            page.get_by_role("button", name="Tutup pertanyaan").click()
-            expect(page.locator("h1")).to_contain_text("selesai")
-            page.get_by_role("button", name="Keluar").click()
-            expect(page.locator("#secret")).to_be_visible()
-        finally:
-            browser.close()
+    with chromium() as (_playwright, browser):
+        for viewport in (PHONE, DESKTOP):
+            width = viewport["width"]
+            page = browser.new_page(viewport=viewport)
+            sign_in(page, address, "kode-a")
+            cases = page.locator("article h2 a")
+            # Urgent first, then by deadline (#1 was filed on 23 Nov, #3 two days ago).
+            expect(cases).to_have_text(["MA-00002", "MA-00001", "MA-00003"])
+            expect(page.locator("article.overdue")).to_have_count(2)
+            expect(page.locator("article.urgent")).to_contain_text(
+                "dikurung atau tidak boleh keluar"
+            )
+            assert small_targets(page) == []
+            shot(page, f"queue-{width}")
+            page.click("a[href='/petugas/kasus/1'].button")
+            expect(page.locator("ol.thread")).to_contain_text("berapa biaya resmi")
+            assert small_targets(page) == []
+            shot(page, f"case-{width}")
+            page.close()
+        page = browser.new_page(viewport=DESKTOP)
+        sign_in(page, address, "kode-a")
+        page.goto(f"{address}/petugas/kasus/1")
+        page.get_by_role("button", name="Ambil").click()
+        expect(page.locator("h1")).to_contain_text("diambil Bu Sri")
+        expect(page.get_by_role("button", name="Ambil")).to_have_count(0)
+        page.fill("#reply", REPLY)
+        page.get_by_role("button", name="Kirim balasan").click()
+        expect(page.locator(".notice")).to_contain_text("Terkirim ke pengguna")
+        expect(page.locator("ol.thread li.officer")).to_contain_text(REPLY)
+        shot(page, "case-replied-1366")
+        page.fill("#note", "Sudah dijelaskan lewat chat")
+        page.get_by_role("button", name="Tutup pertanyaan").click()
+        expect(page.locator("h1")).to_contain_text("selesai")
+        page.get_by_role("button", name="Keluar").click()
+        expect(page.locator("#secret")).to_be_visible()
     status, texts = _stored(url)
     assert status == "resolved"
     assert any(REPLY in text for text in texts)  # the reply is queued to the user's channel
 
 
 def test_statistics_fit_a_phone_and_a_desktop(server: tuple[str, str]) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     address, _url = server
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            for width, height in ((390, 844), (1366, 900)):
-                page = browser.new_page(viewport={"width": width, "height": height})
-                page.goto(f"{address}/petugas")
-                page.fill("#secret", "kode-a")
-                page.click("button[type=submit]")
-                page.get_by_role("link", name="Statistik").click()
-                expect(page.locator("h1")).to_have_text("Statistik pertanyaan")
-                expect(page.locator("figure.chart svg")).to_have_count(5)
-                expect(page.locator("dl.figures")).to_contain_text("Pertanyaan masuk")
-                # Nothing wider than the screen: no sideways scrolling on a phone.
-                overflow = page.evaluate(
-                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-                )
-                assert overflow <= 0
-                assert _small_targets(page) == []
-                page.screenshot(path=str(ARTEFACTS / f"statistik-{width}.png"), full_page=True)
-                page.close()
-        finally:
-            browser.close()
+    with chromium() as (_playwright, browser):
+        for viewport in (PHONE, DESKTOP):
+            page = browser.new_page(viewport=viewport)
+            sign_in(page, address, "kode-a")
+            page.get_by_role("link", name="Statistik").click()
+            expect(page.locator("h1")).to_have_text("Statistik pertanyaan")
+            expect(page.locator("figure.chart svg")).to_have_count(5)
+            expect(page.locator("dl.figures")).to_contain_text("Pertanyaan masuk")
+            # Nothing wider than the screen: no sideways scrolling on a phone.
+            assert overflow(page) <= 0
+            assert small_targets(page) == []
+            shot(page, f"statistik-{viewport['width']}")
+            page.close()
 
 
 def _file_urgent(url: str) -> None:
@@ -208,38 +178,28 @@ def _file_urgent(url: str) -> None:
 
 
 def test_a_new_urgent_case_is_announced_live(server: tuple[str, str]) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     address, url = server
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[*ARGS, "--autoplay-policy=no-user-gesture-required"],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.goto(f"{address}/petugas")
-            page.fill("#secret", "kode-a")
-            page.click("button[type=submit]")
-            expect(page.locator("article h2 a")).to_have_count(3)
-            page.locator("h1").click()  # a first touch allows the alert tone
-            page.wait_for_timeout(1500)
-            expect(page.locator("#baru")).to_be_hidden()  # nothing new yet
-            _file_urgent(url)
-            banner = page.locator("#baru")
-            expect(banner).to_be_visible(timeout=10_000)
-            expect(banner).to_have_class("live urgent")
-            expect(banner).to_have_attribute("role", "alert")
-            expect(banner).to_contain_text("baru")
-            expect(banner).to_contain_text("MENDESAK")
-            expect(banner).to_have_attribute("data-tones", "1")
-            assert page.title().startswith("(1) ")
-            ARTEFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTEFACTS / "queue-live-390.png"))
-            page.get_by_role("link", name="Muat ulang").click()
-            expect(page.locator("article h2 a")).to_have_count(4)
-        finally:
-            browser.close()
+    with chromium(["--autoplay-policy=no-user-gesture-required"]) as (_playwright, browser):
+        page = browser.new_page(viewport=PHONE)
+        sign_in(page, address, "kode-a")
+        expect(page.locator("article h2 a")).to_have_count(3)
+        page.locator("h1").click()  # a first touch allows the alert tone
+        page.wait_for_timeout(1500)
+        expect(page.locator("#baru")).to_be_hidden()  # nothing new yet
+        _file_urgent(url)
+        banner = page.locator("#baru")
+        expect(banner).to_be_visible(timeout=10_000)
+        expect(banner).to_have_class("live urgent")
+        expect(banner).to_have_attribute("role", "alert")
+        expect(banner).to_contain_text("baru")
+        expect(banner).to_contain_text("MENDESAK")
+        expect(banner).to_have_attribute("data-tones", "1")
+        assert page.title().startswith("(1) ")
+        shot(page, "queue-live-390", full_page=False)
+        page.get_by_role("link", name="Muat ulang").click()
+        expect(page.locator("article h2 a")).to_have_count(4)
 
 
 WA_CHAT = "Permisi, agen di desa minta uang sebelum berangkat"
