@@ -169,10 +169,8 @@ def main() -> None:
         rows.append(("ensemble (default)", kb.retriever))
         rows.append(
             (
-                "ensemble with the regional words",
-                Retriever(
-                    topics, threshold, out_of_scope, view=TextView(normalise=True, regional=True)
-                ),
+                "ensemble without the regional words",
+                Retriever(topics, threshold, out_of_scope, view=TextView(normalise=True)),
             )
         )
         print("\nmodel comparison and ablation: top-1 / abstention at the default threshold")

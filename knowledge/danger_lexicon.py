@@ -89,7 +89,7 @@ DANGER: dict[str, tuple[str, ...]] = {
     ),
     "suicide": (
         r"\bbunuhdiri\b|\bbunuh diri\b",
-        r"\b(ingin|mau|lebih baik) mati\b",
+        r"\b(ingin|mau|lebih baik) mati\b(?! (ketawa|tertawa|kaget|penasaran))",  # idioms
         r"\bmengakhiri hidup\b|\bgantung diri\b|\bminum racun\b|\bmati saja\b",
         r"\btidak (kuat|sanggup) (lagi )?(hidup|menjalani hidup)\b|\bcapek hidup\b|\blelah hidup\b",
         r"\b(ingin|mau) (loncat|lompat|terjun)\b|\bingin mati saja\b",
@@ -127,7 +127,7 @@ CRY = re.compile(
 # A danger word inside an "if" clause is hypothetical: "kalau nanti dipukul ...".
 CONDITIONAL = re.compile(
     r"\b(kalau|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|bila|if|what if|"
-    r"takut|khawatir|cemas|jangan sampai)"
+    r"takut|khawatir|cemas|jangan sampai|umpami)"
     r"( \w+){0,5} ?$"
 )
 # Past events are answered normally: the person is safe now.
@@ -137,17 +137,27 @@ PAST = re.compile(
     r"berita|baca berita|lihat berita|liat berita|nonton|film|video|viral|jenazah|almarhum|"
     r"seminggu lalu|sudah pindah|mimpi|bermimpi|dibebaskan|sudah bebas|diselamatkan|"
     r"sinetron|drama|ceritanya|pengajian|ceramah|"
-    r"baik baik saja|sudah dibukakan)\b"
-    r"|\b(sekarang|sudah)( \w+){0,5} (?<!tidak )(?<!belum )(aman|selamat)\b"
+    r"baik baik saja|sudah dibukakan|"
+    # the same in English and the regional languages: "rumiyin"/"kapungkur" (krama), "biyen"
+    # (ngoko), "baheula"/"kantos" (Sundanese); news is "pawarta". Not a bare "ago" ("an
+    # hour ago" is now) nor Sundanese "beja" (also "tell").
+    r"rumiyin|kapungkur|nate|biyen|baheula|kantos|kungsi|pawarta|pawartos|warta|"
+    r"(years?|months?) ago|last (year|month)|used to|back home|in the news|news|rescued)\b"
+    r"|\b(sekarang|sudah|sampun|tos|dah|now)( \w+){0,5} (?<!tidak )(?<!belum )(aman|selamat|safe)\b"
 )
 # Questions about the law or signs in general, not about a person now.
 GENERAL = re.compile(
     r"\b(hukuman|hukumnya|sanksi|pasal|undang|dipidana|apa itu|artinya|definisi|termasuk|"
     r"mencegah|cegah|ciri|tanda|contoh|dituntut|nuntut|menuntut|tuntut|apakah|bolehkah|"
-    r"apa benar|apa bener|benarkah|benar tidak|kenapa|mengapa|rawan|jaga diri)\b"
+    r"apa benar|apa bener|benarkah|benar tidak|kenapa|mengapa|rawan|jaga diri|"
+    # how often, how common, prevention: a question about others, also in the regional languages
+    r"seberapa|secara umum|umumnya|banyak pmi|byk pmi|naha|nyegah\w*|"
+    r"how (common|often)|is it true|why do)\b"
 )
 # "sejak minggu lalu ... masih dikunci": a present marker beats a past one.
-PRESENT = re.compile(r"\b(masih (di|ter)\w+|sampai sekarang|barusan|baru saja|malam ini)\b")
+PRESENT = re.compile(
+    r"\b(masih (di|ter)\w+|sampai sekarang|barusan|baru saja|malam ini|just now|right now)\b"
+)
 VICTIM = re.compile(
     r"\b(saya|kami|anak|adik|adi|kakak|istri|suami|ibu|bapak|ayah|keluarga|teman|tetangga)\b"
 )

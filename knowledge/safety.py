@@ -59,7 +59,7 @@ LEXICON_SCALE = 1.0
 
 _HYPOTHETICAL = re.compile(
     r"\b(kalau|kalo|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|bila|if|what if|"
-    r"takut|khawatir|cemas|jangan sampai|nanti)\b"
+    r"takut|khawatir|cemas|jangan sampai|nanti|umpami)\b"
 )
 _QUESTION = re.compile(r"\?|\b(bagaimana|gimana|apa|apakah|berapa|how|what|kenapa)\b")
 

@@ -42,7 +42,7 @@ class TextView:
 
 
 # Chosen by the ablation in benchmarks/retrieval.py.
-DEFAULT_VIEW = TextView(normalise=True)
+DEFAULT_VIEW = TextView(normalise=True, regional=True)
 
 
 class _Preparer:

@@ -105,3 +105,38 @@ def test_the_three_outcomes_come_from_the_score_and_the_lexicon_floor(
     probability: float, text: str, level: str
 ) -> None:
     assert decide(probability, text).level == level
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # past, in krama, Sundanese and English: over, and the writer is safe
+        "kapungkur adhik kula dipun kunci majikan, sakmenika sampun aman",
+        "baheula kuring kantos dikurung di asrama, ayeuna tos aman di lembur",
+        "last year my agent locked me in the dormitory, I am back home now",
+        # news and how often: about other people
+        "wonten pawartos tiyang dipun sekap wonten Kamboja, punapa leres?",
+        "seberapa sering pmi dikurung majikan di sana?",
+        "how common is it that maids get locked in by employers?",
+    ],
+)
+def test_the_rule_floor_reads_past_news_and_if_in_every_register(message: str) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    verdict = rule_assess(message)
+    assert verdict.kinds  # a danger is named...
+    assert not verdict.urgent  # ...but not happening now
+
+
+def test_a_present_marker_in_english_beats_a_past_one() -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    assert rule_assess("back home people know, but my boss locked me in just now").urgent
+
+
+@pytest.mark.parametrize("message", ["saya sampai mau mati ketawa baca ini", "mau mati kaget"])
+def test_dying_of_laughter_is_not_suicide(message: str) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    assert "suicide" not in rule_assess(message).kinds
+    assert "suicide" in rule_assess("saya mau mati saja").kinds

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from knowledge.base import KnowledgeBase
 from knowledge.regional_words import check_regional_words, regional_words
 from knowledge.topic_classifier import TextView, TopicClassifier
 
@@ -73,3 +74,10 @@ def test_a_regional_word_meets_the_indonesian_examples() -> None:
     kirim = plain.classes.index("kirim")
     assert regional.probabilities("pesse")[kirim] > plain.probabilities("pesse")[kirim]
     assert regional.probabilities("pesse")[kirim] > 0.5
+
+
+def test_the_default_retriever_reads_the_regional_words(knowledge: KnowledgeBase) -> None:
+    # On by default since the leave-one-writer-out estimate and blind5/blind6 all gained.
+    prepare = knowledge.retriever.classifier._prepare
+    assert prepare.lexicon == regional_words()
+    assert "uang" in prepare("pesse").split()
