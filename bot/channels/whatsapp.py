@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot.channels.common import cap_inbound, hashed
 from bot.channels.gateway import ChannelGateway
 from bot.channels.sender import alert_text
-from bot.engine import describe_failure
+from bot.engine import UnrecordedTurnError, describe_failure
 from bot.messages import Channel, Inbound, InboundKind
 from storage.errors import is_unavailable
 from storage.inbound_queue import SqlInboundQueue
@@ -308,6 +308,13 @@ class WhatsAppChannel:
             try:
                 inbound = await self._expand(inbound)
                 await self.gateway.receive(inbound)
+            except UnrecordedTurnError:
+                if self.queue is None:
+                    raise  # the route answers 500 and Meta redelivers
+                # Nothing of the turn was stored, its apology included: the inbound queue
+                # keeps the message, and its worker retries it or parks it with the apology.
+                await self.queue.store([cap_inbound(inbound, self.gateway.max_input_chars)])
+                self.on_queued()
             except Exception as error:
                 if is_unavailable(error):
                     # Answer 503: Meta redelivers the whole batch, and the messages already

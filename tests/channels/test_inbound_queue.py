@@ -379,3 +379,29 @@ async def test_a_failed_turn_that_cannot_be_recorded_is_apologised_for_once(
     assert await _queue_rows(service) == [("p.0", PARKED, 1)]
     assert await _count(service, ProcessedMessageRow) == 0
     assert ready["inbound_queue"]["parked"] == 1
+
+
+async def test_an_unrecorded_failed_turn_inside_the_request_is_queued_then_apologised_for(
+    service: Service, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Broken:
+        name = "broken"
+
+        async def handle(self, message: Inbound, ctx: HandlerContext) -> Reply:
+            raise ValueError("a handler bug")
+
+    async def cannot_record(*_args: object) -> None:
+        raise RuntimeError("recording the failed turn failed too")
+
+    service.engine.pipeline = (Broken(),)
+    monkeypatch.setattr(SqlUnitOfWork, "save_conversation", cannot_record)
+    async with running_app(service, **WHATSAPP) as app:
+        # A small delivery runs inside the request; its failed turn stored nothing.
+        assert (await app.post_whatsapp(big_delivery(1, contacts=1))).status_code == 200
+        assert await _count(service, OutboxRow) == 0
+        [(message_id, status, _)] = await _queue_rows(service)
+        assert (message_id, status) == ("wamid.big.0", "queued")
+        await app.runtime.inbound.work_due()
+    [apology] = await _texts_to(service, "628120000000")
+    assert "ada gangguan" in apology
+    assert [row[:2] for row in await _queue_rows(service)] == [("wamid.big.0", PARKED)]
