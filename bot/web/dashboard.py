@@ -73,7 +73,6 @@ RED_FLAG_CODES = (
     "threat",
     "suicide",
     "stranded",
-    "medical",
     "biaya",
     "perekrut",
     "prt_timur_tengah",
