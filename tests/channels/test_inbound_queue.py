@@ -352,9 +352,9 @@ async def test_two_workers_failing_the_last_attempt_at_once_send_one_apology(
     assert await _queue_rows(service) == [("p.0", PARKED, MAX_ATTEMPTS + 1)]
 
 
-async def test_a_failed_turn_that_cannot_be_recorded_is_apologised_for_once(
-    service: Service, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _fail_turns_and_their_record(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every turn raise in its handler, and the engine's record of that failure too."""
+
     class Broken:
         name = "broken"
 
@@ -367,6 +367,12 @@ async def test_a_failed_turn_that_cannot_be_recorded_is_apologised_for_once(
     service.engine.pipeline = (Broken(),)
     # Reached only by the engine's record of a failed turn: the turn raises before saving.
     monkeypatch.setattr(SqlUnitOfWork, "save_conversation", cannot_record)
+
+
+async def test_a_failed_turn_that_cannot_be_recorded_is_apologised_for_once(
+    service: Service, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fail_turns_and_their_record(service, monkeypatch)
     async with running_app(service, **WHATSAPP) as app:
         worker = app.runtime.inbound
         await worker.queue.store(_from_one_contact(1))
@@ -384,17 +390,7 @@ async def test_a_failed_turn_that_cannot_be_recorded_is_apologised_for_once(
 async def test_an_unrecorded_failed_turn_inside_the_request_is_queued_then_apologised_for(
     service: Service, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    class Broken:
-        name = "broken"
-
-        async def handle(self, message: Inbound, ctx: HandlerContext) -> Reply:
-            raise ValueError("a handler bug")
-
-    async def cannot_record(*_args: object) -> None:
-        raise RuntimeError("recording the failed turn failed too")
-
-    service.engine.pipeline = (Broken(),)
-    monkeypatch.setattr(SqlUnitOfWork, "save_conversation", cannot_record)
+    _fail_turns_and_their_record(service, monkeypatch)
     async with running_app(service, **WHATSAPP) as app:
         # A small delivery runs inside the request; its failed turn stored nothing.
         assert (await app.post_whatsapp(big_delivery(1, contacts=1))).status_code == 200
