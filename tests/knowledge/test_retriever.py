@@ -95,3 +95,38 @@ def test_every_ranking_mode_answers_a_plain_question(knowledge: KnowledgeBase, m
         mode=mode,  # type: ignore[arg-type]
     )
     assert retriever.rank("paspor sy ditahan agensi gmn").topic_id == "tppo.dokumen_ditahan"
+
+
+def test_softening_flattens_the_classifier_but_keeps_its_order() -> None:
+    import numpy as np
+
+    from knowledge.retriever import soften
+
+    probability = np.array([0.9, 0.08, 0.02])
+    softened = soften(probability, 1.5)
+    assert softened.sum() == pytest.approx(1.0)
+    assert list(np.argsort(-softened)) == [0, 1, 2]
+    # The winner keeps less of the mass, so the lexical ranker can overturn a confident slip.
+    assert softened[0] < probability[0]
+    assert softened[2] > probability[2]
+    assert soften(probability, 1.0) is probability
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # A destination named as the setting of a problem: the problem is the topic.
+        (
+            "sudah setahun kerja di hongkong gajiku dipotong terus tanpa slip, harus lapor ke mana",
+            "tppo.gaji",
+        ),
+        (
+            "PT minta uang muka 30 juta sebelum berangkat ke taiwan jadi pabrik, itu resmi?",
+            "prosedur.biaya",
+        ),
+    ],
+)
+def test_a_named_country_does_not_outweigh_the_problem_asked_about(
+    knowledge: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert knowledge.rank(question).topic_id == topic, knowledge.rank(question).candidates
