@@ -27,12 +27,12 @@ from knowledge.topic_classifier import DEFAULT_VIEW, REGULARISATION_C, TextView,
 
 DEFAULT_THRESHOLD = 10.0
 # Weight of the lexical ranker's 0-1 similarity beside the classifier's probability.
-LEXICAL_WEIGHT = 1.5
+LEXICAL_WEIGHT = 1.0
 # The classifier is confidently wrong on unfamiliar wording (a country name outweighing the
 # problem asked about), so its probabilities are softened (p ** (1 / T), renormalised) before
 # the ranker's similarity is added. Chosen with LEXICAL_WEIGHT on leave-one-writer-out and
 # the tuning sets (benchmarks/leave_one_writer_out.py, README).
-CLASSIFIER_TEMPERATURE = 1.5
+CLASSIFIER_TEMPERATURE = 1.25
 
 Mode = Literal["ensemble", "classifier", "lexical"]
 
