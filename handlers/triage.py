@@ -36,12 +36,6 @@ CHECK_YES = frozenset(
     {"ya", "iya", "y", "yes", "ya bahaya", "iya bahaya", "bahaya", "ya bahaya sekarang"}
 )
 CHECK_NO = frozenset({"tidak", "tdk", "gak", "ga", "nggak", "no", "aman", "tidak bahaya"})
-# Intake steps that take a short fact (a name, a place, a job), not a story. There the model's
-# doubt alone ("tukang las kapal" scored near the check threshold) must not break the form
-# with the check question; a danger sign the lexicon sees still asks it, and urgent is urgent.
-SHORT_ANSWER_STEPS = frozenset(
-    f"intake.{step}" for step in ("name", "village", "destination", "job", "recruiter", "paid")
-)
 
 
 def check_question(ctx: HandlerContext) -> Outbound:
@@ -78,7 +72,7 @@ class TriageHandler:
         triage = assess(message.text)
         if triage.urgent:
             return await self.urgent(message.text, triage, ctx)
-        if triage.check and (triage.kinds or ctx.conversation.state not in SHORT_ANSWER_STEPS):
+        if triage.check:
             return await self._ask_check(message.text, ctx)
         return None
 

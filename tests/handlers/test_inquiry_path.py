@@ -283,31 +283,3 @@ async def test_a_question_while_consent_is_pending_is_still_answered(service: Se
     assert "Sumber:" in answer
     # The answer closes the open consent question; asking for an officer asks again.
     assert "Apakah Anda setuju" in await say(service.engine, "petugas", user_id="q")
-
-
-@pytest.mark.parametrize(
-    ("level", "kinds", "asked"), [("check", (), False), ("check", ("violence",), True)]
-)
-async def test_a_short_intake_answer_is_asked_the_check_question_only_for_a_danger_sign(
-    service: Service,
-    monkeypatch: pytest.MonkeyPatch,
-    level: str,
-    kinds: tuple[str, ...],
-    asked: bool,
-) -> None:
-    from handlers import triage
-    from knowledge.safety import Triage, assess
-
-    job = "tukang las kapal"
-    doubted = Triage(level, kinds, 0.3)  # type: ignore[arg-type]
-    monkeypatch.setattr(triage, "assess", lambda text: doubted if text == job else assess(text))
-    engine = service.engine
-    await say(engine, "petugas", user_id="w")
-    await say(engine, "", payload="consent:yes", user_id="w")
-    await say(engine, "", payload="intake:who:migrant", user_id="w")
-    await say(engine, "Siti", user_id="w")
-    await say(engine, "ds jogosimo kec klirong kebumen", user_id="w")
-    assert "Pekerjaan apa" in await say(engine, "Brunei", user_id="w")
-    reply = await say(engine, job, user_id="w")
-    assert ("dalam bahaya sekarang" in reply) is asked
-    assert ("merekrut" in reply) is not asked
