@@ -229,11 +229,12 @@ class _StandinProtocol(asyncio.Protocol):
         else:
             status, answer = b"404 Not Found", b"{}"
         assert self.transport is not None
+        close = _head_value(head, b"connection") == b"close"
         self.transport.write(
-            b"HTTP/1.1 %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%s"
-            % (status, len(answer), answer)
+            b"HTTP/1.1 %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\n%s\r\n%s"
+            % (status, len(answer), b"connection: close\r\n" if close else b"", answer)
         )
-        if _head_value(head, b"connection") == b"close":
+        if close:
             self.transport.close()
             self.transport = None
 
