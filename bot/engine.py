@@ -38,6 +38,7 @@ class EngineOptions:
 
 
 def _never_exempt(_inbound: Inbound) -> bool:
+    """Exempt no message from the limit (the default)."""
     return False
 
 
