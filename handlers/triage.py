@@ -15,7 +15,11 @@ from bot.messages import Button, Inbound, Outbound
 from handlers.answer import answer_text
 from handlers.base import HandlerContext, Reply, command_of, menu_button, officer_button
 from handlers.consent import ask_consent
+from handlers.intake import PREFIX as INTAKE_PREFIX
 from handlers.notify import inquiry_card, notify_centre
+from handlers.urgent_case import (
+    ASK as URGENT_ASK,
+)
 from handlers.urgent_case import (
     CASE,
     ask_next,
@@ -36,6 +40,16 @@ CHECK_YES = frozenset(
     {"ya", "iya", "y", "yes", "ya bahaya", "iya bahaya", "bahaya", "ya bahaya sekarang"}
 )
 CHECK_NO = frozenset({"tidak", "tdk", "gak", "ga", "nggak", "no", "aman", "tidak bahaya"})
+
+
+def _answering_a_form(ctx: HandlerContext) -> bool:
+    """Whether the message answers the intake's or the urgent case's questions.
+
+    There a possible danger is written for the officer who reads the form, so the check
+    question would only break the form; danger now still interrupts it.
+    """
+    state = ctx.conversation.state or ""
+    return state.startswith(INTAKE_PREFIX) or state == URGENT_ASK
 
 
 def check_question(ctx: HandlerContext) -> Outbound:
@@ -72,7 +86,7 @@ class TriageHandler:
         triage = assess(message.text)
         if triage.urgent:
             return await self.urgent(message.text, triage, ctx)
-        if triage.check:
+        if triage.check and not _answering_a_form(ctx):
             return await self._ask_check(message.text, ctx)
         return None
 

@@ -99,6 +99,19 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\bsiapkan tali\b|\bpergi (untuk )?selamanya\b",
         r"\bsuicid\w*|\bkill myself\b|\bend my life\b|\bwant to die\b",
     ),
+    # Someone hurt or unconscious now, or help refused: a life may hang on the next hour.
+    "medical": (
+        r"\b(tidak|sudah tidak|ga|gak|nggak) (bergerak|bernapas|bernafas|sadar|sadarkan diri)\b",
+        r"\b(not|no|stop|stopped) (moving|breathing|responding|waking)\b|\bunconscious\b",
+        r"\b(pingsan|kejang|pendarahan|muntah darah|batuk darah|sesak napas)\b.*"
+        r"\b(tidak|dilarang|melarang|menolak|larang)\b.*\b(rumah sakit|dokter|ambulans|berobat)",
+        r"\b(don t|dont|do not|not|never|refuse\w*) (let |allow )?(me |us |her |him )?"
+        r"(call|go to|take)\w* (an |the )?(ambulance|hospital|doctor)",
+        r"\b(tidak|dilarang|melarang|menolak) (boleh |mau )?(panggil|memanggil|telepon|"
+        r"menelepon) (ambulans|ambulance|dokter)",
+        r"\b(kritis|koma)\b.*\b(sekarang|saat ini|ayeuna|saiki|sateya|samangken)\b|"
+        r"\b(sekarang|saat ini|ayeuna|saiki|sateya|samangken)\b.*\b(di )?(icu|kritis|koma)\b",
+    ),
     "stranded": (
         r"\b(terlantar|ditelantar|terdampar|terlunta)\w*",
         r"\bditinggal\w* (agen|majikan|sponsor|calo|di jalan|di bandara|di pelabuhan|di "

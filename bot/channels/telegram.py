@@ -29,8 +29,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels.common import cap_inbound, hashed
-from bot.channels.gateway import ChannelGateway
+from bot.channels.common import hashed
+from bot.channels.gateway import ChannelGateway, queue_inbounds, receive_or_queue
 from bot.channels.markup import to_html
 from bot.channels.sender import Failed, Parts, Retry, SendResult, Sent
 from bot.channels.split import split_text
@@ -148,9 +148,11 @@ class TelegramChannel:
         self.application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
-        # Set when every delivery goes through the inbound queue (MIGRASI_INBOUND_QUEUE_OVER=0):
-        # webhook updates are then stored and answered 200, and a worker runs their turns.
+        # The inbound queue keeps a failed turn that could not be recorded, so a worker parks
+        # it with the apology. With queue_updates (MIGRASI_INBOUND_QUEUE_OVER=0) every webhook
+        # update is stored there and answered 200, and a worker runs its turn.
         self.queue: SqlInboundQueue | None = None
+        self.queue_updates = False
         self.on_queued: Callable[[], None] = lambda: None
 
     @property
@@ -193,13 +195,13 @@ class TelegramChannel:
         if update is None:
             log.warning("malformed Telegram update ignored")
             return
-        await self._dispatch(update, self.queue)
+        await self._dispatch(update, queue_all=self.queue_updates)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Catch-all handler of polled updates."""
         await self._dispatch(update)
 
-    async def _dispatch(self, update: Update, queue: SqlInboundQueue | None = None) -> None:
+    async def _dispatch(self, update: Update, *, queue_all: bool = False) -> None:
         """Handle one update: block events, button presses and messages (queued if asked)."""
         change = block_change(update)
         if change is not None:
@@ -216,11 +218,12 @@ class TelegramChannel:
             return
         if inbound.payload is not None:
             inbound = replace(inbound, payload=await self.outbox.expand_payload(inbound.payload))
-        if queue is not None:
-            await queue.store([cap_inbound(inbound, self.gateway.max_input_chars)])
-            self.on_queued()
+        if queue_all and self.queue is not None:
+            await queue_inbounds(
+                self.queue, [inbound], self.gateway.max_input_chars, self.on_queued
+            )
             return
-        await self.gateway.receive(inbound)
+        await receive_or_queue(self.gateway, inbound, self.queue, self.on_queued)
 
     @staticmethod
     async def _answer(query: CallbackQuery) -> None:

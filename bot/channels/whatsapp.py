@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.channels.common import cap_inbound, hashed
-from bot.channels.gateway import ChannelGateway
+from bot.channels.common import hashed
+from bot.channels.gateway import ChannelGateway, queue_inbounds, receive_or_queue
 from bot.channels.sender import alert_text
 from bot.engine import UnrecordedTurnError, describe_failure
 from bot.messages import Channel, Inbound, InboundKind
@@ -293,10 +293,10 @@ class WhatsAppChannel:
         """Process one verified delivery; replies go to the outbox, nothing waits on Meta."""
         events = parse_webhook(data)
         if self.queue is not None and len(events.inbounds) > self.queue_over:
-            limit = self.gateway.max_input_chars
             # Raises StorageUnavailable when not stored: the route answers 503, Meta resends.
-            await self.queue.store([cap_inbound(inbound, limit) for inbound in events.inbounds])
-            self.on_queued()
+            await queue_inbounds(
+                self.queue, events.inbounds, self.gateway.max_input_chars, self.on_queued
+            )
         else:
             await self._run_turns(events.inbounds)
         await self._record_statuses(events.statuses)
@@ -307,18 +307,13 @@ class WhatsAppChannel:
         for inbound in inbounds:
             try:
                 inbound = await self._expand(inbound)
-                await self.gateway.receive(inbound)
-            except UnrecordedTurnError:
-                if self.queue is None:
-                    raise  # the route answers 500 and Meta redelivers
-                # Nothing of the turn was stored, its apology included: the inbound queue
-                # keeps the message, and its worker retries it or parks it with the apology.
-                await self.queue.store([cap_inbound(inbound, self.gateway.max_input_chars)])
-                self.on_queued()
+                # A failed turn that could not be recorded goes to the inbound queue.
+                await receive_or_queue(self.gateway, inbound, self.queue, self.on_queued)
             except Exception as error:
-                if is_unavailable(error):
-                    # Answer 503: Meta redelivers the whole batch, and the messages already
-                    # handled are recognised by their claimed ids.
+                if is_unavailable(error) or isinstance(error, UnrecordedTurnError):
+                    # Answer 503 (500 for a turn left unrecorded without a queue): Meta
+                    # redelivers the whole batch, and the messages already handled are
+                    # recognised by their claimed ids.
                     raise
                 # The engine answers its own failures; this guards the adapter itself.
                 log.error(

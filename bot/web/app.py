@@ -131,9 +131,9 @@ def create_app(
             runtime.closers.append(whatsapp.close)
         runtime.telegram = await _telegram(settings, service, gateway)
         if runtime.telegram is not None:
-            if settings.inbound_queue_over == 0:
-                runtime.telegram.queue = worker.queue
-                runtime.telegram.on_queued = worker.wake
+            runtime.telegram.queue = worker.queue
+            runtime.telegram.on_queued = worker.wake
+            runtime.telegram.queue_updates = settings.inbound_queue_over == 0
             transports.append(TelegramSender(runtime.telegram.bot, service.outbox))
             runtime.closers.append(runtime.telegram.stop)
         sender.transports = {transport.channel: transport for transport in transports}

@@ -73,6 +73,7 @@ RED_FLAG_CODES = (
     "threat",
     "suicide",
     "stranded",
+    "medical",
     "biaya",
     "perekrut",
     "prt_timur_tengah",

@@ -1,4 +1,5 @@
-"""Large WhatsApp deliveries: acknowledged once stored, then worked from the inbound queue."""
+"""The inbound queue: large WhatsApp deliveries (and, in queue mode, every webhook message)
+acknowledged once stored, then worked; failed turns that could not be recorded parked there."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 import respx
 from sqlalchemy import event, func, select
+from telegram import Update
 
 from bot.channels.delivery import start_delivery
 from bot.channels.gateway import ChannelGateway
@@ -26,8 +29,9 @@ from storage.repository import SqlUnitOfWork
 from tests.channels.test_telegram import CHAT, SECRET, TELEGRAM, FakeBotApi
 from tests.faults import telegram_text
 from tests.helpers import FakeClock, make_inbound
-from tests.webapp import WHATSAPP, running_app
+from tests.webapp import WHATSAPP, App, running_app
 
+TELEGRAM_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
 QUESTIONS = ("halo", "berapa biaya ke taiwan", "cara cek pt resmi", "paspor ditahan agen")
 
 
@@ -158,10 +162,11 @@ async def test_queue_over_zero_queues_every_delivery(service: Service) -> None:
 async def test_queue_over_zero_queues_telegram_webhook_updates(
     service: Service, bot_api: FakeBotApi
 ) -> None:
-    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     async with running_app(service, inbound_queue_over=0, **TELEGRAM) as app:
         update = telegram_text(41, "halo", chat=CHAT)
-        response = await app.client.post("/webhooks/telegram", json=update, headers=headers)
+        response = await app.client.post(
+            "/webhooks/telegram", json=update, headers=TELEGRAM_HEADERS
+        )
         assert response.status_code == 200
         assert await _count(service, InboundQueueRow) == 1
         assert await _count(service, ProcessedMessageRow) == 0
@@ -388,17 +393,79 @@ async def test_a_failed_turn_that_cannot_be_recorded_is_apologised_for_once(
     assert ready["inbound_queue"]["parked"] == 1
 
 
+# A message answered inside the request, per channel: its settings, queued id and user.
+IN_REQUEST = {
+    "whatsapp": (WHATSAPP, "wamid.big.0", "628120000000"),
+    "telegram": (TELEGRAM, f"m:{CHAT}:42", str(CHAT)),
+}
+
+
+async def _post_one(app: App, channel: str) -> httpx.Response:
+    """Post one message to the channel's webhook; one message is answered inside the request."""
+    if channel == "whatsapp":
+        return await app.post_whatsapp(big_delivery(1, contacts=1))
+    update = telegram_text(42, "halo", chat=CHAT)
+    return await app.client.post("/webhooks/telegram", json=update, headers=TELEGRAM_HEADERS)
+
+
+async def _parked_with_one_apology(service: Service, message_id: str, user_id: str) -> None:
+    """Check that the message is parked and its user got the apology, once."""
+    [apology] = await _texts_to(service, user_id)
+    assert "ada gangguan" in apology
+    assert [row[:2] for row in await _queue_rows(service)] == [(message_id, PARKED)]
+
+
+@pytest.mark.parametrize("channel", IN_REQUEST)
 async def test_an_unrecorded_failed_turn_inside_the_request_is_queued_then_apologised_for(
-    service: Service, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    channel: str, service: Service, bot_api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, message_id, user_id = IN_REQUEST[channel]
+    _fail_turns_and_their_record(service, monkeypatch)
+    async with running_app(service, **settings) as app:
+        # The turn ran inside the request, failed and stored nothing: the queue keeps it.
+        assert (await _post_one(app, channel)).status_code == 200
+        assert await _count(service, OutboxRow) == 0
+        assert await _queue_rows(service) == [(message_id, "queued", 0)]
+        await app.runtime.inbound.work_due()
+    await _parked_with_one_apology(service, message_id, user_id)
+
+
+@pytest.mark.parametrize("channel", IN_REQUEST)
+async def test_an_unrecorded_failed_turn_that_cannot_be_queued_answers_503(
+    channel: str, service: Service, bot_api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, _message_id, _user_id = IN_REQUEST[channel]
+    _fail_turns_and_their_record(service, monkeypatch)
+
+    def fail_queueing(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("INSERT INTO inbound_queue"):
+            raise ConnectionResetError("connection lost")
+
+    sync_engine = service.database.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", fail_queueing)
+    try:
+        async with running_app(service, **settings) as app:
+            response = await _post_one(app, channel)
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", fail_queueing)
+    # Nothing kept anywhere: the platform must deliver the message again.
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    assert await _queue_rows(service) == []
+    assert await _count(service, OutboxRow) == 0
+
+
+async def test_an_unrecorded_failed_turn_of_a_polled_telegram_update_is_queued_then_apologised_for(
+    service: Service, bot_api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _fail_turns_and_their_record(service, monkeypatch)
-    async with running_app(service, **WHATSAPP) as app:
-        # A small delivery runs inside the request; its failed turn stored nothing.
-        assert (await app.post_whatsapp(big_delivery(1, contacts=1))).status_code == 200
-        assert await _count(service, OutboxRow) == 0
-        [(message_id, status, _)] = await _queue_rows(service)
-        assert (message_id, status) == ("wamid.big.0", "queued")
+    async with running_app(service, **TELEGRAM) as app:
+        telegram = app.runtime.telegram
+        assert telegram is not None
+        # Polling hands each update to the application's handler, which swallows errors:
+        # without the queue, the apology would be lost with the update.
+        update = Update.de_json(telegram_text(43, "halo", chat=CHAT), telegram.bot)
+        await telegram.application.process_update(update)
+        assert await _queue_rows(service) == [(f"m:{CHAT}:43", "queued", 0)]
         await app.runtime.inbound.work_due()
-    [apology] = await _texts_to(service, "628120000000")
-    assert "ada gangguan" in apology
-    assert [row[:2] for row in await _queue_rows(service)] == [("wamid.big.0", PARKED)]
+    await _parked_with_one_apology(service, f"m:{CHAT}:43", str(CHAT))

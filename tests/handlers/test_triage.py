@@ -140,3 +140,27 @@ def test_dying_of_laughter_is_not_suicide(message: str) -> None:
 
     assert "suicide" not in rule_assess(message).kinds
     assert "suicide" in rule_assess("saya mau mati saja").kinds
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "teman sekamar jatuh dari tangga, tidak bergerak, majikan melarang panggil ambulans",
+        "my cousin is not breathing well and the agent refuse to take her to hospital",
+        "bapak saya sekarang kritis di rumah sakit taipei setelah kecelakaan kerja",
+        "istri pingsan sejak pagi, majikan tidak mau bawa ke dokter",
+    ],
+)
+def test_someone_hurt_or_unconscious_now_is_urgent(message: str) -> None:
+    assert assess(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tahun lalu suami saya kritis di rumah sakit korea, sekarang sudah sembuh, klaim bpjs gmn",
+        "kalau nanti saya pingsan di sana dan majikan tidak mau bawa ke dokter, harus bagaimana",
+    ],
+)
+def test_a_past_or_hypothetical_emergency_is_not_urgent(message: str) -> None:
+    assert not assess(message).urgent

@@ -409,6 +409,26 @@ async def test_check_then_something_else_closes_the_question(service: Service) -
         assert await session.scalar(select(func.count()).select_from(InquiryRow)) == 0
 
 
+@pytest.mark.usefixtures("check_triage")
+async def test_possible_danger_typed_into_the_intake_form_stays_the_question(
+    service: Service,
+) -> None:
+    # The form goes to an officer, who reads the possible danger there: the check question
+    # would drop the answer and leave the form half done.
+    await _send(service, "petugas")
+    await _send(service, "", payload="consent:yes")
+    await _send(service, "", payload="intake:who:migrant")
+    for answer in ["Sulastri", "ds jogosimo kec klirong kebumen", "Brunei", "tukang las", "lewati"]:
+        await _send(service, answer)
+    await _send(service, "", payload="intake:skip")  # nothing paid
+    summary = rendered(await _send(service, POSSIBLE))
+    assert "dalam bahaya sekarang?" not in summary
+    assert f"Pertanyaan: {POSSIBLE}" in summary and "Sulastri" in summary
+    assert "MA-00001" in rendered(await _send(service, "", payload="intake:send"))
+    [case] = await _cases(service)
+    assert case.question == POSSIBLE and case.priority == "normal"
+
+
 # --- every place, every kind: the first message stays short ---------------------------------
 
 

@@ -1,91 +1,44 @@
 """The web chat on a phone-sized screen (390×844) in headless Chromium: it keeps its place.
 
-Each test saves a screenshot in tests/artifacts/ (ignored by git) for people to look at.
+Each test saves a screenshot in artefacts/webchat/ (ignored by git) for people to look at.
 """
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from bot.config import Settings
 from bot.messages import Outbound, Recipient
-from bot.web.app import create_app
+from knowledge.base import KnowledgeBase
 from storage.database import create_engine
 from storage.outbox import SqlOutbox
+from tests.browser import ARTEFACT_ROOT, BROWSER_MARKS, PHONE, chromium, in_thread, serve_app, shot
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
-]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
-PHONE = {"width": 390, "height": 844}
-PORTS = range(9100, 9200)  # this project's loopback range for test servers
+pytestmark = BROWSER_MARKS
+SHOTS = ARTEFACT_ROOT / "webchat"
 WAIT = 15_000
 
 
-def _port() -> int:
-    """Return a free loopback port in the range."""
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 9100-9199")
-
-
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """Run the app on a fresh SQLite file; yield its address and database URL."""
+def server(tmp_path: Path, knowledge: KnowledgeBase) -> Iterator[tuple[str, str]]:
+    """Serve the app as deployed (sender running) on a fresh SQLite file; yield address and URL."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'phone.db'}"
-    port = _port()
-    config = uvicorn.Config(
-        create_app(Settings(database_url=url)), host="127.0.0.1", port=port, log_level="warning"
-    )
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=lambda: asyncio.run(uv.serve()), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", url
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(Settings(database_url=url), knowledge, run_sender=True) as address:
+        yield address, url
 
 
 @pytest.fixture
 def page(server: tuple[str, str]) -> Iterator[Any]:
     """Open the chat on a phone-sized page in Jakarta time."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            context = browser.new_context(viewport=PHONE, timezone_id="Asia/Jakarta")
-            chat = context.new_page()
-            chat.goto(server[0])
-            yield chat
-        finally:
-            browser.close()
-
-
-def _shot(page: Any, name: str) -> None:
-    """Save a screenshot artefact."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    with chromium() as (_playwright, browser):
+        context = browser.new_context(viewport=PHONE, timezone_id="Asia/Jakarta")
+        chat = context.new_page()
+        chat.goto(server[0])
+        yield chat
 
 
 def _idle(page: Any) -> None:
@@ -124,7 +77,7 @@ def test_reload_mid_form_keeps_history_and_resumes(page: Any) -> None:
     expect(page.locator(".msg.bot").last).to_contain_text("belum selesai", timeout=WAIT)
     assert page.locator(".msg").count() == before + 1  # the history, then the resume offer
     assert page.locator(".msg", has_text="Halo! Saya asisten").count() == 1  # no second "halo"
-    _shot(page, "reload-mid-form")
+    shot(page, "reload-mid-form", full_page=False, folder=SHOTS)
     _say(page, "Bu Sumi")
     expect(page.locator(".msg.bot").last).to_contain_text("Di desa mana")
 
@@ -133,7 +86,7 @@ def test_reload_mid_form_keeps_history_and_resumes(page: Any) -> None:
     page.reload()
     expect(page.locator("#log")).to_contain_text("Bu Sumi", timeout=WAIT)
     expect(page.locator("#log")).to_contain_text("Di desa mana")
-    _shot(page, "history-from-server")
+    shot(page, "history-from-server", full_page=False, folder=SHOTS)
 
 
 def test_new_answer_is_shown_from_its_first_line(page: Any) -> None:
@@ -149,7 +102,7 @@ def test_new_answer_is_shown_from_its_first_line(page: Any) -> None:
     # The answer's first line is inside the visible log, near its top; the page itself is still.
     assert log["y"] - 1 <= box["y"] <= log["y"] + 40, (box, log)
     assert box["height"] > 0 and page.evaluate("window.scrollY") == 0
-    _shot(page, "answer-after")
+    shot(page, "answer-after", full_page=False, folder=SHOTS)
     # "Bagikan": headless Chromium has no share sheet, so the answer is copied instead.
     page.locator(".meta .share").last.click()
     expect(page.locator("#status")).to_have_text("Jawaban disalin.")
@@ -165,7 +118,7 @@ def test_numbers_are_tappable_and_text_is_escaped(page: Any) -> None:
     assert page.locator("#log img").count() == 0
     expect(page.locator(".msg.user").last).to_contain_text("<img src=x")
     assert page.evaluate("window.hacked === undefined")
-    _shot(page, "tappable-numbers")
+    shot(page, "tappable-numbers", full_page=False, folder=SHOTS)
 
 
 def test_english_switch(page: Any) -> None:
@@ -181,7 +134,7 @@ def test_english_switch(page: Any) -> None:
     _say(page, "what are the requirements to work abroad")
     expect(page.locator(".msg.bot").last).to_contain_text("Source:")
     expect(page.locator("#lang")).to_have_text("Bahasa Indonesia")  # one tap back
-    _shot(page, "english-switch")
+    shot(page, "english-switch", full_page=False, folder=SHOTS)
 
 
 def test_officer_reply_raises_a_notice_and_a_title_badge(page: Any, server: Any) -> None:
@@ -198,13 +151,11 @@ def test_officer_reply_raises_a_notice_and_a_title_badge(page: Any, server: Any)
         await engine.dispose()
 
     # Playwright's sync API runs its own loop in this thread: write from another one.
-    writer = threading.Thread(target=lambda: asyncio.run(enqueue()))
-    writer.start()
-    writer.join(timeout=30)
+    in_thread(enqueue)
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     expect(page.locator("#notice")).to_be_visible(timeout=WAIT)
     assert page.title().startswith("(1) ")
-    _shot(page, "officer-notice")
+    shot(page, "officer-notice", full_page=False, folder=SHOTS)
     assert page.locator(".choices button").count() > 0  # the menu stays usable
     page.click("#notice")
     expect(page.locator("#notice")).to_be_hidden()
@@ -225,7 +176,7 @@ def test_urgent_answer_has_a_red_band_and_quick_exit_clears_everything(
     # Every number in the urgent answer is a link: "Polisi 110 ... atau 112" and KP2MI's lines.
     assert page.locator(".msg.urgent a[href^='tel:1']").count() >= 2
     assert page.locator(".msg.urgent a[href^='https://wa.me/62']").count() >= 1
-    _shot(page, "urgent-band")
+    shot(page, "urgent-band", full_page=False, folder=SHOTS)
     user = page.evaluate("window.localStorage.getItem('migrasi-aman-user')")
     page.route("https://www.google.com/**", lambda route: route.fulfill(body="neutral page"))
     page.click("#exit")
