@@ -12,6 +12,11 @@ once the webhook answered), --concurrency phones at a time. Every reply the stan
 receives is matched to its inbound message by order per phone (the sender keeps each
 recipient's messages in order), which gives lost and doubled replies per inbound id and
 the time from webhook to reply.
+
+The generator and the stand-in share the cores with what they measure, so they are cheap:
+every delivery is built and signed before the timed window and sent over one kept-alive
+connection per concurrent phone by a minimal asyncio HTTP/1.1 client, and the stand-in is
+a minimal asyncio server (each still a real HTTP exchange over loopback).
 """
 
 from __future__ import annotations
@@ -53,35 +58,197 @@ QUESTIONS = [
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-# --- the Graph API stand-in (its own process) -------------------------------------------
+# --- minimal HTTP/1.1 on loopback -------------------------------------------------------
+# The generator and the stand-in share the two cores with what they measure, so both speak
+# just enough HTTP/1.1 (keep-alive, Content-Length bodies, chunked answers read) through
+# asyncio protocols: a few microseconds per message instead of a full client or framework.
+
+
+class HttpError(ConnectionError):
+    """A connection closed or an answer that could not be read."""
+
+
+def _head_value(head: bytes, name: bytes) -> bytes | None:
+    """Return a header's value from a lower-cased message head, or None."""
+    start = head.find(b"\r\n" + name + b":")
+    if start < 0:
+        return None
+    start += len(name) + 3
+    end = head.find(b"\r\n", start)
+    return head[start : end if end >= 0 else len(head)].strip()
+
+
+def _message_end(buffer: bytearray, head_end: int, head: bytes) -> int:
+    """Return where the message whose head ends at head_end ends in buffer, or -1 if unread."""
+    body_start = head_end + 4
+    length = _head_value(head, b"content-length")
+    if length is not None:
+        end = body_start + int(length)
+        return end if len(buffer) >= end else -1
+    if _head_value(head, b"transfer-encoding") == b"chunked":
+        position = body_start
+        while True:
+            line_end = buffer.find(b"\r\n", position)
+            if line_end < 0:
+                return -1
+            size = int(bytes(buffer[position:line_end]).split(b";")[0], 16)
+            position = line_end + 2 + size + 2
+            if len(buffer) < position:
+                return -1
+            if size == 0:
+                return position
+    return body_start
+
+
+def _chunked_body(raw: bytes) -> bytes:
+    """Return the body of chunked transfer coding."""
+    body, position = bytearray(), 0
+    while True:
+        line_end = raw.index(b"\r\n", position)
+        size = int(raw[position:line_end].split(b";")[0], 16)
+        if size == 0:
+            return bytes(body)
+        body += raw[line_end + 2 : line_end + 2 + size]
+        position = line_end + 2 + size + 2
+
+
+class _ClientProtocol(asyncio.Protocol):
+    """One keep-alive connection: answers are read as they arrive, one request at a time."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.waiter: asyncio.Future[tuple[int, bool]] | None = None
+        self.closed = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        head_end = self.buffer.find(b"\r\n\r\n")
+        if head_end < 0:
+            return
+        head = bytes(self.buffer[:head_end]).lower()
+        end = _message_end(self.buffer, head_end, head)
+        if end < 0:
+            return
+        del self.buffer[:end]
+        keep = _head_value(head, b"connection") != b"close"
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result((int(head[9:12]), keep))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(HttpError("connection closed by the server"))
+
+
+class LoopbackClient:
+    """Sends prebuilt HTTP/1.1 requests over one keep-alive connection; returns the status.
+
+    Reconnects when the server closed the connection; a request cut by a closing
+    connection raises HttpError (the caller posts it again, as the platform would).
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.protocol: _ClientProtocol | None = None
+
+    async def send(self, request: bytes) -> int:
+        """Send one whole request and return the answer's status code."""
+        protocol = self.protocol
+        if protocol is None or protocol.closed:
+            loop = asyncio.get_running_loop()
+            try:
+                _transport, protocol = await loop.create_connection(
+                    _ClientProtocol, self.host, self.port
+                )
+            except OSError as error:
+                raise HttpError(str(error)) from error
+            self.protocol = protocol
+        protocol.waiter = asyncio.get_running_loop().create_future()
+        assert protocol.transport is not None
+        protocol.transport.write(request)
+        status, keep = await protocol.waiter
+        if not keep:
+            protocol.transport.close()
+            self.protocol = None
+        return status
+
+    def close(self) -> None:
+        """Close the connection."""
+        if self.protocol is not None and self.protocol.transport is not None:
+            self.protocol.transport.close()
+        self.protocol = None
+
+
+def post_request(port: int, path: str, body: bytes, headers: dict[str, str]) -> bytes:
+    """Return a whole HTTP/1.1 POST request, ready to send."""
+    lines = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{port}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+class _StandinProtocol(asyncio.Protocol):
+    """The Graph API stand-in's side of one connection: records each message's recipient."""
+
+    def __init__(self, received: list[tuple[str, float]]) -> None:
+        self.received = received
+        self.buffer = bytearray()
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while self.transport is not None:
+            head_end = self.buffer.find(b"\r\n\r\n")
+            if head_end < 0:
+                return
+            head = bytes(self.buffer[:head_end]).lower()
+            end = _message_end(self.buffer, head_end, head)
+            if end < 0:
+                return
+            body = bytes(self.buffer[head_end + 4 : end])
+            del self.buffer[:end]
+            if _head_value(head, b"transfer-encoding") == b"chunked":
+                body = _chunked_body(body)
+            self._answer(head, body)
+
+    def _answer(self, head: bytes, body: bytes) -> None:
+        method, path = head.split(b" ", 2)[:2]
+        status = b"200 OK"
+        if method == b"post" and path.startswith(b"/v21.0/") and path.endswith(b"/messages"):
+            self.received.append((json.loads(body)["to"], time.time()))
+            answer = b'{"messages": [{"id": "wamid.standin.%d"}]}' % len(self.received)
+        elif method == b"get" and path == b"/log":
+            answer = json.dumps(self.received).encode()
+        else:
+            status, answer = b"404 Not Found", b"{}"
+        assert self.transport is not None
+        close = _head_value(head, b"connection") == b"close"
+        self.transport.write(
+            b"HTTP/1.1 %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\n%s\r\n%s"
+            % (status, len(answer), b"connection: close\r\n" if close else b"", answer)
+        )
+        if close:
+            self.transport.close()
+            self.transport = None
 
 
 def run_standin(port: int) -> None:
     """Serve POST /v21.0/{id}/messages, recording (to, wall time); GET /log returns them."""
-    import uvicorn
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import JSONResponse
-    from starlette.routing import Route
 
-    received: list[tuple[str, float]] = []
+    async def serve() -> None:
+        received: list[tuple[str, float]] = []
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(lambda: _StandinProtocol(received), "127.0.0.1", port)
+        await server.serve_forever()
 
-    async def messages(request: Request) -> JSONResponse:
-        body = await request.json()
-        received.append((body["to"], time.time()))
-        number = len(received)
-        return JSONResponse({"messages": [{"id": f"wamid.standin.{number}"}]})
-
-    async def log(_request: Request) -> JSONResponse:
-        return JSONResponse(received)
-
-    app = Starlette(
-        routes=[
-            Route("/v21.0/{phone}/messages", messages, methods=["POST"]),
-            Route("/log", log),
-        ]
-    )
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    run_loop(serve())
 
 
 # --- processes under test ---------------------------------------------------------------
@@ -191,64 +358,96 @@ class Load:
     last: float = 0.0
 
 
-async def post(
-    client: httpx.AsyncClient, phone: str, message_id: str, text: str, load: Load | None = None
-) -> int:
+def delivery_request(port: int, phone: str, message_id: str, text: str) -> bytes:
+    """Return the whole HTTP request of one signed delivery, ready to send."""
+    body = delivery(phone, message_id, text)
+    return post_request(port, "/webhooks/whatsapp", body, signed(body))
+
+
+def question_of(phone: str) -> str:
+    """Return the question a phone asks (each phone asks one, so its answer's parts are known)."""
+    return QUESTIONS[int(phone[-4:]) % len(QUESTIONS)]
+
+
+def presign(port: int, phones: list[str], messages: int) -> dict[tuple[str, int], bytes]:
+    """Build and sign every delivery the load may send, before its timed window.
+
+    Phones take turns in a queue, so none sends more than its share rounded up.
+    """
+    per_phone = -(-messages // max(len(phones), 1))
+    return {
+        (phone, number): delivery_request(
+            port, phone, f"wamid.load.{phone}.{number}", question_of(phone)
+        )
+        for phone in phones
+        for number in range(per_phone)
+    }
+
+
+async def post(client: LoopbackClient, request: bytes, load: Load | None = None) -> int:
     """Post one delivery, redelivering on 503 or a dropped connection as the platform does.
 
     Return the final status.
     """
-    body = delivery(phone, message_id, text)
     for _attempt in range(20):
         try:
-            response = await client.post("/webhooks/whatsapp", content=body, headers=signed(body))
-        except httpx.TransportError as error:
+            status = await client.send(request)
+        except HttpError as error:
             if load is None:
                 raise
             load.connection_errors += 1
-            print(f"connection error, posting again: {type(error).__name__}", file=sys.stderr)
+            print(f"connection error, posting again: {error}", file=sys.stderr)
             await asyncio.sleep(0.5)
             continue
-        if response.status_code != 503:
-            return response.status_code
+        if status != 503:
+            return status
         await asyncio.sleep(0.5)
     return 503
 
 
-async def generate(args: argparse.Namespace, base: str, phones: list[str]) -> Load:
-    """Send up to --messages deliveries within --duration seconds."""
+async def generate(
+    args: argparse.Namespace, phones: list[str], requests: dict[tuple[str, int], bytes]
+) -> Load:
+    """Send up to --messages deliveries within --duration seconds, each phone in turn.
+
+    Each of the --concurrency workers keeps one connection; the requests were signed before.
+    """
     load = Load()
     budget = args.messages
     deadline = time.monotonic() + args.duration
     queue: asyncio.Queue[str] = asyncio.Queue()
     for phone in phones:
         queue.put_nowait(phone)
-    sequence = defaultdict(int)
-    limits = httpx.Limits(max_connections=args.concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+    sequence: dict[str, int] = defaultdict(int)
 
-        async def phone_worker() -> None:
-            nonlocal budget
+    async def phone_worker() -> None:
+        nonlocal budget
+        client = LoopbackClient("127.0.0.1", args.port)
+        try:
             while budget > 0 and time.monotonic() < deadline:
                 phone = await queue.get()
                 budget -= 1
                 number = sequence[phone]
                 sequence[phone] += 1
-                text = QUESTIONS[int(phone[-4:]) % len(QUESTIONS)]
+                request = requests.get((phone, number)) or delivery_request(
+                    args.port, phone, f"wamid.load.{phone}.{number}", question_of(phone)
+                )
                 started = time.time()
-                status = await post(client, phone, f"wamid.load.{phone}.{number}", text, load)
-                elapsed = (time.time() - started) * 1000
+                status = await post(client, request, load)
+                finished = time.time()
                 if status == 200:
                     load.sent[phone].append(started)
                     load.accepted += 1
-                    load.webhook_ms.append(elapsed)
-                    load.last = time.time()
+                    load.webhook_ms.append((finished - started) * 1000)
+                    load.last = finished
                 else:
                     load.refused += 1
                 queue.put_nowait(phone)  # this phone may send again, after the others
+        finally:
+            client.close()
 
-        load.first = time.time()
-        await asyncio.gather(*(phone_worker() for _ in range(args.concurrency)))
+    load.first = time.time()
+    await asyncio.gather(*(phone_worker() for _ in range(args.concurrency)))
     return load
 
 
@@ -270,29 +469,32 @@ async def docs_rate(base: str, seconds: float = 3.0, concurrency: int = 8) -> fl
         return done / (time.monotonic() - started)
 
 
-async def replies(standin: str) -> list[tuple[str, float]]:
+async def replies(http: httpx.AsyncClient, standin: str) -> list[tuple[str, float]]:
     """Return every post the stand-in received, in arrival order."""
-    async with httpx.AsyncClient(timeout=30) as client:
-        return [tuple(item) for item in (await client.get(f"{standin}/log")).json()]
+    return [tuple(item) for item in (await http.get(f"{standin}/log")).json()]
 
 
-async def calibrate(base: str, standin: str) -> dict[str, int]:
+async def calibrate(port: int, http: httpx.AsyncClient, standin: str) -> dict[str, int]:
     """Return how many platform posts answer each question (long answers come in parts)."""
     parts: dict[str, int] = {}
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+    client = LoopbackClient("127.0.0.1", port)
+    try:
         for number, question in enumerate(QUESTIONS):
             phone = f"6281999{number:05d}"
             for turn in range(2):  # the second answer is the steady state
-                assert await post(client, phone, f"wamid.cal.{number}.{turn}", question) == 200
+                request = delivery_request(port, phone, f"wamid.cal.{number}.{turn}", question)
+                assert await post(client, request) == 200
             previous, stable = -1, 0
             for _ in range(100):
-                count = sum(1 for to, _t in await replies(standin) if to == phone)
+                count = sum(1 for to, _t in await replies(http, standin) if to == phone)
                 stable = stable + 1 if count == previous and count > 0 else 0
                 if stable >= 6:
                     break
                 previous = count
                 await asyncio.sleep(0.25)
             parts[question] = count // 2
+    finally:
+        client.close()
     return parts
 
 
@@ -350,33 +552,42 @@ async def measure(args: argparse.Namespace, pids: dict[str, int]) -> dict[str, A
     base = f"http://127.0.0.1:{args.port}"
     standin = f"http://127.0.0.1:{args.port + 1}"
     await wait_until_up(f"{base}/healthz")
-    parts = await calibrate(base, standin)
+    async with httpx.AsyncClient(timeout=30) as http:
+        return await _measure(args, pids, base, standin, http)
+
+
+async def _measure(
+    args: argparse.Namespace,
+    pids: dict[str, int],
+    base: str,
+    standin: str,
+    http: httpx.AsyncClient,
+) -> dict[str, Any]:
+    """Calibrate, take the reference, run the load and count its replies (see measure)."""
+    parts = await calibrate(args.port, http, standin)
     # After the calibration every worker has started (and loaded its knowledge), so the
     # reference is not measured against a process still busy starting.
     reference = await docs_rate(base)
-    before = len(await replies(standin))
+    before = len(await replies(http, standin))
     phones = [f"6281{args.port:04d}{n:04d}" for n in range(args.phones)]
+    requests = presign(args.port, phones, args.messages)
     load_average = os.getloadavg()[0]
     cpu_start, wall_start = cpu_now(pids), time.monotonic()
-    load = await generate(args, base, phones)
+    load = await generate(args, phones, requests)
     load_end = time.time()
-    async with httpx.AsyncClient(timeout=30) as client:
-        backlog_at_end = (await client.get(f"{base}/readyz")).json()["outbox"]["backlog"]
-    expected = {
-        phone: len(times) * parts[QUESTIONS[int(phone[-4:]) % len(QUESTIONS)]]
-        for phone, times in load.sent.items()
-    }
+    backlog_at_end = (await http.get(f"{base}/readyz")).json()["outbox"]["backlog"]
+    expected = {phone: len(times) * parts[question_of(phone)] for phone, times in load.sent.items()}
     total_expected = sum(expected.values())
     drain_deadline = time.monotonic() + args.drain
     while time.monotonic() < drain_deadline:
-        got = [(to, at) for to, at in (await replies(standin))[before:] if to in expected]
+        got = [(to, at) for to, at in (await replies(http, standin))[before:] if to in expected]
         if len(got) >= total_expected:
             break
         await asyncio.sleep(0.25)
     cpu_end, wall = cpu_now(pids), time.monotonic() - wall_start
     cpu = {name: cpu_end[name] - cpu_start[name] for name in cpu_end}
     await asyncio.sleep(1.0)  # let any doubled post arrive too
-    got = [(to, at) for to, at in (await replies(standin))[before:] if to in expected]
+    got = [(to, at) for to, at in (await replies(http, standin))[before:] if to in expected]
     by_phone: dict[str, list[float]] = defaultdict(list)
     for to, at in got:
         by_phone[to].append(at)
@@ -384,7 +595,7 @@ async def measure(args: argparse.Namespace, pids: dict[str, int]) -> dict[str, A
     lost = doubled = delivered = 0
     last_reply = 0.0
     for phone, sent_times in load.sent.items():
-        per = parts[QUESTIONS[int(phone[-4:]) % len(QUESTIONS)]]
+        per = parts[question_of(phone)]
         arrived = sorted(by_phone.get(phone, []))
         for index, sent_at in enumerate(sent_times):
             chunk = arrived[index * per : (index + 1) * per]

@@ -37,6 +37,26 @@ class EngineOptions:
     outbox_channels: frozenset[str] = frozenset()
 
 
+def _never_exempt(_inbound: Inbound) -> bool:
+    """Exempt no message from the limit (the default)."""
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class SenderLimit:
+    """A per-sender limit on messages per clock minute, counted in the turn's transaction.
+
+    Counted in the database, so every worker shares one limit; counted with the turn, so a
+    turn the database failed (and the platform redelivers) is not counted.
+    """
+
+    per_minute: int
+    # The one polite answer to the first message over the limit; later ones get none.
+    notice: Outbound
+    # Messages answered whatever the count (someone in danger is never told to slow down).
+    exempt: Callable[[Inbound], bool] = _never_exempt
+
+
 @dataclass(slots=True)
 class Turn:
     """What one inbound produced: the replies and what the answering handler decided."""
@@ -45,6 +65,8 @@ class Turn:
     handler: str | None = None
     reply: Reply | None = None
     duplicate: bool = False
+    # "warn" (the notice was the answer) or "drop" when the sender's limit refused it.
+    limited: str | None = None
 
 
 class UnrecordedTurnError(Exception):
@@ -117,13 +139,13 @@ class Engine:
             message for message in (await self.handle_turn(inbound)).messages if message.to is None
         ]
 
-    async def handle_turn(self, inbound: Inbound) -> Turn:
-        """Handle one inbound message and return the whole turn."""
+    async def handle_turn(self, inbound: Inbound, limit: SenderLimit | None = None) -> Turn:
+        """Handle one inbound message and return the whole turn, counting it under `limit`."""
         text, truncated = clean_text(inbound.text, self.options.max_input_chars)
         inbound = replace(scrub_inbound(inbound), text=text)
         try:
             async with self.storage.unit_of_work() as uow:
-                turn = await self._turn(uow, inbound, truncated)
+                turn = await self._turn(uow, inbound, truncated, limit)
                 await uow.commit()
                 return turn
         except StorageUnavailable:
@@ -141,13 +163,21 @@ class Engine:
                 len(inbound.text),
                 describe_failure(error),
             )
-            return await self._failed_turn(inbound)
+            return await self._failed_turn(inbound, limit is not None)
 
-    async def _turn(self, uow: UnitOfWork, inbound: Inbound, truncated: bool) -> Turn:
+    async def _turn(
+        self, uow: UnitOfWork, inbound: Inbound, truncated: bool, limit: SenderLimit | None
+    ) -> Turn:
         """Run the pipeline inside an open unit of work."""
-        contact = await uow.claim_and_contact(
-            inbound.channel, inbound.message_id, inbound.user_id, self.options.default_locale
-        )
+        claim = (inbound.channel, inbound.message_id, inbound.user_id, self.options.default_locale)
+        if limit is None:
+            contact = await uow.claim_and_contact(*claim)
+        else:
+            count, contact = await uow.count_and_claim(*claim, limit.per_minute)
+            if count > limit.per_minute:
+                if not limit.exempt(inbound):
+                    return await self._refused(uow, inbound, limit, count)
+                contact = await uow.claim_and_contact(*claim)
         if contact is None:
             return Turn([], duplicate=True)
         now = self.clock()
@@ -178,6 +208,19 @@ class Engine:
             await self._log(uow, ctx.contact, inbound, handler_name, reply, now)
         await self._enqueue(uow, inbound, reply.messages, now)
         return Turn(reply.messages, handler_name, reply)
+
+    async def _refused(
+        self, uow: UnitOfWork, inbound: Inbound, limit: SenderLimit, count: int
+    ) -> Turn:
+        """Answer a message over the sender's limit: the notice the first time, then nothing.
+
+        The message is not claimed (its redelivery is counted and judged again); the notice
+        is queued in the count's transaction, so both are stored or neither.
+        """
+        if count != limit.per_minute + 1:
+            return Turn([], limited="drop")
+        await self._enqueue(uow, inbound, [limit.notice], self.clock())
+        return Turn([limit.notice], limited="warn")
 
     async def _enqueue(
         self, uow: UnitOfWork, inbound: Inbound, messages: list[Outbound], now: datetime
@@ -269,10 +312,16 @@ class Engine:
                     now,
                 )
 
-    async def _failed_turn(self, inbound: Inbound) -> Turn:
-        """Answer politely after a handler bug, claiming the inbound and resetting the dialog."""
+    async def _failed_turn(self, inbound: Inbound, counted: bool) -> Turn:
+        """Answer politely after a handler bug, claiming the inbound and resetting the dialog.
+
+        The failed turn's count was rolled back with it: a `counted` message is counted
+        again, so a message that trips a bug cannot escape the sender's limit.
+        """
         try:
             async with self.storage.unit_of_work() as uow:
+                if counted:
+                    await uow.count_message(inbound.channel, inbound.user_id)
                 await uow.claim_inbound(inbound.channel, inbound.message_id)
                 contact = await uow.contact_for(
                     inbound.channel, inbound.user_id, self.options.default_locale

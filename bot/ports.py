@@ -67,6 +67,15 @@ class UnitOfWork(ContactStore, Protocol):
     ) -> Contact | None:
         """Claim an inbound id and return its sender's contact; None for a redelivery."""
 
+    async def count_message(self, channel: str, user_id: str) -> int:
+        """Count a message against its sender's per-minute limit; return this minute's count."""
+
+    async def count_and_claim(
+        self, channel: str, message_id: str, user_id: str, default_locale: str, per_minute: int
+    ) -> tuple[int, Contact | None]:
+        """Count the message; within the limit claim it and return the contact (None for a
+        redelivery, or over the limit: then nothing is claimed)."""
+
     async def load_conversation(self, contact_id: int) -> Conversation:
         """Return the stored dialog state of a contact."""
 

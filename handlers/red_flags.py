@@ -84,6 +84,7 @@ def describe(flag: str, draft: InquiryDraft, i18n: Translations) -> str:
         "suicide": i18n._("ingin mengakhiri hidup"),
         "stranded": i18n._("terlantar atau tidak bisa pulang"),
         "medical": i18n._("darurat medis atau pertolongan ditolak"),
+        "minor": i18n._("anak di bawah umur dibawa pergi"),
     }
     # Never show an internal code to an officer: an unknown one is still a warning sign.
     return labels.get(flag, i18n._("tanda bahaya lain"))

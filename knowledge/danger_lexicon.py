@@ -13,9 +13,91 @@ from dataclasses import dataclass
 
 from knowledge.normalize import normalize
 
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """A danger said in parts that may come in any order: every part must match somewhere.
+
+    The earliest part's position stands for the whole when an "if" clause is looked for.
+    `victim` says when the person in danger is named as someone's ("anak saya", "warga kami").
+    """
+
+    parts: tuple[str, ...]
+    victim: str
+
+
+# Ages a child can be: digits and the words for them in Indonesian, Javanese, Sundanese,
+# Madurese and English (after normalising, so without diacritics).
+_CHILD_AGE = (
+    r"(1[0-7]|[5-9]|sepuluh|sebelas|(dua|tiga|empat|lima|enam|tujuh) ?belas|rolas|telulas|"
+    r"patbelas|limolas|nembelas|pitulas|sewelas|sapuluh|sapolo|(opat|lima|genep|tujuh) ?welas|"
+    r"(empa|lema|nem|petto) ?bellas|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen)"
+)
+_PERSON = (
+    r"(anak|anakku|adik|adikku|adhik|ale|bocah|lare|budak|ana|kompoy|incu|putu|wayah|cucu|"
+    r"ponakan|ponakanku|keponakan|putri|putra|gadis|remaja|niece|nephew|daughter|son|girls?|"
+    r"boys?|sister|brother)"
+)
+# Who: a child or under-age person, in the words of each register (lare, bocah: Javanese;
+# budak, murangkalih: Sundanese and Malay; ana' kene': Madurese), by age or school, or with
+# an age made older on paper.
+_MINOR = (
+    # the child word first when there is one: an "if" clause is looked for before it
+    r"\b("
+    + _PERSON
+    + r"\w* (\w+ )?)?(di ?bawah umur|belum cukup umur|under ?age|minors?|anak (anak )?kecil|"
+    r"anak (sd|smp|sekolah|usia sekolah)|usia sekolah|bocil|bocah|murangkalih|"
+    r"budak (leutik|awewe|lalaki|perempuan|lelaki)|ana kene|lare alit|remaja putri|siswi|"
+    r"schoolgirls?|teenage\w*|little (brother|sister|girl|boy)s?|kids?|child|children|"
+    r"(belum|durung|dereng|can|ghi|masih|isih|taksih) (dewasa|sekolah|smp|sd|sma|kecil|cilik|"
+    r"alit|kene|leutik|kelas)|(msh|gi) (smp|sd)|kelas \w+ (smp|sd)|"
+    r"(umur|usia|umurnya|umure|umurna|yuswa|omor|berusia|aged?) (\w+ ){0,2}" + _CHILD_AGE + r"|"
+    r"(is|only) (only )?" + _CHILD_AGE + r"(?! (minutes?|hours?|days?|percent|million|am|pm)\b)|"
+    r"(baru|" + _PERSON + r"( \w+){0,3}) " + _CHILD_AGE + r" (thn|tahun|th|taun|taon|years?)|"
+    r"(umur|age)( \w+){0,3} (dituakan|dituakno|dituain|dipalsukan|dipalsu|dipalsuin)|"
+    r"(paspor|passport)s?( \w+){0,2} (berumur|umur|age) dewasa|fake ages?)\b"
+)
+# What: taken, fetched, lured, carried off, hidden, sent away, or on the way out now.
+_TAKEN = (
+    r"\b(di ?bawa|bawa|membawa|digowo|digawa|nggowo|dipunbekta|dibekta|ebakta|ekala|diambil|"
+    r"dipunpendhet|dijupuk|dijemput|dipethuk|diajak|dijak|ngajak|mengajak|dibujuk|diculik|"
+    r"dikirim|dipunkintun|ekirim|diberangkatkan|dipunberangkataken|diterbangkan|"
+    r"disembunyikan|dipunumpetaken|diumpetke|diumpetno|disumputkeun|esembunye|diangkut|"
+    r"angkut|mengangkut|dinaikkan|dinaikan|dilarikan|diangkat|disimpan|simpan|"
+    r"took|taken|taking|takes|pick\w* (\w+ )?up|hid|hidden|hiding|smuggl\w*|traffick\w*|"
+    r"sending|driving|dalam perjalanan|menunggu keberangkatan|di mobil|"
+    r"(di|ke|menuju|nang|ka|at|to) (the |a )?(bandara|pelabuhan|terminal|airport|boat))\b"
+)
+# Why it is danger: a recruiter or a stranger takes them, or the parents do not know.
+_UNSAFE_HANDS = (
+    r"\b(calo|sponsor|perekrut|recruiter|broker|tekong|penyalur|mucikari|germo|laoban|"
+    # a travel or pilgrimage agent taking a child on a trip is no recruiter
+    r"agen(si)?(?! (travel|perjalanan|umrah|umroh|haji|tiket|wisata)\b)|(?<!travel )agen(t|cy)|"
+    r"sajangnim|orang asing|(orang|wong|oreng|jalma|tiyang|urang) (tidak|boten) (dikenal|kenal|"
+    r"ekenal|tepang)|stranger|(ngaku|mengaku) dari|"
+    r"(orang tua|oreng tua|ortu|kolot|tiyang sepuh|parents?|mother|father|mak|ibunya|ayahnya)"
+    r"\w*( \w+){0,4} (tidak|belum|never|did not|didn t|does not|doesn t|don t|tak|boten) "
+    r"(tahu|tau|taoh|terang|ngerti|agree\w*|know\w*|dikasih|izin|ngolehi)|"
+    r"tanpa (izin|ijin|idin|sepengetahuan|persetujuan)|without (permission|consent|telling)|"
+    r"(umur|age)( \w+){0,3} (dituakan|dituakno|dituain|dipalsukan|dipalsu|dipalsuin)|"
+    r"(paspor|passport)s?( \w+){0,2} (berumur|umur|age) dewasa|fake ages?)\b"
+)
+# Whose: a child named as someone's (anak saya, adikku, lare kula, anak tetangga, warga kami,
+# my niece), so a question about children in general stays general.
+_CHILD = (
+    r"(anak|adik|adek|adi|adhik|ale|bocah|lare|budak|murangkalih|ana|kompoy|incu|putu|wayah|"
+    r"cucu|ponakan|keponakan|putri|putra|gadis|remaja|siswi)"
+)
+_SOMEONES = (
+    r"\b" + _CHILD + r"(ku|ne|e|na|nya)?( \w+){0,2} (saya|kami|kula|kaule|kaula|tetangga|"
+    r"tatangga|tonggo|tonggoku|jiran|warga)\b|\b" + _CHILD + r"(ku|ne|e|na|nya)\b|"
+    r"\b(my|our)\b|\bwarga (kami|kita)\b"
+)
+
 # Each kind of danger, as patterns over normalised text (slang already rewritten:
 # "aku" -> "saya", "gak" -> "tidak", "pengen" -> "ingin", "bunuh diri" -> "bunuhdiri").
-DANGER: dict[str, tuple[str, ...]] = {
+DANGER: dict[str, tuple[str | AllOf, ...]] = {
     "violence": (
         r"\bdi ?(pukul|hajar|aniaya|siksa|tampar|tendang|cambuk|setrum|sundut|gebuk|injak|cekik|"
         r"bacok|tusuk|sakiti|lukai|siram|jambak|seret)\w*",
@@ -72,6 +154,12 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"(?<!data )(?<!tanah )(?<!rumah )(?<!motor )(?<!handphone )"
         r"\b(saya|kami|anak|adik|istri|kakak|dia|perempuan|cewek) (saya )?dijual\b",
         r"\bdiperjualbelikan\b",
+        # held at a place that is no prison; "paspor saya ditahan di rumah majikan" is a document
+        r"(?<!paspor )(?<!dokumen )(?<!gaji )(?<!ijazah )(?<!ktp )(?<!uang )"
+        r"\b(saya|kami|warga|mereka|dia|anak|adik|kakak|suami|istri|ibu|bapak|ayah|teman|"
+        r"keponakan|ponakan|paman|om|sepupu)( sedang| masih| lagi)? (di ?tahan|etahan) "
+        r"(\w+ ){0,2}(di|e) (penampungan|gudang|mess|asrama|ruko|kamar|kongsi|kapal|"
+        r"rumah (majikan|agen|sponsor|calo|bos))\b",
         r"\bkabur dari (majikan|penampungan|asrama|agen|bos|perusahaan|kapal)",
         r"\b(sembunyi|ngumpet|bersembunyi) di\b",
         r"\block(ed|s)? (in|up|the door|me)\b|\btrapped\b|\bheld against\b",
@@ -112,6 +200,9 @@ DANGER: dict[str, tuple[str, ...]] = {
         r"\b(kritis|koma)\b.*\b(sekarang|saat ini|ayeuna|saiki|sateya|samangken)\b|"
         r"\b(sekarang|saat ini|ayeuna|saiki|sateya|samangken)\b.*\b(di )?(icu|kritis|koma)\b",
     ),
+    # A child or under-age person taken, carried off, hidden or sent away by a recruiter or a
+    # stranger, or behind the parents' back. Past, news and "if" are read as for every kind.
+    "minor": (AllOf((_MINOR, _TAKEN, _UNSAFE_HANDS), _SOMEONES),),
     "stranded": (
         r"\b(terlantar|ditelantar|terdampar|terlunta)\w*",
         r"\bditinggal\w* (agen|majikan|sponsor|calo|di jalan|di bandara|di pelabuhan|di "
@@ -139,15 +230,20 @@ CRY = re.compile(
 )
 # A danger word inside an "if" clause is hypothetical: "kalau nanti dipukul ...".
 CONDITIONAL = re.compile(
-    r"\b(kalau|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|bila|if|what if|"
-    r"takut|khawatir|cemas|jangan sampai|umpami)"
+    # "dia bilang kalau dikunci", "ngabari menawi dipun kunci": after a verb of telling,
+    # "kalau" (and the regional words rewritten to it) means "that", not "if"
+    r"(?<!bilang )(?<!ngabari )(?<!ngabarin )(?<!mengabarkan )(?<!cerita )(?<!bercerita )"
+    r"(?<!ngomong )(?<!mengatakan )(?<!berkata )(?<!katanya )(?<!kabar )(?<!ngendika )"
+    r"(?<!nyarios )\b(kalau|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|bila|if|what if|"
+    r"takut|khawatir|cemas|jangan sampai|umpami|mon)"
     r"( \w+){0,5} ?$"
 )
 # Past events are answered normally: the person is safe now.
 PAST = re.compile(
     r"\b(pernah|dulu|dahulu|tahun lalu|bulan lalu|minggu lalu|waktu itu|sudah pulang|"
     r"sudah di rumah|sudah selamat|sudah aman|sekarang aman|sudah boleh pulang|sudah bisa pulang|"
-    r"berita|baca berita|lihat berita|liat berita|nonton|film|video|viral|jenazah|almarhum|"
+    r"berita|baca berita|lihat berita|liat berita|nonton|film|video(?! call)|viral|"
+    r"jenazah|almarhum|"
     r"seminggu lalu|sudah pindah|mimpi|bermimpi|dibebaskan|sudah bebas|diselamatkan|"
     r"sinetron|drama|ceritanya|pengajian|ceramah|"
     r"baik baik saja|sudah dibukakan|"
@@ -165,11 +261,13 @@ GENERAL = re.compile(
     r"apa benar|apa bener|benarkah|benar tidak|kenapa|mengapa|rawan|jaga diri|"
     # how often, how common, prevention: a question about others, also in the regional languages
     r"seberapa|secara umum|umumnya|banyak pmi|byk pmi|naha|nyegah\w*|"
-    r"how (common|often)|is it true|why do)\b"
+    r"betul (ke|tak|kah)|how (common|often)|is it true|why do)\b"
 )
 # "sejak minggu lalu ... masih dikunci": a present marker beats a past one.
 PRESENT = re.compile(
-    r"\b(masih (di|ter)\w+|sampai sekarang|barusan|baru saja|malam ini|just now|right now)\b"
+    r"\b(masih (di|ter)\w+|sampai sekarang|sekarang juga|barusan|baru saja|malam ini|just now|"
+    # tonight: Javanese ngoko and krama, Sundanese, Madurese
+    r"right now|bengi iki|wengi iki|dalu menika|peuting ieu|malem (a?reya|ariya|riya))\b"
 )
 VICTIM = re.compile(
     r"\b(saya|kami|anak|adik|adi|kakak|istri|suami|ibu|bapak|ayah|keluarga|teman|tetangga)\b"
@@ -186,7 +284,35 @@ class RuleVerdict:
     kinds: tuple[str, ...] = ()
 
 
-_COMPILED = {kind: tuple(re.compile(p) for p in patterns) for kind, patterns in DANGER.items()}
+@dataclass(frozen=True, slots=True)
+class _CompiledAllOf:
+    """An AllOf with its patterns compiled."""
+
+    parts: tuple[re.Pattern[str], ...]
+    victim: re.Pattern[str]
+
+
+def _compile(pattern: str | AllOf) -> re.Pattern[str] | _CompiledAllOf:
+    """Compile a plain pattern, or every part of an AllOf."""
+    if isinstance(pattern, AllOf):
+        return _CompiledAllOf(
+            tuple(re.compile(p) for p in pattern.parts), re.compile(pattern.victim)
+        )
+    return re.compile(pattern)
+
+
+_COMPILED = {kind: tuple(_compile(p) for p in patterns) for kind, patterns in DANGER.items()}
+
+
+def _all_of(pattern: _CompiledAllOf, normalised: str) -> int | None:
+    """Return where the earliest part matched when every part did, else None."""
+    starts = []
+    for part in pattern.parts:
+        match = part.search(normalised)
+        if match is None:
+            return None
+        starts.append(match.start())
+    return min(starts)
 
 
 def danger_kinds(normalised: str) -> tuple[tuple[str, ...], bool]:
@@ -194,19 +320,29 @@ def danger_kinds(normalised: str) -> tuple[tuple[str, ...], bool]:
 
     A victim is named when a person word stands right before the danger ("anak saya disekap")
     or right after it ("memukul saya"); "orang-orang di kamboja disiksa?" names nobody.
+    A danger said in parts (AllOf) names one by its own `victim` pattern.
     """
     kinds: list[str] = []
     victim = False
     for kind, patterns in _COMPILED.items():
         for pattern in patterns:
-            for match in pattern.finditer(normalised):
-                before = normalised[: match.start()]
-                if kind in CONDITIONAL_EXEMPT or not CONDITIONAL.search(before):
-                    if kind not in kinds:
-                        kinds.append(kind)
-                    near = " ".join(before.split()[-3:]) + " " + match.group(0)
-                    after = " ".join(normalised[match.end() :].split()[:1])
-                    victim = victim or bool(VICTIM.search(near) or OBJECT.search(after))
+            if isinstance(pattern, re.Pattern):
+                for match in pattern.finditer(normalised):
+                    before = normalised[: match.start()]
+                    if kind in CONDITIONAL_EXEMPT or not CONDITIONAL.search(before):
+                        if kind not in kinds:
+                            kinds.append(kind)
+                        near = " ".join(before.split()[-3:]) + " " + match.group(0)
+                        after = " ".join(normalised[match.end() :].split()[:1])
+                        victim = victim or bool(VICTIM.search(near) or OBJECT.search(after))
+                continue
+            start = _all_of(pattern, normalised)
+            if start is not None and (
+                kind in CONDITIONAL_EXEMPT or not CONDITIONAL.search(normalised[:start])
+            ):
+                if kind not in kinds:
+                    kinds.append(kind)
+                victim = victim or bool(pattern.victim.search(normalised))
     return tuple(kinds), victim
 
 

@@ -36,6 +36,7 @@ from knowledge.danger_lexicon import (
     danger_kinds,
     rule_verdict,
 )
+from knowledge.learned import load_labelled
 from knowledge.linear_scoring import FastScoring
 from knowledge.loader import load_topics
 from knowledge.model import Topic
@@ -256,8 +257,16 @@ def configure(
 
 
 def classifier() -> SafetyClassifier:
-    """Return the configured classifier, configuring it from the content files if needed."""
-    return _classifier or configure(load_topics())
+    """Return the configured classifier, configuring it from the content files if needed.
+
+    Trained on exactly what `KnowledgeBase.load` gives it (topics, review labels and written
+    example sets), so a caller that asks before the knowledge base loads gets the same model.
+    """
+    if _classifier is not None:
+        return _classifier
+    topics = load_topics()
+    learned = load_labelled({topic.id for topic in topics})
+    return configure(learned.merge(topics), learned.triage)
 
 
 def assess(text: str) -> Triage:

@@ -6,19 +6,17 @@ Per sender (the gateway) and per address (the anonymous web chat).
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, update
+from sqlalchemy import case, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models import RateWindowRow
 
 _SALT = b"migrasi-aman/rate"
-log = logging.getLogger(__name__)
 
 
 def window_key(sender: str) -> str:
@@ -26,65 +24,38 @@ def window_key(sender: str) -> str:
     return hashlib.sha256(_SALT + sender.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class SqlRateLimiter:
-    """Counts each sender's messages per clock minute in one upsert, outside any transaction.
+def window_start(now: datetime) -> datetime:
+    """Return the clock minute a message sent now is counted in."""
+    return now.replace(second=0, microsecond=0)
 
-    Verdicts match the in-memory RateLimiter: "ok" within the limit, "warn" for the first
-    message over it (one polite notice), "drop" after that until the minute turns.
+
+def count_statement(dialect: Any) -> Any:
+    """Return one upsert counting a message in (key, window_start), returning the count.
+
+    A new minute starts the count again at 1. Built once per dialect: a prebuilt statement
+    keeps its cache key, so a count costs no rebuild.
     """
+    table = RateWindowRow.__table__
+    statement = dialect.insert(table).values(count=1)
+    return statement.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "count": case(
+                (table.c.window_start == statement.excluded.window_start, table.c.count + 1),
+                else_=1,
+            ),
+            "window_start": statement.excluded.window_start,
+        },
+    ).returning(table.c.count)
 
-    def __init__(self, engine: AsyncEngine, per_minute: int, clock: Callable[[], datetime]) -> None:
-        # Autocommit: the count is one statement, one round trip, no BEGIN/COMMIT.
+
+class SqlRateWindows:
+    """Housekeeping of the counted windows (the per-sender count itself is part of each turn's
+    transaction: see SqlUnitOfWork.count_and_claim)."""
+
+    def __init__(self, engine: AsyncEngine, clock: Callable[[], datetime]) -> None:
         self.engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-        self.per_minute = per_minute
         self.clock = clock
-        self._dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-        # Built once: a prebuilt statement keeps its cache key, so a count costs no rebuild.
-        table = RateWindowRow.__table__
-        statement = self._dialect.insert(table).values(count=1)
-        self._count = statement.on_conflict_do_update(
-            index_elements=["key"],
-            set_={
-                "count": case(
-                    (table.c.window_start == statement.excluded.window_start, table.c.count + 1),
-                    else_=1,
-                ),
-                "window_start": statement.excluded.window_start,
-            },
-        ).returning(table.c.count)
-
-    async def verdict(self, sender: str) -> str:
-        """Count one message from the sender and return "ok", "warn" or "drop"."""
-        window = self.clock().replace(second=0, microsecond=0)
-        params = {"key": window_key(sender), "window_start": window}
-        async with self.engine.connect() as connection:
-            count = (await connection.execute(self._count, params)).scalar_one()
-        if count <= self.per_minute:
-            return "ok"
-        return "warn" if count == self.per_minute + 1 else "drop"
-
-    async def undo(self, sender: str, verdict: str) -> None:
-        """Uncount a message that was not handled and will come again.
-
-        Called when the database failed the turn, so this may fail too: then the retry
-        is counted twice, which at worst brings one "slow down" early.
-        """
-        if verdict not in ("ok", "warn"):
-            return
-        window = self.clock().replace(second=0, microsecond=0)
-        try:
-            async with self.engine.connect() as connection:
-                await connection.execute(
-                    update(RateWindowRow)
-                    .where(
-                        RateWindowRow.key == window_key(sender),
-                        RateWindowRow.window_start == window,
-                        RateWindowRow.count > 0,
-                    )
-                    .values(count=RateWindowRow.count - 1)
-                )
-        except Exception as error:
-            log.warning("rate count not undone: %s", type(error).__name__)
 
     async def forget_older_than(self, age: timedelta) -> int:
         """Delete windows older than `age` (the purge job); return how many."""

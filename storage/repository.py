@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     bindparam,
+    cast,
     exists,
     func,
     insert,
@@ -47,6 +48,7 @@ from storage.models import (
     ProcessedMessageRow,
 )
 from storage.outbox import held_message, outbox_values, release_held
+from storage.rate_windows import count_statement, window_key, window_start
 from storage.review import SqlReviewStore
 
 
@@ -64,6 +66,8 @@ class HotStatements:
     load: Any
     touch_and_load: Any
     claim_touch_and_load: Any
+    count_claim_touch_and_load: Any
+    count: Any
     new_contact: Any
     save_conversation: Any
     log_messages: Any
@@ -135,35 +139,62 @@ def _hot_statements(dialect: Any) -> HotStatements:
         held.label("held"),
         claimed(touched.c.id).label("claimed"),
     ).select_from(touched.outerjoin(conversations, conversations.c.contact_id == touched.c.id))
-    # PostgreSQL: the claim, the touch and the read in one statement. The touch runs only
-    # when the claim did (a redelivery changes nothing); "claimed_inbound" tells them apart.
-    claim_cte = (
-        dialect.insert(processed)
-        .values(key=bindparam("key"), processed_at=bindparam("now"))
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(processed.c.key)
-        .cte("claim")
-    )
-    claimed_touch = (
-        touch.where(exists().where(claim_cte.c.key.is_not(None)))
-        .returning(contacts.c.id, contacts.c.locale, contacts.c.consent_at, contacts.c.display_name)
-        .cte("claimed_touch")
-    )
-    one = select(literal(1).label("one")).subquery("one")
-    claim_touch_and_load = (
-        select(
-            claimed_touch.c.id,
-            claimed_touch.c.locale,
-            claimed_touch.c.consent_at,
-            claimed_touch.c.display_name,
-            *conversation,
-            held.label("held"),
-            claimed(claimed_touch.c.id).label("claimed"),
-            select(func.count()).select_from(claim_cte).scalar_subquery().label("claimed_inbound"),
+
+    def claim_touch_and_load(counted: Any = None) -> Any:
+        """Build the PostgreSQL statement that claims, touches and reads in one round trip.
+
+        The touch runs only when the claim did (a redelivery changes nothing);
+        "claimed_inbound" tells them apart. With `counted` (the sender's rate count, an
+        upsert inside WITH) the claim runs only within the limit, and "rate_count" says it.
+        """
+        if counted is None:
+            claim_insert = dialect.insert(processed).values(
+                key=bindparam("key"), processed_at=bindparam("now")
+            )
+        else:
+            within = select(counted.c.count).scalar_subquery() <= bindparam("per_minute")
+            claim_insert = dialect.insert(processed).from_select(
+                ["key", "processed_at"],
+                select(
+                    cast(bindparam("key"), String), cast(bindparam("now"), DateTime(timezone=True))
+                ).where(within),
+            )
+        claim_cte = (
+            claim_insert.on_conflict_do_nothing(index_elements=["key"])
+            .returning(processed.c.key)
+            .cte("claim")
         )
-        .select_from(one)
-        .outerjoin(claimed_touch, literal(True))
-        .outerjoin(conversations, conversations.c.contact_id == claimed_touch.c.id)
+        claimed_touch = (
+            touch.where(exists().where(claim_cte.c.key.is_not(None)))
+            .returning(
+                contacts.c.id, contacts.c.locale, contacts.c.consent_at, contacts.c.display_name
+            )
+            .cte("claimed_touch")
+        )
+        extra = [] if counted is None else [select(counted.c.count).scalar_subquery()]
+        one = select(literal(1).label("one")).subquery("one")
+        return (
+            select(
+                claimed_touch.c.id,
+                claimed_touch.c.locale,
+                claimed_touch.c.consent_at,
+                claimed_touch.c.display_name,
+                *conversation,
+                held.label("held"),
+                claimed(claimed_touch.c.id).label("claimed"),
+                select(func.count())
+                .select_from(claim_cte)
+                .scalar_subquery()
+                .label("claimed_inbound"),
+                *(column.label("rate_count") for column in extra),
+            )
+            .select_from(one)
+            .outerjoin(claimed_touch, literal(True))
+            .outerjoin(conversations, conversations.c.contact_id == claimed_touch.c.id)
+        )
+
+    count = count_statement(dialect).values(
+        key=bindparam("rate_key"), window_start=bindparam("window")
     )
     upsert = dialect.insert(conversations)
     save_conversation = upsert.on_conflict_do_update(
@@ -179,7 +210,11 @@ def _hot_statements(dialect: Any) -> HotStatements:
         touch=touch,
         load=load,
         touch_and_load=touch_and_load,
-        claim_touch_and_load=claim_touch_and_load,
+        claim_touch_and_load=claim_touch_and_load(),
+        # The sender's rate count first: its row lock orders same-sender turns before any
+        # other lock they take, and a refused message claims and touches nothing.
+        count_claim_touch_and_load=claim_touch_and_load(count.cte("counted")),
+        count=count,
         new_contact=insert(contacts).values(active=True).returning(contacts.c.id),
         save_conversation=save_conversation,
         log_messages=insert(MessageRow.__table__),
@@ -329,6 +364,48 @@ class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore, SqlDeskQueries, SqlReviewStor
         if not found.claimed_inbound:
             return None
         return await self._contact_found(found[:-1], channel, user_id, default_locale, now)
+
+    async def count_message(self, channel: str, user_id: str) -> int:
+        """Count a message against its sender's per-minute limit; return this minute's count.
+
+        The count is part of this transaction: every worker counts in the same row, and a
+        turn rolled back (the database failed it, the platform redelivers) is not counted.
+        """
+        params = {
+            "rate_key": window_key(f"{channel}:{user_id}"),
+            "window": window_start(self._clock()),
+        }
+        return int((await self._core(_HOT[self._dialect].count, params)).scalar_one())
+
+    async def count_and_claim(
+        self, channel: str, message_id: str, user_id: str, default_locale: str, per_minute: int
+    ) -> tuple[int, Contact | None]:
+        """Count the message, then claim it as claim_and_contact does if within the limit.
+
+        Return the sender's count this minute and the contact (None for a redelivery, and
+        when over the limit: then nothing is claimed or touched). On PostgreSQL the count,
+        the claim, the touch and the read are one statement.
+        """
+        if self._dialect != "postgresql":
+            count = await self.count_message(channel, user_id)
+            if count > per_minute:
+                return count, None
+            return count, await self.claim_and_contact(channel, message_id, user_id, default_locale)
+        now = self._clock()
+        params = {
+            "key": inbound_key(channel, message_id),
+            "ch": channel,
+            "uid": user_id,
+            "now": now,
+            "rate_key": window_key(f"{channel}:{user_id}"),
+            "window": window_start(now),
+            "per_minute": per_minute,
+        }
+        found = (await self._core(_HOT[self._dialect].count_claim_touch_and_load, params)).one()
+        if not found.claimed_inbound:
+            return found.rate_count, None
+        contact = await self._contact_found(found[:-2], channel, user_id, default_locale, now)
+        return found.rate_count, contact
 
     async def contact_for(self, channel: str, user_id: str, default_locale: str) -> Contact:
         """Return the contact for a channel user, creating it on first contact.

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from bot.composition import Service, build_service
 from bot.config import Settings
+from knowledge import safety
 from knowledge.base import KnowledgeBase
 from storage.database import create_engine
 from tests.helpers import FakeClock
@@ -18,6 +19,16 @@ from tests.helpers import FakeClock
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(autouse=True)
+def _triage_model_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Put the process's triage model back after each test.
+
+    Loading other content (a test's own topics) retrains it; left in place, every later
+    test would triage with that model, and results would depend on test order.
+    """
+    monkeypatch.setattr(safety, "_classifier", safety._classifier)
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from bot.composition import Service, build_service
 from bot.config import Settings, configure_logging
 from bot.followup import follow_up
 from storage.inbound_queue import SqlInboundQueue
-from storage.rate_windows import SqlRateLimiter
+from storage.rate_windows import SqlRateWindows
 from storage.retention import purge_expired
 from storage.scheduler import SqlScheduler
 
@@ -84,14 +84,10 @@ def channel_gateway(
     settings: Settings, service: Service, wake: Callable[[], None]
 ) -> ChannelGateway:
     """Build the gateway into the engine, with the per-sender limit counted in the database."""
-    limiter = SqlRateLimiter(
-        service.database, settings.rate_limit_per_minute, service.storage.clock
-    )
     return ChannelGateway(
         service.engine,
-        service.outbox,
         service.translator,
-        limiter,
+        settings.rate_limit_per_minute,
         settings.max_input_chars,
         wake,
     )
@@ -125,8 +121,8 @@ async def run_jobs_once(
             wake()  # notices were queued: deliver them now
     if await scheduler.take("purge", PURGE_EVERY):
         await purge_expired(service.storage, now, service.settings.retention_days)
-        limiter = SqlRateLimiter(service.database, 1, service.storage.clock)
-        await limiter.forget_older_than(RATE_WINDOW_KEEP)
+        windows = SqlRateWindows(service.database, service.storage.clock)
+        await windows.forget_older_than(RATE_WINDOW_KEEP)
 
 
 async def run_jobs_forever(service: Service, wake: Callable[[], None]) -> None:

@@ -1,79 +1,63 @@
-"""The path every channel shares into the engine: input caps, the rate limit, then one turn;
-and the way onto the inbound queue, for every message or for a failed turn left unrecorded."""
+"""The path every channel shares into the engine: input caps, then one turn under the rate
+limit; and the way onto the inbound queue, for every message or for a failed turn left
+unrecorded."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
 
-from bot.channels.common import SenderLimiter, cap_inbound, hashed, slow_down_message
-from bot.engine import Engine, UnrecordedTurnError
+from bot.channels.common import cap_inbound, hashed, slow_down_message
+from bot.engine import Engine, SenderLimit, UnrecordedTurnError
 from bot.i18n import Translator
 from bot.messages import Inbound, Outbound
-from bot.ports import StorageUnavailable
 from knowledge.safety import assess
-from storage.errors import is_unavailable
 from storage.inbound_queue import SqlInboundQueue
-from storage.outbox import SqlOutbox
 
 log = logging.getLogger(__name__)
 
 
+def in_danger(inbound: Inbound) -> bool:
+    """Return True for a message from someone in danger now: never refused by the limit."""
+    return assess(inbound.text).urgent
+
+
 class ChannelGateway:
-    """Hands inbound messages to the engine; outbox channels get their replies queued."""
+    """Hands inbound messages to the engine; outbox channels get their replies queued.
+
+    Each sender may send `per_minute` messages per clock minute, counted in the turn's own
+    transaction (one limit across every worker); the first over it gets one polite notice.
+    """
 
     def __init__(
         self,
         engine: Engine,
-        outbox: SqlOutbox,
         translator: Translator,
-        limiter: SenderLimiter,
+        per_minute: int,
         max_input_chars: int,
         wake_sender: Callable[[], None] = lambda: None,
     ) -> None:
         self.engine = engine
-        self.outbox = outbox
         self.translator = translator
-        self.limiter = limiter
+        self.limit = SenderLimit(per_minute, slow_down_message(translator), in_danger)
         self.max_input_chars = max_input_chars
         self.wake_sender = wake_sender
-
-    def queued(self, channel: str) -> bool:
-        """Return True when the engine puts this channel's replies into the outbox."""
-        return channel in self.engine.options.outbox_channels
 
     async def receive(self, inbound: Inbound) -> list[Outbound]:
         """Run one inbound through the engine and return its replies (already queued if outbox)."""
         inbound = cap_inbound(inbound, self.max_input_chars)
-        sender = f"{inbound.channel}:{inbound.user_id}"
-        verdict = await self.limiter.verdict(sender)
-        # Someone in danger is never told to slow down: the urgent message goes through.
-        if verdict != "ok" and not assess(inbound.text).urgent:
+        turn = await self.engine.handle_turn(inbound, self.limit)
+        if turn.limited is not None:
             log.info(
-                "rate limit (%s) for %s on %s", verdict, hashed(inbound.user_id), inbound.channel
+                "rate limit (%s) for %s on %s",
+                turn.limited,
+                hashed(inbound.user_id),
+                inbound.channel,
             )
-            if verdict == "drop":
-                return []
-            notice = slow_down_message(self.translator)
-            if self.queued(inbound.channel):
-                try:
-                    await self.outbox.enqueue(notice, inbound.sender)
-                except Exception as error:
-                    if is_unavailable(error):
-                        await self.limiter.undo(sender, verdict)
-                    raise
-                self.wake_sender()
-            return [notice]
-        try:
-            replies = await self.engine.handle(inbound)
-        except StorageUnavailable:
-            # The platform redelivers it: counting it twice would end in "slow down".
-            await self.limiter.undo(sender, verdict)
-            raise
-        if replies:
+        if turn.messages:
             # Replies to others (an officer on Telegram) may be queued even from the web chat.
             self.wake_sender()
-        return replies
+        return [message for message in turn.messages if message.to is None]
 
 
 async def queue_inbounds(

@@ -74,6 +74,7 @@ RED_FLAG_CODES = (
     "suicide",
     "stranded",
     "medical",
+    "minor",
     "biaya",
     "perekrut",
     "prt_timur_tengah",

@@ -20,6 +20,7 @@ from bot.channels.delivery import start_delivery
 from bot.channels.gateway import ChannelGateway
 from bot.channels.inbound_worker import MAX_ATTEMPTS, InboundWorker
 from bot.composition import Service
+from bot.engine import SenderLimit, Turn
 from bot.messages import Inbound, Outbound
 from handlers.base import HandlerContext, Reply
 from storage.inbound_queue import PARKED, SqlInboundQueue
@@ -279,14 +280,14 @@ def _from_one_contact(count: int) -> list[Inbound]:
 
 def _break_turn_of(service: Service, monkeypatch: pytest.MonkeyPatch, message_id: str) -> None:
     """Make the engine raise, past its own apology, on every run of one message."""
-    handle = service.engine.handle
+    handle_turn = service.engine.handle_turn
 
-    async def failing(inbound: Inbound) -> list[Outbound]:
+    async def failing(inbound: Inbound, limit: SenderLimit | None = None) -> Turn:
         if inbound.message_id == message_id:
             raise RuntimeError("a bug outside the handlers")
-        return await handle(inbound)
+        return await handle_turn(inbound, limit)
 
-    monkeypatch.setattr(service.engine, "handle", failing)
+    monkeypatch.setattr(service.engine, "handle_turn", failing)
 
 
 async def _queue_rows(service: Service) -> list[tuple[str, str, int]]:

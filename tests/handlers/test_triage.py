@@ -164,3 +164,79 @@ def test_someone_hurt_or_unconscious_now_is_urgent(message: str) -> None:
 )
 def test_a_past_or_hypothetical_emergency_is_not_urgent(message: str) -> None:
     assert not assess(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tolong, adik saya umur 15 dibawa calo barusan ke Batam, orang tua tidak tahu",
+        "anakku wedok isih SMP digowo sponsor saiki nang Surabaya",  # Javanese ngoko
+        "lare kula taksih sekolah dipunbekta tiyang boten tepang dalu menika",  # krama
+        "budak abdi umur opat welas dibawa ku agen ayeuna ka Jakarta",  # Sundanese
+        "ana' sengko' omor nem bellas èbâkta calo sateya ka pelabuhan",  # Madurese
+        "my little sister is 14 and a broker is driving her to the port right now",
+    ],
+)
+def test_a_child_taken_away_now_is_the_minor_kind_and_urgent(message: str) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    verdict = rule_assess(message)
+    assert "minor" in verdict.kinds
+    assert verdict.urgent
+    assert assess(message).level != "calm"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "dulu adik saya umur 15 sempat dibawa calo, sekarang sudah pulang dan sekolah lagi",
+        "kalau ada anak di bawah umur diajak sponsor ke luar negeri, lapor ke mana?",
+        "lihat berita ada bocah SMP dibawa calo ke Batam, bagaimana mencegahnya?",
+        "bagaimana mencegah anak di bawah umur dibawa calo ke luar negeri?",
+    ],
+)
+def test_a_child_taken_in_the_past_news_or_if_is_not_urgent(message: str) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    assert not rule_assess(message).urgent
+    assert not assess(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "anak saya umur 12 ikut study tour ke Singapura bersama gurunya minggu depan",
+        "cucu saya umur 9 dibawa neneknya umrah lewat agen travel resmi bulan depan",
+        "anak saya yang masih SD sekarang dijemput tantenya ke bandara, mau liburan ke Malaysia",
+    ],
+)
+def test_a_school_trip_or_family_visit_is_no_minor_taken(message: str) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    assert "minor" not in rule_assess(message).kinds
+    assert not assess(message).urgent
+
+
+@pytest.mark.parametrize(
+    ("message", "urgent"),
+    [
+        # "kalau" after a verb of telling means "that": the danger is reported, not supposed
+        ("istri saya ngabari kalau dia dikunci majikan di kamar sekarang", True),
+        ("kalau dikunci majikan di kamar, lapor ke mana?", False),
+        # a person held at a shelter or a house is confinement; a passport held there is not
+        ("bapak saya ditahan di penampungan sponsor, tidak dikasih pulang", True),
+        ("paspor saya ditahan di rumah majikan", False),
+        # a video call is now; a video watched is not
+        ("adik video call sambil nangis, barusan dia dipukul majikan", True),
+        ("nonton video orang dipukul majikan, ngeri", False),
+        # Madurese "mon" is "if"; Malay "betul ke" asks whether something is right
+        ("mon sengko' èpokol majikan, lapor ka dhimma?", False),
+        ("majikan kata tak boleh keluar hari minggu, betul ke?", False),
+    ],
+)
+def test_the_rule_floor_reads_telling_held_video_calls_mon_and_betul_ke(
+    message: str, urgent: bool
+) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    assert rule_assess(message).urgent is urgent

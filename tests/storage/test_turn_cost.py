@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, text
 
 from bot.composition import Service
+from bot.engine import SenderLimit
 from bot.messages import Channel, Outbound, Recipient
 from storage.models import OutboxRow
 from storage.outbox import HELD
@@ -49,6 +50,30 @@ async def test_ordinary_turn_takes_no_orm_flush_and_at_most_eight_round_trips(
         assert not any(sql.startswith("SELECT conversations") for sql in counter.statements)
         assert not any("inquiries" in sql.split("FROM")[0] for sql in counter.statements)
         assert not any(sql.startswith("UPDATE outbox") for sql in counter.statements)
+
+
+async def test_the_rate_count_adds_no_round_trip_on_postgresql(
+    service: Service, clock: FakeClock
+) -> None:
+    limit = SenderLimit(20, Outbound("pelan-pelan"))
+    await service.engine.handle_turn(
+        make_inbound("halo", channel=Channel.WHATSAPP, user_id=WHATSAPP_USER), limit
+    )
+    clock.advance(seconds=30)
+    with counting(service) as counter:
+        turn = await service.engine.handle_turn(
+            make_inbound(
+                "apa syarat kerja ke malaysia?", channel=Channel.WHATSAPP, user_id=WHATSAPP_USER
+            ),
+            limit,
+        )
+    assert turn.handler == "answer"
+    # Counted inside the turn's transaction: no second connection, no BEGIN/COMMIT of its own.
+    assert counter.edges == 2, counter.statements
+    if service.database.dialect.name == "postgresql":
+        assert counter.round_trips <= MAX_ROUND_TRIPS_POSTGRESQL, counter.statements
+    else:
+        assert counter.round_trips <= MAX_ROUND_TRIPS + 1, counter.statements
 
 
 async def test_duplicate_inbound_costs_one_statement_and_changes_nothing(
