@@ -31,7 +31,7 @@ class AllOf:
 _CHILD_AGE = (
     r"(1[0-7]|[5-9]|sepuluh|sebelas|(dua|tiga|empat|lima|enam|tujuh) ?belas|rolas|telulas|"
     r"patbelas|limolas|nembelas|pitulas|sewelas|sapuluh|sapolo|(opat|lima|genep|tujuh) ?welas|"
-    r"(empa|lema|nem|petto) ?bellas|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"(empa|lema|nem|petto) ?bellas|sedasa|(kalih|tiga|sekawan|gangsal|nem|pitu) ?welas|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     r"seventeen)"
 )
 _PERSON = (
@@ -67,6 +67,9 @@ _TAKEN = (
     r"angkut|mengangkut|dinaikkan|dinaikan|dilarikan|diangkat|disimpan|simpan|"
     r"took|taken|taking|takes|pick\w* (\w+ )?up|hid|hidden|hiding|smuggl\w*|traffick\w*|"
     r"sending|driving|dalam perjalanan|menunggu keberangkatan|di mobil|"
+    # Malay "hantar" (send, deliver); in a vehicle now: "dalam van", "numpak bis" (Javanese)
+    r"hantar|dihantar|menghantar|"
+    r"(dalam|di|naik|numpak|nitih|tumpak) (van|bas|bis|bus|kereta|mobil|lori|bot|kapal|speedboat)|"
     r"(di|ke|menuju|nang|ka|at|to) (the |a )?(bandara|pelabuhan|terminal|airport|boat))\b"
 )
 # Why it is danger: a recruiter or a stranger takes them, or the parents do not know.
@@ -78,7 +81,8 @@ _UNSAFE_HANDS = (
     r"ekenal|tepang)|stranger|(ngaku|mengaku) dari|"
     r"(orang tua|oreng tua|ortu|kolot|tiyang sepuh|parents?|mother|father|mak|ibunya|ayahnya)"
     r"\w*( \w+){0,4} (tidak|belum|never|did not|didn t|does not|doesn t|don t|tak|boten) "
-    r"(tahu|tau|taoh|terang|ngerti|agree\w*|know\w*|dikasih|izin|ngolehi)|"
+    r"(tahu|tau|taoh|terang|ngerti|agree\w*|know\w*|dikasih|izin|ngolehi|setuju|rela|restu|"
+    r"mengizinkan|ngizinin|ngidini|paring idin)|"
     r"tanpa (izin|ijin|idin|sepengetahuan|persetujuan)|without (permission|consent|telling)|"
     r"(umur|age)( \w+){0,3} (dituakan|dituakno|dituain|dipalsukan|dipalsu|dipalsuin)|"
     r"(paspor|passport)s?( \w+){0,2} (berumur|umur|age) dewasa|fake ages?)\b"
@@ -93,6 +97,36 @@ _SOMEONES = (
     r"\b" + _CHILD + r"(ku|ne|e|na|nya)?( \w+){0,2} (saya|kami|kula|kaule|kaula|tetangga|"
     r"tatangga|tonggo|tonggoku|jiran|warga)\b|\b" + _CHILD + r"(ku|ne|e|na|nya)\b|"
     r"\b(my|our)\b|\bwarga (kami|kita)\b"
+)
+
+# Held by police or immigration (arrested, in a lockup or depot): who is held, in the words of
+# each register (putra/lare: krama; bojo/semah: Javanese; bini/laki: Malay; lake: Madurese).
+_HELD = (
+    r"(saya|kami|suami|istri|isteri|anak|adik|adek|kakak|abang|ibu|bapak|ayah|teman|kawan|"
+    r"keponakan|ponakan|paman|sepupu|putra|putri|lare|warga|mereka|dia|bojo|semah|bini|laki|"
+    r"lake|lakè)"
+)
+# Arrested or held, in Indonesian, Javanese ("dicekel" is normalised to "ditahan"; krama
+# "dipuncepeng", "dipuntahan"), Sundanese "ditewak", Madurese "etangkep", Malay "kena cekup".
+_ARREST = (
+    r"(ditangkap|ditangkep|ketangkap|ketangkep|kena tangkap|kena tahan|kena cekup|dicekup|"
+    r"diringkus|dicepeng|dipuncepeng|dipun cepeng|dipuntahan|dipun tahan|ditewak|etangkep|"
+    r"etahan|e tahan|ditahan|dirazia|kena razia|digelandang|arrested|detained|locked up|jailed)"
+)
+# Who holds them, or where: police, immigration, a lockup, a cell, a depot.
+_AUTHORITY = (
+    r"(polisi|polis|pulisi|imigrasi|imigresen|immigration|police|rela|aparat|lokap|lockup|"
+    r"sel|penjara|jail|prison|depo|depot|detensi|detention|tahanan|balai polis|kantor polisi)"
+)
+# Thrown out by an employer or agent, or out on the street at night.
+_BOSS = (
+    r"(majikan|employer|madam|mam|boss|bos|taukeh|tauke|taitai|kafil|agen|agency|agent|"
+    r"sponsor|laoban|sajangnim|juragan)"
+)
+_EXPEL = r"(diusir|diusirin|ditundung|ditundhung|dihalau|kena halau|kicked out|thrown out)"
+_OUT_AT_NIGHT = (
+    r"(malam|tengah malam|dini hari|midnight|tonight|jalan|street|bus stop|halte|"
+    r"pinggir jalan|luar|outside|wengi|peuting|dalu)"
 )
 
 # Each kind of danger, as patterns over normalised text (slang already rewritten:
@@ -163,6 +197,25 @@ DANGER: dict[str, tuple[str | AllOf, ...]] = {
         r"\bkabur dari (majikan|penampungan|asrama|agen|bos|perusahaan|kapal)",
         r"\b(sembunyi|ngumpet|bersembunyi) di\b",
         r"\block(ed|s)? (in|up|the door|me)\b|\btrapped\b|\bheld against\b",
+        # arrested or held by police or immigration: a person held, then by whom or where.
+        # "paspor saya ditahan" is a document: the person word must not follow one.
+        r"(?<!paspor )(?<!dokumen )(?<!ktp )(?<!ijazah )(?<!gaji )(?<!passport )\b"
+        + _HELD
+        + r"\w*( (jaler|estri|lanang|wedok|lelaki|perempuan|pameget|istri|saya|kami|kula|kaula|"
+        r"abdi|sengko|kita|ku))*( (sekarang|masih|sedang|lagi|"
+        r"barusan|tadi|baru|sudah|saat ini|sapunika|sakmenika|samangken))* "
+        + _ARREST
+        + r"\b( \w+){0,3} "
+        + _AUTHORITY
+        + r"\b",
+        r"\b(polisi|polis|pulisi|imigrasi|imigresen|police|immigration|rela)( \w+){0,2} "
+        r"(tangkap|menangkap|nangkap|nangkep|cekup|ringkus|arrested|detained|took|picked up) "
+        r"(\w+ )?(saya|kami|suami|istri|anak|adik|kakak|my|him|her|me|us)\b",
+        r"\b(i|we|he|she|my (husband|wife|son|daughter|brother|sister|friend|cousin|father|"
+        r"mother|dad|mum|mom|uncle|aunt|niece|nephew|boyfriend|girlfriend))"
+        r"( (was|were|is|got|has|have|been|am|m|s|just))* (arrested|detained|locked up|jailed)\b",
+        r"\b(sekarang|now|masih|still)( \w+){0,2} (di|dalam|kat|in) (the )?"
+        r"(lokap|lockup|penjara|jail|depo|depot|detensi|detention|sel tahanan)\b",
         r"\b(not allowed|cannot|can not|can t) (to )?(leave|go out|get out|go home)\b",
     ),
     "threat": (
@@ -217,6 +270,12 @@ DANGER: dict[str, tuple[str | AllOf, ...]] = {
         r"\bkabur\b.*\b(di jalan|tidak ada paspor|tidak punya paspor|tidak ada uang)",
         r"\btidak tahu (ini )?(dimana|di mana)\b",
         r"\bstranded\b|\babandoned\b",
+        # thrown out by the employer or agent ("majikan ngusir saya", "employer kicked me out"),
+        # not a threat to ("mengancam akan mengusir", "wants to kick me out")
+        r"\b" + _BOSS + r"\w*( (?!akan|ingin|bakal|mengancam|ancam|ngancam|ngancem|will|going|"
+        r"want|wants|threaten\w*|may|might|could|would)\w+){0,3} (usir|mengusir|ngusir|nundung|"
+        r"menghalau|halau|kicked|threw|chased)\b",
+        r"\b" + _EXPEL + r"( \w+){0,5} (" + _BOSS + r"|" + _OUT_AT_NIGHT + r")\b",
     ),
 }
 # Threats are conditional by nature ("kalau lapor, dibunuh"): "kalau" is no hypothetical here.
@@ -237,9 +296,16 @@ CONDITIONAL = re.compile(
     r"(?<!nyarios )\b(kalau|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|bila|if|what if|"
     r"takut|khawatir|cemas|jangan sampai|umpami|mon)"
     r"( \w+){0,5} ?$"
+    # an "if" that also says "later" or "a resident who ..." reaches further: "kalau nanti ada
+    # warga yang melapor anaknya disekap", "misal ini ya nanti di sana saya dikurung"
+    r"|\b(kalau|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|umpami|bila|if)"
+    r"(?=( \w+){0,3} (nanti|engke|mengko|benjing|later|ada (warga|orang|pmi|yang|keluarga)))"
+    r"( \w+){0,10} ?$"
 )
 # Past events are answered normally: the person is safe now.
 PAST = re.compile(
+    # "never" is no past event: "tidak pernah mengizinkan", krama "boten nate paring idin"
+    r"(?<!tidak )(?<!belum )(?<!boten )(?<!mboten )(?<!dereng )(?<!durung )(?<!never )"
     r"\b(pernah|dulu|dahulu|tahun lalu|bulan lalu|minggu lalu|waktu itu|sudah pulang|"
     r"sudah di rumah|sudah selamat|sudah aman|sekarang aman|sudah boleh pulang|sudah bisa pulang|"
     r"berita|baca berita|lihat berita|liat berita|nonton|film|video(?! call)|viral|"
@@ -252,6 +318,11 @@ PAST = re.compile(
     # hour ago" is now) nor Sundanese "beja" (also "tell").
     r"rumiyin|kapungkur|nate|biyen|baheula|kantos|kungsi|pawarta|pawartos|warta|"
     r"(years?|months?) ago|last (year|month)|used to|back home|in the news|news|rescued)\b"
+    # seen on social media or heard as news: "weruh di facebook", Sundanese "maca beja"
+    r"|\b(weruh|lihat|liat|nonton|baca|maca|tengok|saw|read)( \w+)? (di|kat|on|ing) "
+    r"(facebook|fb|tiktok|youtube|medsos|instagram|ig)\b|\b(maca|aya|ngadenge|nguping) beja\b"
+    r"|\b(di|kat|on|in) (grup |group )?(facebook|fb|tiktok|youtube|medsos|instagram|ig) "
+    r"(rame|ramai|ada (pmi|orang|tki|tkw|berita|video|kabar))\b"
     r"|\b(sekarang|sudah|sampun|tos|dah|now)( \w+){0,5} (?<!tidak )(?<!belum )(aman|selamat|safe)\b"
 )
 # Questions about the law or signs in general, not about a person now.
@@ -265,7 +336,8 @@ GENERAL = re.compile(
 )
 # "sejak minggu lalu ... masih dikunci": a present marker beats a past one.
 PRESENT = re.compile(
-    r"\b(masih (di|ter)\w+|sampai sekarang|sekarang juga|barusan|baru saja|malam ini|just now|"
+    # "masih dibuka" (still open, of a job market) says nothing about a person
+    r"\b(masih (?!(dibuka|diterima|dibutuhkan|diperlukan|dicari)\b)(di|ter)\w+|sampai sekarang|sekarang juga|barusan|baru saja|malam ini|just now|"
     # tonight: Javanese ngoko and krama, Sundanese, Madurese
     r"right now|bengi iki|wengi iki|dalu menika|peuting ieu|malem (a?reya|ariya|riya))\b"
 )
