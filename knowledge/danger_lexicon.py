@@ -31,7 +31,8 @@ class AllOf:
 _CHILD_AGE = (
     r"(1[0-7]|[5-9]|sepuluh|sebelas|(dua|tiga|empat|lima|enam|tujuh) ?belas|rolas|telulas|"
     r"patbelas|limolas|nembelas|pitulas|sewelas|sapuluh|sapolo|(opat|lima|genep|tujuh) ?welas|"
-    r"(empa|lema|nem|petto) ?bellas|sedasa|(kalih|tiga|sekawan|gangsal|nem|pitu) ?welas|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"(empa|lema|nem|petto) ?bellas|sedasa|(kalih|tiga|sekawan|gangsal|nem|pitu) ?welas|"
+    r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     r"seventeen)"
 )
 _PERSON = (
@@ -104,7 +105,7 @@ _SOMEONES = (
 _HELD = (
     r"(saya|kami|suami|istri|isteri|anak|adik|adek|kakak|abang|ibu|bapak|ayah|teman|kawan|"
     r"keponakan|ponakan|paman|sepupu|putra|putri|lare|warga|mereka|dia|bojo|semah|bini|laki|"
-    r"lake|lakè)"
+    r"lake|lakè|kakang|kangmas|mas|mbak|mbakyu|rayi|lanceuk|salaki|pamajikan)"
 )
 # Arrested or held, in Indonesian, Javanese ("dicekel" is normalised to "ditahan"; krama
 # "dipuncepeng", "dipuntahan"), Sundanese "ditewak", Madurese "etangkep", Malay "kena cekup".
@@ -214,7 +215,8 @@ DANGER: dict[str, tuple[str | AllOf, ...]] = {
         r"\b(i|we|he|she|my (husband|wife|son|daughter|brother|sister|friend|cousin|father|"
         r"mother|dad|mum|mom|uncle|aunt|niece|nephew|boyfriend|girlfriend))"
         r"( (was|were|is|got|has|have|been|am|m|s|just))* (arrested|detained|locked up|jailed)\b",
-        r"\b(sekarang|now|masih|still)( \w+){0,2} (di|dalam|kat|in) (the )?"
+        r"\b(sekarang|now|masih|still|sapunika|sakmenika|samangken)( \w+){0,2} "
+        r"(di|dalam|kat|in|wonten) (the )?"
         r"(lokap|lockup|penjara|jail|depo|depot|detensi|detention|sel tahanan)\b",
         r"\b(not allowed|cannot|can not|can t) (to )?(leave|go out|get out|go home)\b",
     ),
@@ -299,7 +301,7 @@ CONDITIONAL = re.compile(
     # an "if" that also says "later" or "a resident who ..." reaches further: "kalau nanti ada
     # warga yang melapor anaknya disekap", "misal ini ya nanti di sana saya dikurung"
     r"|\b(kalau|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|umpami|bila|if)"
-    r"(?=( \w+){0,3} (nanti|engke|mengko|benjing|later|ada (warga|orang|pmi|yang|keluarga)))"
+    r"(?=( \w+){0,4} (nanti|engke|mengko|benjing|later|ada (warga|orang|pmi|yang|keluarga)))"
     r"( \w+){0,10} ?$"
 )
 # Past events are answered normally: the person is safe now.
@@ -337,7 +339,8 @@ GENERAL = re.compile(
 # "sejak minggu lalu ... masih dikunci": a present marker beats a past one.
 PRESENT = re.compile(
     # "masih dibuka" (still open, of a job market) says nothing about a person
-    r"\b(masih (?!(dibuka|diterima|dibutuhkan|diperlukan|dicari)\b)(di|ter)\w+|sampai sekarang|sekarang juga|barusan|baru saja|malam ini|just now|"
+    r"\b(masih (?!(dibuka|diterima|dibutuhkan|diperlukan|dicari)\b)(di|ter)\w+|"
+    r"sampai sekarang|sekarang juga|barusan|baru saja|malam ini|just now|"
     # tonight: Javanese ngoko and krama, Sundanese, Madurese
     r"right now|bengi iki|wengi iki|dalu menika|peuting ieu|malem (a?reya|ariya|riya))\b"
 )

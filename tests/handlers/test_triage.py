@@ -240,3 +240,127 @@ def test_the_rule_floor_reads_telling_held_video_calls_mon_and_betul_ke(
     from knowledge.danger_lexicon import rule_assess
 
     assert rule_assess(message).urgent is urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tolong adikku dicekel polisi Malaysia mau sore, saiki neng kantor polisi Kota Kinabalu",
+        "kakang kula dipuncepeng petugas imigrasi wonten Batu Pahat, sapunika wonten depo",
+        "anak abdi ditewak pulisi di Ipoh isuk tadi, ayeuna di tahanan",  # Sundanese
+        "suami saya kena cekup polis tadi pagi, sekarang dalam lokap Seremban",  # Malay
+        "the police arrested my wife at the market this morning, she is in the lockup now",
+        "immigration picked up my son at the construction site today, we don't know where he is",
+    ],
+)
+def test_someone_arrested_or_held_by_police_or_immigration_now_is_urgent(message: str) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    verdict = rule_assess(message)
+    assert "confinement" in verdict.kinds
+    assert verdict.urgent
+    assert assess(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tahun lalu kakak saya ditangkap polisi Malaysia, sekarang sudah pulang ke Lamongan",
+        "kalau nanti saya ditangkap imigrasi karena overstay, siapa yang bisa dihubungi?",
+        "what if my husband is detained by immigration in Johor, who do I call?",
+        "baca di tiktok ada calo ditangkap polisi di Tanjung Pinang, kok bisa ya?",
+        "the agent who cheated us was arrested by police, how do I report my loss?",
+        "paspor saya ditahan imigrasi bandara dua jam karena fotonya beda, wajar tidak?",
+        "mau bikin SKCK di polres buat syarat ke Jepang, bawa apa saja?",
+        "apakah PMI yang ditangkap polisi karena permit mati bisa dipenjara lama?",
+    ],
+)
+def test_a_past_hypothetical_or_someone_elses_arrest_or_a_held_document_is_not_urgent(
+    message: str,
+) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    assert not rule_assess(message).urgent
+    assert assess(message).level == "calm"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "majikan mengusir saya malam ini, sekarang saya duduk di halte dekat pasar, tanpa uang",
+        "my employer kicked me out an hour ago, I am outside the MRT with my bags and no money",
+        "diusir madam barusan, aku di pinggir jalan Kowloon, hp tinggal 5 persen",
+    ],
+)
+def test_thrown_out_by_the_employer_now_is_stranded_and_urgent(message: str) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    verdict = rule_assess(message)
+    assert "stranded" in verdict.kinds
+    assert verdict.urgent
+    assert assess(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "majikan mengancam akan mengusir saya kalau saya minta libur, apa boleh?",
+        "my employer wants to kick me out when the contract ends in March, can I find a new one?",
+        "dulu saya pernah diusir majikan di Taiwan, sekarang sudah di rumah, bisa daftar lagi?",
+    ],
+)
+def test_a_threatened_or_past_eviction_is_not_urgent(message: str) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    assert not rule_assess(message).urgent
+    assert assess(message).level == "calm"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # krama ages ("gangsal welas": fifteen) and a vehicle ("numpak bis")
+        "putri kula yuswa gangsal welas sapunika dipunbekta calo numpak bis dhateng Semarang",
+        # Malay "hantar" (send) and parents not agreeing ("tak setuju")
+        "anak jiran saya baru 13 tahun, ejen nak hantar dia ke Kuching malam ni, mak dia tak "
+        "setuju",
+        # "never" is no past event
+        "anak saya umur 15 dibawa sponsor tadi pagi, saya tidak pernah mengizinkan",
+    ],
+)
+def test_a_child_taken_in_krama_malay_or_never_allowed_is_urgent(message: str) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    verdict = rule_assess(message)
+    assert "minor" in verdict.kinds
+    assert verdict.urgent
+    assert assess(message).urgent
+
+
+def test_a_school_bus_trip_the_parents_agreed_to_is_no_minor_taken() -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    message = "anak saya umur 15 ikut rombongan sekolah naik bis ke Malaysia, orang tua setuju"
+    assert "minor" not in rule_assess(message).kinds
+    assert assess(message).level == "calm"
+
+
+@pytest.mark.parametrize(
+    ("message", "urgent"),
+    [
+        # an "if" that also says "later" or "a resident who ..." reaches further than 5 words
+        (
+            "kami menyusun SOP desa, kalau nanti ada warga yang melapor anaknya disekap di luar "
+            "negeri, langkah pertama apa?",
+            False,
+        ),
+        ("misal ini ya amit amit nanti di sana saya dikurung majikan, hubungi siapa?", False),
+        # news seen on social media is about others; a message received there is not
+        ("di grup fb rame ada pmi disiksa majikan di Arab, ke Arab masih dibuka?", False),
+        ("anak saya kirim pesan di facebook, dia dikurung majikan dan tidak dikasih makan", True),
+    ],
+)
+def test_the_rule_floor_reads_long_ifs_and_social_media_news(message: str, urgent: bool) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    assert rule_assess(message).urgent is urgent
