@@ -306,9 +306,11 @@ CONDITIONAL = re.compile(
 )
 # Past events are answered normally: the person is safe now.
 PAST = re.compile(
-    # "never" is no past event: "tidak pernah mengizinkan", krama "boten nate paring idin"
+    # "never" is no past event: "tidak pernah mengizinkan", krama "boten nate paring idin";
+    # "dulu" after a verb is "first" ("kami tahan dulu", "tunggu dulu"), not "formerly"
     r"(?<!tidak )(?<!belum )(?<!boten )(?<!mboten )(?<!dereng )(?<!durung )(?<!never )"
-    r"\b(pernah|dulu|dahulu|tahun lalu|bulan lalu|minggu lalu|waktu itu|sudah pulang|"
+    r"\b(pernah|(?<!tahan )(?<!tunggu )(?<!tanya )(?<!sabar )(?<!sembunyi )dulu|"
+    r"dahulu|tahun lalu|bulan lalu|minggu lalu|waktu itu|sudah pulang|"
     r"sudah di rumah|sudah selamat|sudah aman|sekarang aman|sudah boleh pulang|sudah bisa pulang|"
     r"berita|baca berita|lihat berita|liat berita|nonton|film|video(?! call)|viral|"
     r"jenazah|almarhum|"

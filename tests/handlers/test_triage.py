@@ -364,3 +364,20 @@ def test_the_rule_floor_reads_long_ifs_and_social_media_news(message: str, urgen
     from knowledge.danger_lexicon import rule_assess
 
     assert rule_assess(message).urgent is urgent
+
+
+@pytest.mark.parametrize(
+    ("message", "urgent"),
+    [
+        (
+            "sponsor sedang bawa dua gadis umur 14 ke pelabuhan, orang tuanya tidak tahu, kami "
+            "tahan dulu mobilnya, harus lapor siapa",
+            True,
+        ),
+        ("dulu adik saya umur 14 dibawa sponsor ke pelabuhan, orang tuanya tidak tahu", False),
+    ],
+)
+def test_dulu_after_a_verb_means_first_not_formerly(message: str, urgent: bool) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    assert rule_assess(message).urgent is urgent
