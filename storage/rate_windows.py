@@ -36,7 +36,15 @@ def count_statement(dialect: Any) -> Any:
     keeps its cache key, so a count costs no rebuild.
     """
     table = RateWindowRow.__table__
-    statement = dialect.insert(table).values(count=1)
+    return _counting(dialect.insert(table).values(count=1)).returning(table.c.count)
+
+
+def _counting(statement: Any) -> Any:
+    """Make an insert of (key, window_start, 1) add one to the key's row in the same window.
+
+    A row from an earlier window starts again at 1.
+    """
+    table = RateWindowRow.__table__
     return statement.on_conflict_do_update(
         index_elements=["key"],
         set_={
@@ -46,7 +54,7 @@ def count_statement(dialect: Any) -> Any:
             ),
             "window_start": statement.excluded.window_start,
         },
-    ).returning(table.c.count)
+    )
 
 
 class SqlRateWindows:
@@ -120,13 +128,4 @@ class SqlAddressGuard:
         statement = self._dialect.insert(table).values(
             [{"key": key, "window_start": start, "count": 1} for key, start in windows]
         )
-        return statement.on_conflict_do_update(
-            index_elements=["key"],
-            set_={
-                "count": case(
-                    (table.c.window_start == statement.excluded.window_start, table.c.count + 1),
-                    else_=1,
-                ),
-                "window_start": statement.excluded.window_start,
-            },
-        ).returning(table.c.key, table.c.count)
+        return _counting(statement).returning(table.c.key, table.c.count)
