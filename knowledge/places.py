@@ -3,8 +3,9 @@
 Names come from the `places` lists of knowledge/contacts_abroad.yaml, matched on folded text
 (not the normaliser's rewrites: it reads "kl" as "kalau"). The longest name wins where two
 overlap ("uni emirat arab" over "arab"). A destination ("ke Tawau") counts only when nothing
-else is named; someone reporting for another person is placed where that person is, not
-where the writer says they are ("saya di Jakarta, adik saya di Dubai").
+else is named, and one still ahead ("mau dikirim ke Tawau") never does; someone reporting
+for another person is placed where that person is, not where the writer says they are
+("saya di Jakarta, adik saya di Dubai").
 """
 
 from __future__ import annotations
@@ -17,8 +18,14 @@ from typing import Literal
 from knowledge.contacts import INDONESIA, Contacts, default_contacts
 from knowledge.normalize import fold
 
-Role = Literal["here", "writer", "destination"]
+Role = Literal["here", "writer", "destination", "planned"]
 _DESTINATION = re.compile(r"\b(ke|to|menuju|tujuan|mau ke|berangkat ke)\s*$")
+# Someone about to be sent there is not there yet ("mau dikirim ke Malaysia", "nak hantar ke
+# KL", "about to be taken to Dubai"): the help they need now is where they are.
+_PLANNED = re.compile(
+    r"\b(mau|mo|akan|hendak|nak|arep|ape|bade|badhe|ajeng|rencana\w*|besok|nanti|will|"
+    r"going to|about to|planning to|plan to)\b(\s+[a-z]+){0,3}\s+(ke|to|menuju)\s*$"
+)
 _WRITER = re.compile(
     r"\b(saya|aku|sy|aq|gw|gue|i m|i am|im)\s+(sekarang\s+|skrg\s+|lagi\s+|masih\s+|tinggal\s+)?"
     r"(di|in|from|dari)\s*$"
@@ -65,8 +72,12 @@ class PlaceFinder:
         for match in self._pattern.finditer(folded):
             before = folded[: match.start()]
             role: Role = "here"
-            if _DESTINATION.search(before):
-                role = "destination"
+            if _PLANNED.search(before):
+                role = "planned"
+            elif _DESTINATION.search(before):
+                # "mau dikirim ke Batam, lalu ke KL": the next stop of a planned trip.
+                planned = any(place.role == "planned" for place in found)
+                role = "planned" if planned else "destination"
             elif _WRITER.search(before):
                 role = "writer"
             country, mission = self._where[match.group(1)]
@@ -75,7 +86,7 @@ class PlaceFinder:
 
     def locate(self, text: str, third_party: bool = False) -> Place | None:
         """Return where the person in danger is, or None when the text names no place."""
-        places = self.find(text)
+        places = [place for place in self.find(text) if place.role != "planned"]
         if not places:
             return None
         present = [place for place in places if place.role != "destination"] or places

@@ -14,8 +14,10 @@ from knowledge.normalize import normalize
 # The normaliser already rewrote "aku"/"sy"/"-ku" to "saya" ("adikku" -> "adik saya").
 _OTHER = re.compile(
     r"\b(adik|kakak|anak|istri|suami|ibu|bapak|ayah|mama|mamak|emak|bapak|saudara|saudari|"
-    r"keponakan|ponakan|sepupu|teman|kawan|tetangga|cucu|menantu|bibi|paman|om|tante|"
-    r"pacar|tunangan)( perempuan| laki laki| cewek| cowok)? (saya|kami|kita)\b"
+    r"keponakan|ponakan|sepupu|teman|kawan|tetangga|jiran|cucu|menantu|bibi|paman|om|tante|"
+    r"pacar|tunangan)( perempuan| laki laki| cewek| cowok| gadis| bujang| sulung| bungsu|"
+    r" kandung| tiri| pertama| kedua| ketiga)? (saya|kami|kita)\b"
+    r"|\b(anak|adik)( dara| gadis| perempuan)? (tetangga|jiran|teman|kawan)( saya| kami| kita)?\b"
     r"|\b(my|our) (sister|brother|daughter|son|wife|husband|mother|mom|mum|father|dad|"
     r"friend|cousin|niece|nephew|aunt|uncle|girlfriend|boyfriend|relative|neighbou?r)\b"
 )

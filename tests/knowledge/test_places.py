@@ -65,6 +65,27 @@ def test_a_third_party_is_placed_where_the_person_in_danger_is() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "anak gadis saya barusan dibawa sponsor naik mobil, mau dikirim ke malaysia",
+        "anak dara jiran dalam van agen nak hantar ke Batam lepas tu ke KL",
+        "I am about to be taken to Dubai tonight by the agent",
+    ],
+)
+def test_a_place_they_are_about_to_be_sent_to_is_not_where_they_are(text: str) -> None:
+    # Still at home or on the way: the help they need is where they are now, not abroad.
+    assert default_finder().locate(text, third_party=True) is None
+
+
+def test_a_planned_destination_gives_way_to_where_they_are_now() -> None:
+    text = "adik saya akan diberangkatkan ke Dubai besok, sekarang disekap di penampungan Bekasi"
+    assert default_finder().locate(text, third_party=True).in_indonesia  # type: ignore[union-attr]
+    # Sent there already: the destination is where they are.
+    text = "saya dikirim ke Saudi lalu dikurung majikan"
+    assert default_finder().locate(text).country == "arab-saudi"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
     "text", ["tolong saya dikurung majikan", "di Zanzibar", "kalau saya ke luar negeri", ""]
 )
 def test_no_place_named(text: str) -> None:

@@ -17,6 +17,10 @@ from knowledge.reporter import is_third_party, reporter_kind
         "suami saya ditahan di depot imigresen malaysia",
         "tolong saya, anak saya disekap di kamboja",
         "teman saya dipukuli majikannya",
+        "anak gadis saya umur 15 dibawa sponsor naik mobil",
+        "anak sulung kami disekap calo",
+        "anak tetangga saya dibawa calo malam ini",
+        "anak dara jiran umur 15 dalam van agen sekarang",
     ],
 )
 def test_reports_for_someone_else(text: str) -> None:
