@@ -26,6 +26,7 @@ from knowledge.safety import SUICIDE_KIND
 
 ASK = "urgent.ask"
 CASE = "urgent_case"  # slot: {"id", "step", "done", "place", "third_party"}
+MEDICAL_KIND = "medical"  # the danger lexicon's kind: hurt or unconscious now, help refused
 STEPS = ("where", "reach", "name")
 SKIP_WORDS = frozenset({"lewati", "skip", "lewat", "-", "tidak tahu", "gak tahu", "ga tau"})
 # Typed answers to "is it safe to reach you on this chat?"
@@ -120,6 +121,12 @@ def contact_lines(
 
 def first_step(ctx: HandlerContext, kinds: tuple[str, ...], third_party: bool) -> str:
     """Return the next step, said first."""
+    if MEDICAL_KIND in kinds:
+        # A life may hang on the next minutes, and the employer's "no" must not delay the call.
+        return ctx._(
+            "Telepon nomor darurat di bawah sekarang, walau majikan atau agen melarang. "
+            "Sebutkan alamat yang persis. Lalu laporkan ke:"
+        )
     if third_party:
         return ctx._(
             "Untuk membantunya sekarang: minta lokasinya yang persis. Kumpulkan nama majikan "

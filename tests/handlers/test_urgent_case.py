@@ -448,7 +448,9 @@ class _Words:
 
 @pytest.mark.parametrize("locale", ["id", "en"])
 @pytest.mark.parametrize(
-    "kinds", [("confinement",), ("suicide",), ("confinement", "suicide")], ids=str
+    "kinds",
+    [("confinement",), ("suicide",), ("confinement", "suicide"), ("medical", "confinement")],
+    ids=str,
 )
 @pytest.mark.parametrize("third_party", [False, True])
 def test_the_first_urgent_message_is_at_most_600_characters_everywhere(
@@ -465,6 +467,13 @@ def test_the_first_urgent_message_is_at_most_600_characters_everywhere(
     for place in places:
         message = urgent_message(words, place, kinds, third_party, case_line)  # type: ignore[arg-type]
         assert len(message.text) <= 600, (place, len(message.text), message.text)
+
+
+async def test_someone_not_moving_with_help_refused_gets_call_now_first(service: Service) -> None:
+    text = "teman saya jatuh di Riyadh tidak bergerak, majikan tidak mau panggil ambulans"
+    first = _first_urgent(await _send(service, text)).text
+    assert first.startswith("Telepon nomor darurat di bawah sekarang, walau majikan")
+    assert "- Di Arab Saudi: 911 (darurat), 997 (ambulans)" in first
 
 
 async def test_sabah_has_no_verified_mission_number_so_the_kemlu_line_is_given(
