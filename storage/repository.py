@@ -294,6 +294,16 @@ def _turn_write_params(
     }
 
 
+def _claim_params(channel: str, message_id: str, user_id: str, now: datetime) -> dict[str, Any]:
+    """Return the parameters of the one-statement claim, touch and read."""
+    return {"key": inbound_key(channel, message_id), "ch": channel, "uid": user_id, "now": now}
+
+
+def _rate_params(channel: str, user_id: str, now: datetime) -> dict[str, Any]:
+    """Return the parameters of the sender's rate count in this clock minute."""
+    return {"rate_key": window_key(f"{channel}:{user_id}"), "window": window_start(now)}
+
+
 class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore, SqlDeskQueries, SqlReviewStore, SqlCaseTools):
     """One transaction around one inbound message. Repositories flush; commit is the edge's job."""
 
@@ -354,12 +364,7 @@ class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore, SqlDeskQueries, SqlReviewStor
                 return None
             return await self.contact_for(channel, user_id, default_locale)
         now = self._clock()
-        params = {
-            "key": inbound_key(channel, message_id),
-            "ch": channel,
-            "uid": user_id,
-            "now": now,
-        }
+        params = _claim_params(channel, message_id, user_id, now)
         found = (await self._core(_HOT[self._dialect].claim_touch_and_load, params)).one()
         if not found.claimed_inbound:
             return None
@@ -371,10 +376,7 @@ class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore, SqlDeskQueries, SqlReviewStor
         The count is part of this transaction: every worker counts in the same row, and a
         turn rolled back (the database failed it, the platform redelivers) is not counted.
         """
-        params = {
-            "rate_key": window_key(f"{channel}:{user_id}"),
-            "window": window_start(self._clock()),
-        }
+        params = _rate_params(channel, user_id, self._clock())
         return int((await self._core(_HOT[self._dialect].count, params)).scalar_one())
 
     async def count_and_claim(
@@ -393,12 +395,8 @@ class SqlUnitOfWork(SqlInquiryStore, SqlDeskStore, SqlDeskQueries, SqlReviewStor
             return count, await self.claim_and_contact(channel, message_id, user_id, default_locale)
         now = self._clock()
         params = {
-            "key": inbound_key(channel, message_id),
-            "ch": channel,
-            "uid": user_id,
-            "now": now,
-            "rate_key": window_key(f"{channel}:{user_id}"),
-            "window": window_start(now),
+            **_claim_params(channel, message_id, user_id, now),
+            **_rate_params(channel, user_id, now),
             "per_minute": per_minute,
         }
         found = (await self._core(_HOT[self._dialect].count_claim_touch_and_load, params)).one()
