@@ -20,13 +20,13 @@ from handlers.consent import NEXT as CONSENT_NEXT
 from handlers.consent import ask_consent, consent_question
 from handlers.notify import inquiry_card
 from knowledge.contacts import INDONESIA, Contacts, default_contacts
+from knowledge.danger_lexicon import MEDICAL_KIND
 from knowledge.normalize import fold
 from knowledge.places import Place, default_finder
 from knowledge.safety import SUICIDE_KIND
 
 ASK = "urgent.ask"
 CASE = "urgent_case"  # slot: {"id", "step", "done", "place", "third_party"}
-MEDICAL_KIND = "medical"  # the danger lexicon's kind: hurt or unconscious now, help refused
 STEPS = ("where", "reach", "name")
 SKIP_WORDS = frozenset({"lewati", "skip", "lewat", "-", "tidak tahu", "gak tahu", "ga tau"})
 # Typed answers to "is it safe to reach you on this chat?"

@@ -26,6 +26,11 @@ class AllOf:
     victim: str
 
 
+# An age made older on paper: both a sign of a minor and of hands that are not safe.
+_FAKED_AGE = (
+    r"(umur|age)( \w+){0,3} (dituakan|dituakno|dituain|dipalsukan|dipalsu|dipalsuin)|"
+    r"(paspor|passport)s?( \w+){0,2} (berumur|umur|age) dewasa|fake ages?"
+)
 # Ages a child can be: digits and the words for them in Indonesian, Javanese, Sundanese,
 # Madurese and English (after normalising, so without diacritics).
 _CHILD_AGE = (
@@ -55,9 +60,13 @@ _MINOR = (
     r"alit|kene|leutik|kelas)|(msh|gi) (smp|sd)|kelas \w+ (smp|sd)|"
     r"(umur|usia|umurnya|umure|umurna|yuswa|omor|berusia|aged?) (\w+ ){0,2}" + _CHILD_AGE + r"|"
     r"(is|only) (only )?" + _CHILD_AGE + r"(?! (minutes?|hours?|days?|percent|million|am|pm)\b)|"
-    r"(baru|" + _PERSON + r"( \w+){0,3}) " + _CHILD_AGE + r" (thn|tahun|th|taun|taon|years?)|"
-    r"(umur|age)( \w+){0,3} (dituakan|dituakno|dituain|dipalsukan|dipalsu|dipalsuin)|"
-    r"(paspor|passport)s?( \w+){0,2} (berumur|umur|age) dewasa|fake ages?)\b"
+    r"(baru|"
+    + _PERSON
+    + r"( \w+){0,3}) "
+    + _CHILD_AGE
+    + r" (thn|tahun|th|taun|taon|years?)|"
+    + _FAKED_AGE
+    + r")\b"
 )
 # What: taken, fetched, lured, carried off, hidden, sent away, or on the way out now.
 _TAKEN = (
@@ -85,8 +94,8 @@ _UNSAFE_HANDS = (
     r"(tahu|tau|taoh|terang|ngerti|agree\w*|know\w*|dikasih|izin|ngolehi|setuju|rela|restu|"
     r"mengizinkan|ngizinin|ngidini|paring idin)|"
     r"tanpa (izin|ijin|idin|sepengetahuan|persetujuan)|without (permission|consent|telling)|"
-    r"(umur|age)( \w+){0,3} (dituakan|dituakno|dituain|dipalsukan|dipalsu|dipalsuin)|"
-    r"(paspor|passport)s?( \w+){0,2} (berumur|umur|age) dewasa|fake ages?)\b"
+    + _FAKED_AGE
+    + r")\b"
 )
 # Whose: a child named as someone's (anak saya, adikku, lare kula, anak tetangga, warga kami,
 # my niece), so a question about children in general stays general.
@@ -351,6 +360,7 @@ VICTIM = re.compile(
 )
 OBJECT = re.compile(r"\b(saya|kami|kita|dia)\b")  # "memukul saya": the victim after the verb
 SUICIDE_KIND = "suicide"
+MEDICAL_KIND = "medical"
 
 
 @dataclass(frozen=True, slots=True)
