@@ -20,10 +20,9 @@ from handlers.consent import NEXT as CONSENT_NEXT
 from handlers.consent import ask_consent, consent_question
 from handlers.notify import inquiry_card
 from knowledge.contacts import INDONESIA, Contacts, default_contacts
-from knowledge.danger_lexicon import MEDICAL_KIND
+from knowledge.danger_lexicon import MEDICAL_KIND, SUICIDE_KIND
 from knowledge.normalize import fold
 from knowledge.places import Place, default_finder
-from knowledge.safety import SUICIDE_KIND
 
 ASK = "urgent.ask"
 CASE = "urgent_case"  # slot: {"id", "step", "done", "place", "third_party"}

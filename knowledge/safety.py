@@ -32,6 +32,7 @@ from knowledge.danger_lexicon import (
     GENERAL,
     PAST,
     PRESENT,
+    SUICIDE_KIND,
     RuleVerdict,
     danger_kinds,
     rule_verdict,
@@ -44,7 +45,6 @@ from knowledge.model_cache import cached, content_hash
 from knowledge.normalize import normalize
 
 SafetyLevel = Literal["urgent", "check", "calm"]
-SUICIDE_KIND = "suicide"
 TRIAGE_DIR = Path(__file__).resolve().parent / "triage"
 
 # Decision thresholds on the classifier's probability of "urgent", chosen from
