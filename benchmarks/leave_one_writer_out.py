@@ -19,6 +19,7 @@ from pathlib import Path
 
 from knowledge.learned import EXAMPLES_DIR, LEARNED_PATH, Learned, load_learned
 from knowledge.loader import load_out_of_scope, load_topics
+from knowledge.model import topic_names
 from knowledge.retriever import DEFAULT_THRESHOLD, Retriever
 from knowledge.safety import LabelledMessage, decide, read, train_cached, training_messages
 
@@ -65,7 +66,7 @@ def written_sets(examples_dir: Path = EXAMPLES_DIR) -> list[Path]:
 def held_out(held: Path, every: Sequence[Path], *, triage: bool = True) -> Figures:
     """Train on every written set but `held` and score on `held`'s lines."""
     topics = load_topics()
-    ids = {topic.id for topic in topics}
+    ids = topic_names(topics)
     labelled = load_learned(ids, LEARNED_PATH)
     for path in every:
         if path != held:

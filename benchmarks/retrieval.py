@@ -151,7 +151,7 @@ def main() -> None:
         # The same training lines as the knowledge base: its topics already carry the
         # learned and written examples; the out-of-scope group needs theirs added too.
         topics = list(kb.topics.values())
-        learned = load_labelled(set(kb.topics))
+        learned = load_labelled(kb.names)
         out_of_scope = [*load_out_of_scope(), *learned.out_of_scope]
         rows: list[tuple[str, Retriever]] = [
             (

@@ -257,6 +257,7 @@ def _kb_check(args: argparse.Namespace) -> int:
     from knowledge.contacts import check_contacts
     from knowledge.learned import load_labelled
     from knowledge.loader import check_topics
+    from knowledge.model import topic_names
     from knowledge.regional_words import check_regional_words
 
     if args.due is not None:
@@ -270,7 +271,7 @@ def _kb_check(args: argparse.Namespace) -> int:
         print(f"{blocking} problem(s)", file=sys.stderr)
         return 1
     learned: list[str] = []
-    labelled = load_labelled({topic.id for topic in topics}, problems=learned)
+    labelled = load_labelled(topic_names(topics), problems=learned)
     if learned:
         print("\n".join(learned))
         print(f"{len(learned)} problem(s)", file=sys.stderr)

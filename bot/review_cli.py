@@ -13,13 +13,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
 from bot.review import LEARNED_PATH, append_learned, valid_label
+from knowledge.learned import id_map
 from knowledge.loader import load_topics
+from knowledge.model import topic_names
 from storage.database import create_engine, migrate
 from storage.review import ReviewQueue
 
@@ -72,19 +75,22 @@ async def assign(
     item_id: int,
     label: str,
     text: str | None,
-    topic_ids: set[str],
+    topic_ids: Collection[str] | Mapping[str, str],
     now: datetime,
     path: Path = LEARNED_PATH,
 ) -> str | None:
     """Label one review item: append its text to the learned file and mark it labelled.
 
     Return the problem ("item", "label" or "text") when nothing was done, else None. The CLI
-    and the desk's review page both go through here.
+    and the desk's review page both go through here. `topic_ids` may map old ids (of pages
+    folded into another) to live ones: such a label is stored as the live id.
     """
     item = await queue.get(item_id)
     if item is None:
         return "item"
-    if not valid_label(label, topic_ids):
+    names = id_map(topic_ids)
+    label = names.get(label, label)
+    if not valid_label(label, set(names.values())):
         return "label"
     text = (text or "").strip() or item.text
     if not text:
@@ -95,7 +101,7 @@ async def assign(
 
 
 async def _assign(queue: ReviewQueue, args: argparse.Namespace) -> int:
-    topic_ids = {topic.id for topic in load_topics()}
+    topic_ids = topic_names(load_topics())
     problem = await assign(
         queue, args.item, args.label, args.text, topic_ids, datetime.now(UTC), LEARNED_PATH
     )

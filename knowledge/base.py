@@ -8,7 +8,7 @@ from pathlib import Path
 from knowledge import safety
 from knowledge.learned import load_labelled
 from knowledge.loader import CONTENT_DIR, SPEC_PATH, load_out_of_scope, load_topics
-from knowledge.model import CATEGORIES, Category, Topic
+from knowledge.model import CATEGORIES, Category, Topic, topic_names
 from knowledge.retriever import DEFAULT_THRESHOLD, Ranking, Retriever
 
 
@@ -18,6 +18,12 @@ class KnowledgeBase:
 
     topics: dict[str, Topic]
     retriever: Retriever = field(repr=False)
+    # Every id a topic answers to (its own and the old ids of pages folded into it) -> its id.
+    names: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        """Every live id names itself, whatever aliases were given."""
+        self.names = {**self.names, **{topic_id: topic_id for topic_id in self.topics}}
 
     @classmethod
     def load(
@@ -28,7 +34,8 @@ class KnowledgeBase:
     ) -> KnowledgeBase:
         """Load and validate the content files and build the retriever."""
         topics = load_topics(content_dir, spec_path)
-        learned = load_labelled({topic.id for topic in topics})
+        names = topic_names(topics)
+        learned = load_labelled(names)
         topics = learned.merge(topics)
         retriever = Retriever(
             topics,
@@ -36,11 +43,18 @@ class KnowledgeBase:
             out_of_scope=[*load_out_of_scope(), *learned.out_of_scope],
         )
         safety.configure(topics, learned.triage)
-        return cls({topic.id: topic for topic in topics}, retriever)
+        return cls({topic.id: topic for topic in topics}, retriever, names)
+
+    def live_id(self, topic_id: str) -> str | None:
+        """Return the live id for a topic id or the old id of a page folded into one."""
+        if topic_id in self.topics:
+            return topic_id
+        return self.names.get(topic_id)
 
     def topic(self, topic_id: str) -> Topic | None:
-        """Return a topic by id."""
-        return self.topics.get(topic_id)
+        """Return a topic by id; an old id (a stored button, link or label) finds its page."""
+        live = self.live_id(topic_id)
+        return self.topics.get(live) if live else None
 
     def categories(self) -> list[Category]:
         """Return the categories that have topics, in menu order."""

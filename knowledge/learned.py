@@ -7,6 +7,7 @@ classifier's training corpus. Every entry keeps where it came from.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -68,11 +69,25 @@ def _texts(entries: Any, where: str, problems: list[str]) -> tuple[str, ...]:
     return tuple(texts)
 
 
+def id_map(topic_ids: Collection[str] | Mapping[str, str]) -> Mapping[str, str]:
+    """Return the ids a label may use, each mapped to the live topic it trains."""
+    if isinstance(topic_ids, Mapping):
+        return topic_ids
+    return {topic_id: topic_id for topic_id in topic_ids}
+
+
 def load_learned(
-    topic_ids: set[str], path: Path = LEARNED_PATH, problems: list[str] | None = None
+    topic_ids: Collection[str] | Mapping[str, str],
+    path: Path = LEARNED_PATH,
+    problems: list[str] | None = None,
 ) -> Learned:
-    """Read the learned-examples file; problems are appended as `file: field: problem` text."""
+    """Read the learned-examples file; problems are appended as `file: field: problem` text.
+
+    `topic_ids` is either the live ids or `topic_names(...)`, which also maps the old id of a
+    folded page to the page it was folded into: lines labelled with it train that page.
+    """
     problems = problems if problems is not None else []
+    names = id_map(topic_ids)
     if not path.exists():
         return Learned()
     # libyaml's loader when present: the example sets are large, and the Python one is slow.
@@ -80,10 +95,13 @@ def load_learned(
     name = path.name
     topics: dict[str, tuple[str, ...]] = {}
     for topic_id, entries in (raw.get("topics") or {}).items():
-        if topic_id not in topic_ids:
+        if topic_id not in names:
             problems.append(f"{name}: topics.{topic_id}: unknown topic id")
             continue
-        topics[topic_id] = _texts(entries, f"{name}: topics.{topic_id}", problems)
+        live = names[topic_id]
+        topics[live] = topics.get(live, ()) + _texts(
+            entries, f"{name}: topics.{topic_id}", problems
+        )
     triage: dict[str, tuple[str, ...]] = {}
     for label, entries in (raw.get("triage") or {}).items():
         if label not in SAFETY_LABELS:
@@ -95,13 +113,14 @@ def load_learned(
 
 
 def load_labelled(
-    topic_ids: set[str],
+    topic_ids: Collection[str] | Mapping[str, str],
     problems: list[str] | None = None,
     learned_path: Path = LEARNED_PATH,
     examples_dir: Path = EXAMPLES_DIR,
 ) -> Learned:
     """Read the review queue's labels and every written example set, in a stable order."""
-    labelled = load_learned(topic_ids, learned_path, problems)
+    names = id_map(topic_ids)
+    labelled = load_learned(names, learned_path, problems)
     for path in sorted(examples_dir.glob("*.yaml")):
-        labelled = labelled.plus(load_learned(topic_ids, path, problems))
+        labelled = labelled.plus(load_learned(names, path, problems))
     return labelled

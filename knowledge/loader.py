@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ GLOSSARY_PATH = Path(__file__).parent / "glossary.yaml"
 # libyaml's loader when the wheel has it: ten times faster, and load time is a target.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 REQUIRED_FIELDS = ("id", "category", "title", "answer", "examples", "sources", "reviewed")
+# A topic id: "category.name" in lower case ("negara.timur_tengah"); aliases have the same shape.
+TOPIC_ID = re.compile(r"[a-z]+\.[a-z0-9_]+")
 
 # Content rules being rolled out while the files are rewritten for them: `kb check` reports
 # their problems, but they do not stop the bot from loading its knowledge. Empty: every
@@ -226,6 +229,17 @@ def _text_rules(
     return problems
 
 
+def _aliases(raw: Any, topic_id: str, file: str, problems: list[Problem]) -> tuple[str, ...]:
+    """Validate the old ids of pages folded into this one: each shaped like a topic id."""
+    aliases = _strings(raw, "aliases", file, problems)
+    for alias in aliases:
+        if not TOPIC_ID.fullmatch(alias):
+            problems.append(Problem(file, "aliases", f"{alias!r} is not a topic id"))
+        elif alias == topic_id:
+            problems.append(Problem(file, "aliases", f"{alias!r} is this entry's own id"))
+    return tuple(dict.fromkeys(aliases))
+
+
 def _blocking(problems: list[Problem]) -> int:
     return sum(problem.blocking for problem in problems)
 
@@ -279,6 +293,7 @@ def parse_topic(
                 )
             )
     facts = _facts(raw.get("facts"), file, problems)
+    aliases = _aliases(raw.get("aliases"), topic_id, file, problems)
     problems.extend(_text_rules(file, answer, more, glossary))
     if _blocking(problems) > before:
         return None
@@ -300,6 +315,7 @@ def parse_topic(
         sources=sources,
         reviewed=reviewed,
         facts=facts,
+        aliases=aliases,
     )
 
 
@@ -314,10 +330,31 @@ def _cross_checks(
                 Problem(file, "id", f"duplicate id {topic.id!r} (also {first_file[topic.id]})")
             )
         first_file.setdefault(topic.id, file)
+    # An alias keeps an old id working, so it must name nothing else: no live entry, no
+    # second entry's alias.
+    alias_owner: dict[str, str] = {}
+    for file, topic in topics:
+        for alias in topic.aliases:
+            if alias in first_file and alias != topic.id:
+                problems.append(
+                    Problem(file, "aliases", f"{alias!r} is a live topic id ({first_file[alias]})")
+                )
+            elif alias in alias_owner:
+                problems.append(
+                    Problem(file, "aliases", f"{alias!r} is also an alias of {alias_owner[alias]}")
+                )
+            else:
+                alias_owner[alias] = topic.id
     example_owner: dict[str, str] = {}
     for file, topic in topics:
         for related in topic.related:
-            if related not in first_file:
+            if related in alias_owner:
+                problems.append(
+                    Problem(
+                        file, "related", f"{related!r} is an old id: write {alias_owner[related]!r}"
+                    )
+                )
+            elif related not in first_file:
                 problems.append(Problem(file, "related", f"unknown topic id {related!r}"))
             elif related == topic.id:
                 problems.append(Problem(file, "related", "a topic cannot relate to itself"))
@@ -331,7 +368,15 @@ def _cross_checks(
             else:
                 example_owner[key] = topic.id
     for topic_id in required:
-        if topic_id not in first_file:
+        if topic_id in alias_owner:
+            problems.append(
+                Problem(
+                    "(spec)",
+                    topic_id,
+                    f"topic in topics.yaml is only an alias of {alias_owner[topic_id]!r}",
+                )
+            )
+        elif topic_id not in first_file:
             problems.append(Problem("(spec)", topic_id, "topic in topics.yaml has no entry"))
 
 

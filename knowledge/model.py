@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -94,6 +95,8 @@ class Topic:
     sources: tuple[Source, ...]
     reviewed: date
     facts: tuple[Fact, ...] = ()
+    # Ids of pages folded into this one: old buttons, links and labels still reach it.
+    aliases: tuple[str, ...] = ()
 
     def text(self, field: dict[str, str], locale: str) -> str:
         """Return a localised field, falling back to Indonesian."""
@@ -123,3 +126,14 @@ class Topic:
         note = self.stale_note(today or date.today(), locale)
         answer = self.text(self.answer, locale)
         return f"{answer}\n\n{note}" if note else answer
+
+
+def topic_names(topics: Iterable[Topic]) -> dict[str, str]:
+    """Map every id a topic answers to, its own and its aliases, to its live id."""
+    topics = list(topics)
+    names: dict[str, str] = {}
+    for topic in topics:
+        for alias in topic.aliases:
+            names.setdefault(alias, topic.id)
+    names.update((topic.id, topic.id) for topic in topics)
+    return names

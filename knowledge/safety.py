@@ -40,7 +40,7 @@ from knowledge.danger_lexicon import (
 from knowledge.learned import load_labelled
 from knowledge.linear_scoring import FastScoring
 from knowledge.loader import load_topics
-from knowledge.model import Topic
+from knowledge.model import Topic, topic_names
 from knowledge.model_cache import cached, content_hash
 from knowledge.normalize import normalize
 
@@ -265,7 +265,7 @@ def classifier() -> SafetyClassifier:
     if _classifier is not None:
         return _classifier
     topics = load_topics()
-    learned = load_labelled({topic.id for topic in topics})
+    learned = load_labelled(topic_names(topics))
     return configure(learned.merge(topics), learned.triage)
 
 

@@ -98,7 +98,7 @@ async def review_assign(request: Request) -> Response:
         item_id,
         label,
         form.get("text", "")[:1000],
-        set(_runtime(request).service.knowledge.topics),
+        _runtime(request).service.knowledge.names,
         storage.clock(),
         learned_path(request),
     )

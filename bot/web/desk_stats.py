@@ -25,6 +25,7 @@ from bot.web.dashboard import (
 )
 from bot.web.templating import render
 from handlers.red_flags import describe
+from knowledge.base import KnowledgeBase
 from storage.desk import DeskSession
 from storage.report import UNKNOWN, Backlog, CentreReport, scope_backlog, scope_report
 
@@ -100,11 +101,15 @@ async def _scoped(
     return label, scope, centres
 
 
-def _topic_label(request: Request, topic: str) -> str:
-    if topic == UNKNOWN:
-        return topic
-    found = _runtime(request).service.knowledge.topic(topic)
-    return found.title_for("id") if found else topic
+def topic_counts(knowledge: KnowledgeBase, by_topic: dict[str, int]) -> list[tuple[str, int]]:
+    """Count inquiries per topic title, largest first; an inquiry filed under the old id of a
+    page folded into another counts with that page."""
+    counts: dict[str, int] = {}
+    for topic, count in by_topic.items():
+        found = None if topic == UNKNOWN else knowledge.topic(topic)
+        label = found.title_for("id") if found else topic
+        counts[label] = counts.get(label, 0) + count
+    return sorted(counts.items(), key=lambda item: -item[1])
 
 
 def _hours(value: float | None, i18n: Translations) -> str:
@@ -161,7 +166,7 @@ async def statistics_page(
         bar_chart(i18n._("Pertanyaan per minggu"), list(report.by_week.items())),
         bar_chart(
             i18n._("Menurut topik"),
-            [(_topic_label(request, topic), n) for topic, n in report.by_topic.items()],
+            topic_counts(_runtime(request).service.knowledge, report.by_topic),
         ),
         bar_chart(i18n._("Menurut negara tujuan"), list(report.by_destination.items())),
         bar_chart(i18n._("Menurut tanda bahaya"), flags),

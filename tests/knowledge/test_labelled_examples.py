@@ -59,7 +59,9 @@ def test_an_example_without_its_writer_or_with_an_unknown_topic_is_a_problem(
 def test_the_shipped_example_sets_validate() -> None:
     problems: list[str] = []
     from knowledge.loader import load_topics
+    from knowledge.model import topic_names
 
-    load_labelled({topic.id for topic in load_topics()}, problems)
+    # The live ids and the old ids of folded pages, as `kb check` and the bot read them.
+    load_labelled(topic_names(load_topics()), problems)
     assert problems == []
     assert EXAMPLES_DIR.is_dir()

@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from bot.admin_cli import report_csv, safe_cell
 from bot.composition import Service
 from bot.inquiries import InquiryDraft
-from bot.web.desk_stats import bar_chart
-from storage.report import centre_report
+from bot.web.desk_stats import bar_chart, topic_counts
+from knowledge.base import KnowledgeBase
+from storage.report import UNKNOWN, centre_report
 from tests.web.test_desk_casework import scoped_setup
 from tests.webapp import DESK_NOW, running_app
 
@@ -35,6 +36,16 @@ def test_a_bar_chart_is_plain_svg_scaled_to_the_largest_count() -> None:
     assert "&lt;b&gt;" in chart and "<b>" not in chart
     assert "<desc>2026-W47: 4; 2026-W48: 2; &lt;b&gt;: 1</desc>" in chart
     assert bar_chart("kosong", []) == ""
+
+
+def test_inquiries_under_a_folded_pages_old_id_count_with_its_page(
+    knowledge: KnowledgeBase,
+) -> None:
+    by_topic = {UNKNOWN: 3, "negara.timur_tengah": 2, "negara.teluk": 2}
+    assert topic_counts(knowledge, by_topic) == [
+        ("Bekerja di Timur Tengah / Arab Saudi", 4),
+        (UNKNOWN, 3),
+    ]
 
 
 def test_formula_like_cells_are_made_text() -> None:
