@@ -381,3 +381,83 @@ def test_dulu_after_a_verb_means_first_not_formerly(message: str, urgent: bool) 
     from knowledge.danger_lexicon import rule_assess
 
     assert rule_assess(message).urgent is urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the person is safe now: at the embassy, rescued, or "wilujeng" (krama, safe)
+        "kakak saya yang kemarin dikunci majikan sekarang sudah di KBRI Kuala Lumpur, gaji gimana",
+        "my cousin who was locked in by the agent got picked up by the embassy, what about her pay",
+        "putra kula ingkang dipun kurung majikan, sampun dipun tampi KJRI lan sampun wilujeng",
+        # a drill or a role play in class names a danger nobody is in
+        "besok di BLK ada simulasi: saya jadi TKW yang disekap majikan, urutannya gimana?",
+        "in pre-departure class we role-play a maid locked in by her employer, what to say?",
+        "nang kelas latihan main peran, aku dadi ABK sing dipukul kapten, carane lapor piye",
+    ],
+)
+def test_someone_now_safe_or_a_role_play_gets_no_floor(message: str) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    verdict = rule_assess(message)
+    assert verdict.kinds  # a danger is named...
+    assert not verdict.urgent  # ...but nobody is in it now
+    assert decide(0.05, message).level == "calm"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tangan saya kena air panas di dapur, sudah dirawat di klinik majikan, boleh minta cuti?",
+        "bojoku tibo nang kapal, wis digowo nang klinik, saiki wis mari",
+        "suku abdi kacugak paku di pabrik, tos diubaran, ayeuna tos cageur",
+        "my friend fainted at work, she got treated at the clinic and has now recovered",
+    ],
+)
+def test_a_treated_or_healed_injury_reads_as_past(message: str) -> None:
+    from knowledge.danger_lexicon import PAST
+    from knowledge.normalize import normalize
+
+    assert PAST.search(normalize(message))
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        # an ordinary question first, then whoever asks to go home or for pay is punished
+        (
+            "mau tanya soal kontrak, di sini siapa yang minta pulang langsung dihajar mandor",
+            "confinement",
+        ),
+        (
+            "the captain says whoever asks to go home will be punished, pay is 6 months late",
+            "confinement",
+        ),
+        ("saha nu hoyong mulih diancam ku bos, gajih tilu bulan can dibayar", "confinement"),
+        # "dibayar kalau": pay *when* the contract ends, not an "if" around what follows
+        (
+            "gaji dibayar kalau habis kontrak, yang protes dipukul mandor",
+            "violence",
+        ),
+        # bleeding or a high fever and the hospital refused, in formal Indonesian and English
+        ("adik saya pendarahan sejak pagi, majikan belum mengizinkan ke dokter", "medical"),
+        (
+            "my sister is bleeding since morning and the employer won't let her go to hospital",
+            "medical",
+        ),
+        # a child taken by a recruiter, with Sundanese ages and Javanese parents
+        ("incu abdi yuswa opat belas taun dibawa sponsor ka bandara, kolotna teu terang", "minor"),
+        (
+            "adhiku isih SMP digowo wong sing janji kerjo nang Malaysia, wong tuwaku ora ngerti",
+            "minor",
+        ),
+    ],
+)
+def test_the_rules_read_forced_labour_refused_care_and_regional_minors(
+    message: str, kind: str
+) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    verdict = rule_assess(message)
+    assert verdict.urgent, verdict
+    assert kind in verdict.kinds
