@@ -322,7 +322,8 @@ CONDITIONAL = re.compile(
     r"(?<!nyarios )(?<!dibayar )(?<!digaji )(?<!dibayarkan )(?<!cair )"
     r"\b(kalau|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|bila|if|what if|"
     r"takut|khawatir|cemas|jangan sampai|umpami|mon)"
-    r"( \w+){0,5} ?$"
+    # "kalau tidak capai target disetrum": a punishment for refusing is coercion now, no "if"
+    r"(?! (tidak|tak|ta|ora|teu|mboten|boten|nolak|menolak)\b)( \w+){0,5} ?$"
     # an "if" that also says "later" or "a resident who ..." reaches further: "kalau nanti ada
     # warga yang melapor anaknya disekap", "misal ini ya nanti di sana saya dikurung"
     r"|\b(kalau|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|umpami|bila|if)"

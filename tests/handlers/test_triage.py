@@ -461,3 +461,60 @@ def test_the_rules_read_forced_labour_refused_care_and_regional_minors(
     verdict = rule_assess(message)
     assert verdict.urgent, verdict
     assert kind in verdict.kinds
+
+
+@pytest.mark.parametrize(
+    ("message", "urgent"),
+    [
+        # "if you do not ..., you are punished" is coercion now, in every register
+        ("di compound ini kalau tidak capai target disetrum", True),
+        ("aku nang Kamboja dikon ngapusi, nek ora gelem dipukuli mandor", True),
+        ("sengko' esoro nipu, mon ta' olle target epokol", True),
+        # a real "if" stays hypothetical, and "kalau tidak salah" with a past event is past
+        ("kalau nanti tidak dibayar terus dikunci majikan, lapor ke mana?", False),
+        ("kalau tidak salah, teman saya dulu pernah dipukul majikan", False),
+    ],
+)
+def test_a_punishment_for_refusing_is_no_if(message: str, urgent: bool) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    assert rule_assess(message).urgent is urgent
+
+
+DANGER_AFTER_A_QUESTION = [
+    "kak mau nanya cara kirim duit ke kampung yg murah gmn ya, soalnya gw udh 3 hari dikunci "
+    "di mess sama agen ga dikasih makan",
+    "mbak arep takon kontrak kerjaku iki pirang taun, soale paspor dicekel bos lan aku dikunci "
+    "nang gudang ra oleh metu",
+    "can I ask how to renew my visa online? but actually my employer locks me in the house "
+    "every night and took my phone",
+    "Kami melaporkan seorang warga di Malaysia yang pingsan sejak pagi dan majikannya melarang "
+    "dibawa ke rumah sakit. Ke nomor mana kami harus menghubungi?",
+]
+
+
+@pytest.mark.parametrize("message", DANGER_AFTER_A_QUESTION)
+def test_a_danger_beside_an_ordinary_question_is_scored_on_its_own(message: str) -> None:
+    from knowledge.safety import classifier, clauses, read
+
+    reading = read(message)
+    parts = clauses(reading)
+    assert parts  # the danger, without the question around it
+    assert all(len(part.normalised) < len(reading.normalised) for part in parts)
+    model = classifier()
+    alone = max(model.probability(part) for part in parts)
+    assert model.probability(reading) == pytest.approx(max(alone, model._one(reading, False)))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # nothing the rules call danger now: the message is scored whole
+        "mau tanya biaya ke taiwan berapa, soalnya gaji saya di sini kecil sekali",
+        "kalau nanti saya dikunci majikan, soalnya teman pernah begitu, lapor ke mana?",
+    ],
+)
+def test_a_calm_message_is_not_split(message: str) -> None:
+    from knowledge.safety import clauses, read
+
+    assert clauses(read(message)) == []
