@@ -178,8 +178,9 @@ DANGER: dict[str, tuple[str | AllOf, ...]] = {
     ),
     "confinement": (
         r"\bdi ?(kurung|sekap|kunci|konci|kerangkeng|rantai|ikat)\w*",
-        r"\b(tidak|dilarang) (boleh|bisa|diizinkan|dikasih|diberi) (keluar|pulang|kabur|turun|"
-        r"pergi|kemana|ke mana)",
+        # get off a boat or go home in Javanese and Sundanese: mudhun, mandhap, lungsur, mulih
+        r"\b(tidak|dilarang) (boleh|bisa|diizinkan|dikasih|diberi|angsal|kenging) (keluar|pulang|"
+        r"kabur|turun|pergi|kemana|ke mana|mudhun|medhun|mandhap|lungsur|mulih|wangsul)",
         r"\bdilarang keluar\b|\btidak bisa kemana\b",
         r"\btidak (diizinkan|boleh|bisa) (ke )?(keluar|pulang|masuk)\b",
         r"\b(mengunci|kunci) (saya|kami|aku|kamar|pintu)\b|\bdi ?gembok\b",
@@ -323,11 +324,13 @@ CONDITIONAL = re.compile(
     r"\b(kalau|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|bila|if|what if|"
     r"takut|khawatir|cemas|jangan sampai|umpami|mon)"
     # "kalau tidak capai target disetrum": a punishment for refusing is coercion now, no "if"
-    r"(?! (tidak|tak|ta|ora|teu|mboten|boten|nolak|menolak)\b)( \w+){0,5} ?$"
+    r"(?!( \w+)? (tidak|tak|ta|ora|teu|mboten|boten|nolak|menolak)\b)( \w+){0,5} ?$"
     # an "if" that also says "later" or "a resident who ..." reaches further: "kalau nanti ada
     # warga yang melapor anaknya disekap", "misal ini ya nanti di sana saya dikurung"
     r"|\b(kalau|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|umpami|bila|if)"
-    r"(?=( \w+){0,4} (nanti|engke|mengko|benjing|later|ada (warga|orang|pmi|yang|keluarga)))"
+    # ("kalau besok", Javanese "nek sesuk" reach as far: tomorrow is no danger now)
+    r"(?=( \w+){0,4} (nanti|engke|mengko|benjing|later|sesuk|besok|besuk|isukan|tomorrow|"
+    r"ada (warga|orang|pmi|yang|keluarga)))"
     r"( \w+){0,10} ?$"
 )
 # Past events are answered normally: the person is safe now.

@@ -518,3 +518,27 @@ def test_a_calm_message_is_not_split(message: str) -> None:
     from knowledge.safety import clauses, read
 
     assert clauses(read(message)) == []
+
+
+@pytest.mark.parametrize(
+    ("message", "urgent"),
+    [
+        # the condition's subject first: "kalau target tidak tercapai", "lamun kulawarga teu ..."
+        ("di pabrik itu kalau target tidak tercapai disetrum mandor", True),
+        ("lamun kulawarga teu ngirim duit, abdi dijual ka bos sejen", True),
+        # not allowed off the boat or home, in Javanese ngoko and krama
+        ("wis telung sasi nang kapal, kapten ra oleh mudhun blas", True),
+        ("kula wonten kapal, kapten ngendika mboten angsal mandhap", True),
+        # "kalau besok", "nek sesuk": tomorrow is no danger now
+        ("nek sesuk bojoku wis nang kapal Taiwan terus dikunci kapten, aku kudu lapor sopo", False),
+        (
+            "kalau besok sampai di penampungan Malaysia saya dan teman tidak boleh keluar, "
+            "siapa yang dihubungi",
+            False,
+        ),
+    ],
+)
+def test_a_condition_with_its_subject_first_and_tomorrow(message: str, urgent: bool) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    assert rule_assess(message).urgent is urgent
