@@ -70,6 +70,12 @@ _PIVOT = re.compile(
     r"nanging|actually|but)\b"
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s*")
+# A closing question that doubts the danger ("itu wajar nggak?", "is that normal?") is part of
+# what the message says: the statements before it are not scored without it.
+_DOUBT = re.compile(
+    r"\b(wajar|normal|biasa|boleh|oleh|legal|sah|aturan\w*|termasuk|red flag|trap|penipuan|"
+    r"benar|bener|allowed|ok|oke|is (that|this|it))\b"
+)
 MIN_CLAUSE_WORDS = 4
 
 
@@ -132,7 +138,8 @@ def clauses(reading: Reading) -> list[Reading]:
     or after it ("... pendarahan, majikan belum mengizinkan. Kanal apa yang bisa dihubungi?")
     outweighs it in the whole message's score. Only a message the rules already call danger
     now is split, and only parts the rules also call danger now count: the text after each
-    turn ("soalnya", "tapi", "padahal"), and the message without its question sentences.
+    turn ("soalnya", "tapi", "padahal"), and the message without its closing questions unless
+    they doubt the danger ("... tidak boleh keluar. Itu wajar nggak?" stays whole).
     """
     if not reading.verdict.urgent:
         return []
@@ -141,9 +148,18 @@ def clauses(reading: Reading) -> list[Reading]:
         tail = reading.normalised[match.end() :].strip()
         if len(tail.split()) >= MIN_CLAUSE_WORDS:
             parts.append(tail)
+    # a closing question asking where to turn ("Kanal apa yang bisa dihubungi?")
     sentences = [part for part in _SENTENCE_END.split(reading.text) if part.strip()]
-    statements = [part for part in sentences if "?" not in part]
-    if statements and len(statements) < len(sentences):
+    split = len(sentences)
+    while split > 0 and "?" in sentences[split - 1]:
+        split -= 1
+    statements, questions = sentences[:split], sentences[split:]
+    if (
+        statements
+        and questions
+        and not any("?" in part for part in statements)
+        and not any(_DOUBT.search(part.lower()) for part in questions)
+    ):
         parts.append(normalize(" ".join(statements)))
     readings = [_read_normalised(part) for part in dict.fromkeys(parts)]
     return [part for part in readings if part.verdict.urgent]

@@ -512,6 +512,9 @@ def test_a_danger_beside_an_ordinary_question_is_scored_on_its_own(message: str)
         # nothing the rules call danger now: the message is scored whole
         "mau tanya biaya ke taiwan berapa, soalnya gaji saya di sini kecil sekali",
         "kalau nanti saya dikunci majikan, soalnya teman pernah begitu, lapor ke mana?",
+        # a closing question that doubts the danger belongs to it: is this normal, allowed?
+        "Di asrama BLK kami tidak boleh keluar sampai berangkat. Itu wajar nggak sih?",
+        "agency says we cannot leave the hostel before the flight. is that allowed?",
     ],
 )
 def test_a_calm_message_is_not_split(message: str) -> None:
