@@ -34,7 +34,8 @@ _FAKED_AGE = (
 # Ages a child can be: digits and the words for them in Indonesian, Javanese, Sundanese,
 # Madurese and English (after normalising, so without diacritics).
 _CHILD_AGE = (
-    r"(1[0-7]|[5-9]|sepuluh|sebelas|(dua|tiga|empat|lima|enam|tujuh) ?belas|rolas|telulas|"
+    r"(1[0-7]|[5-9]|sepuluh|sebelas|(dua|tiga|empat|opat|papat|pa|apa|lima|lema|enam|genep|"
+    r"tujuh|pitu) ?(belas|welas|bellas)|rolas|telulas|"
     r"patbelas|limolas|nembelas|pitulas|sewelas|sapuluh|sapolo|(opat|lima|genep|tujuh) ?welas|"
     r"(empa|lema|nem|petto) ?bellas|sedasa|(kalih|tiga|sekawan|gangsal|nem|pitu) ?welas|"
     r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -58,7 +59,9 @@ _MINOR = (
     r"schoolgirls?|teenage\w*|little (brother|sister|girl|boy)s?|kids?|child|children|"
     r"(belum|durung|dereng|can|ghi|masih|isih|taksih) (dewasa|sekolah|smp|sd|sma|kecil|cilik|"
     r"alit|kene|leutik|kelas)|(msh|gi) (smp|sd)|kelas \w+ (smp|sd)|"
-    r"(umur|usia|umurnya|umure|umurna|yuswa|omor|berusia|aged?) (\w+ ){0,2}" + _CHILD_AGE + r"|"
+    r"(umur|usia|umurnya|umure|umurna|yuswa|omor|omorra|omorre|berusia|aged?) (\w+ ){0,2}"
+    + _CHILD_AGE
+    + r"|"
     r"(is|only) (only )?" + _CHILD_AGE + r"(?! (minutes?|hours?|days?|percent|million|am|pm)\b)|"
     r"(baru|"
     + _PERSON
@@ -71,7 +74,8 @@ _MINOR = (
 # What: taken, fetched, lured, carried off, hidden, sent away, or on the way out now.
 _TAKEN = (
     r"\b(di ?bawa|bawa|membawa|digowo|digawa|nggowo|dipunbekta|dibekta|ebakta|ekala|diambil|"
-    r"dipunpendhet|dijupuk|dijemput|dipethuk|diajak|dijak|ngajak|mengajak|dibujuk|diculik|"
+    r"egiba|e giba|dipunpendhet|dijupuk|dijemput|dipethuk|diajak|dijak|ngajak|mengajak|"
+    r"dibujuk|diculik|"
     r"dikirim|dipunkintun|ekirim|diberangkatkan|dipunberangkataken|diterbangkan|"
     r"disembunyikan|dipunumpetaken|diumpetke|diumpetno|disumputkeun|esembunye|diangkut|"
     r"angkut|mengangkut|dinaikkan|dinaikan|dilarikan|diangkat|disimpan|simpan|"
@@ -87,9 +91,12 @@ _UNSAFE_HANDS = (
     r"\b(calo|sponsor|perekrut|recruiter|broker|tekong|penyalur|mucikari|germo|laoban|"
     # a travel or pilgrimage agent taking a child on a trip is no recruiter
     r"agen(si)?(?! (travel|perjalanan|umrah|umroh|haji|tiket|wisata)\b)|(?<!travel )agen(t|cy)|"
-    r"sajangnim|orang asing|(orang|wong|oreng|jalma|tiyang|urang) (tidak|boten) (dikenal|kenal|"
+    r"sajangnim|orang asing|(orang|wong|oreng|jalma|urang) (yang|sing|se|nu) (janji|menjanjikan|"
+    r"nawari|nawarin|menawarkan|ngajak)|"
+    r"(orang|wong|oreng|jalma|tiyang|urang) (tidak|boten) (dikenal|kenal|"
     r"ekenal|tepang)|stranger|(ngaku|mengaku) dari|"
-    r"(orang tua|oreng tua|ortu|kolot|tiyang sepuh|parents?|mother|father|mak|ibunya|ayahnya)"
+    r"(orang tua|oreng tua|wong tuwa|wong tuo|ortu|kolot|tiyang sepuh|parents?|mother|father|"
+    r"mak|ibunya|ayahnya)"
     r"\w*( \w+){0,4} (tidak|belum|never|did not|didn t|does not|doesn t|don t|tak|boten) "
     r"(tahu|tau|taoh|terang|ngerti|agree\w*|know\w*|dikasih|izin|ngolehi|setuju|rela|restu|"
     r"mengizinkan|ngizinin|ngidini|paring idin)|"
@@ -171,8 +178,9 @@ DANGER: dict[str, tuple[str | AllOf, ...]] = {
     ),
     "confinement": (
         r"\bdi ?(kurung|sekap|kunci|konci|kerangkeng|rantai|ikat)\w*",
-        r"\b(tidak|dilarang) (boleh|bisa|diizinkan|dikasih|diberi) (keluar|pulang|kabur|turun|"
-        r"pergi|kemana|ke mana)",
+        # get off a boat or go home in Javanese and Sundanese: mudhun, mandhap, lungsur, mulih
+        r"\b(tidak|dilarang) (boleh|bisa|diizinkan|dikasih|diberi|angsal|kenging) (keluar|pulang|"
+        r"kabur|turun|pergi|kemana|ke mana|mudhun|medhun|mandhap|lungsur|mulih|wangsul)",
         r"\bdilarang keluar\b|\btidak bisa kemana\b",
         r"\btidak (diizinkan|boleh|bisa) (ke )?(keluar|pulang|masuk)\b",
         r"\b(mengunci|kunci) (saya|kami|aku|kamar|pintu)\b|\bdi ?gembok\b",
@@ -228,6 +236,13 @@ DANGER: dict[str, tuple[str | AllOf, ...]] = {
         r"(di|dalam|kat|in|wonten) (the )?"
         r"(lokap|lockup|penjara|jail|depo|depot|detensi|detention|sel tahanan)\b",
         r"\b(not allowed|cannot|can not|can t) (to )?(leave|go out|get out|go home)\b",
+        # whoever asks to go home or for their pay is beaten, punished or threatened
+        r"\b(yang|ingkang|sing|nu|se|siapa|who|anyone|whoever)( \w+){0,2} (minta|ingin|mau|pamit|"
+        r"naros|tanya|nanya|protes|menolak|nolak|nyuwun|asks?|asked|wants?|tries|tried)( \w+){0,2} "
+        r"(pulang|keluar|berhenti|resign|mandhap|turun|gaji|balik|mulih|leave|quit|home|salary|"
+        r"pay|wages?)\b( \w+){0,5} (di ?(pukul|hajar|siksa|tampar|tendang|ukum|hukum|teunggeul|"
+        r"gebuk|patah|ancam|setrum|kurung)\w*|ancam\w*|mengancam|ngancam|beaten|punished|"
+        r"threaten\w*)",
     ),
     "threat": (
         r"\bdiancam (akan )?(dibunuh|bunuh|mati|dipukul|disiksa|pisau|senjata|pistol|dijual)",
@@ -255,8 +270,9 @@ DANGER: dict[str, tuple[str | AllOf, ...]] = {
     "medical": (
         r"\b(tidak|sudah tidak|ga|gak|nggak) (bergerak|bernapas|bernafas|sadar|sadarkan diri)\b",
         r"\b(not|no|stop|stopped) (moving|breathing|responding|waking)\b|\bunconscious\b",
-        r"\b(pingsan|kejang|pendarahan|muntah darah|batuk darah|sesak napas)\b.*"
-        r"\b(tidak|dilarang|melarang|menolak|larang)\b.*\b(rumah sakit|dokter|ambulans|berobat)",
+        r"\b(pingsan|kejang|pendarahan|perdarahan|muntah darah|batuk darah|sesak napas|"
+        r"bleeding)\b.*\b(tidak|belum|dilarang|melarang|menolak|larang|not|won t|"
+        r"refuse\w*)\b.*\b(rumah sakit|dokter|ambulans|berobat|hospital|doctor|clinic)",
         r"\b(don t|dont|do not|not|never|refuse\w*) (let |allow )?(me |us |her |him )?"
         r"(call|go to|take)\w* (an |the )?(ambulance|hospital|doctor)",
         r"\b(tidak|dilarang|melarang|menolak) (boleh |mau )?(panggil|memanggil|telepon|"
@@ -304,13 +320,17 @@ CONDITIONAL = re.compile(
     # "kalau" (and the regional words rewritten to it) means "that", not "if"
     r"(?<!bilang )(?<!ngabari )(?<!ngabarin )(?<!mengabarkan )(?<!cerita )(?<!bercerita )"
     r"(?<!ngomong )(?<!mengatakan )(?<!berkata )(?<!katanya )(?<!kabar )(?<!ngendika )"
-    r"(?<!nyarios )\b(kalau|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|bila|if|what if|"
+    r"(?<!nyarios )(?<!dibayar )(?<!digaji )(?<!dibayarkan )(?<!cair )"
+    r"\b(kalau|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|bila|if|what if|"
     r"takut|khawatir|cemas|jangan sampai|umpami|mon)"
-    r"( \w+){0,5} ?$"
+    # "kalau tidak capai target disetrum": a punishment for refusing is coercion now, no "if"
+    r"(?!( \w+)? (tidak|tak|ta|ora|teu|mboten|boten|nolak|menolak)\b)( \w+){0,5} ?$"
     # an "if" that also says "later" or "a resident who ..." reaches further: "kalau nanti ada
     # warga yang melapor anaknya disekap", "misal ini ya nanti di sana saya dikurung"
     r"|\b(kalau|jika|apabila|seandainya|andaikan|misal|misalnya|umpama|umpami|bila|if)"
-    r"(?=( \w+){0,4} (nanti|engke|mengko|benjing|later|ada (warga|orang|pmi|yang|keluarga)))"
+    # ("kalau besok", Javanese "nek sesuk" reach as far: tomorrow is no danger now)
+    r"(?=( \w+){0,4} (nanti|engke|mengko|benjing|later|sesuk|besok|besuk|isukan|tomorrow|"
+    r"ada (warga|orang|pmi|yang|keluarga)))"
     r"( \w+){0,10} ?$"
 )
 # Past events are answered normally: the person is safe now.
@@ -330,13 +350,32 @@ PAST = re.compile(
     # (ngoko), "baheula"/"kantos" (Sundanese); news is "pawarta". Not a bare "ago" ("an
     # hour ago" is now) nor Sundanese "beja" (also "tell").
     r"rumiyin|kapungkur|nate|biyen|baheula|kantos|kungsi|pawarta|pawartos|warta|"
-    r"(years?|months?) ago|last (year|month)|used to|back home|in the news|news|rescued)\b"
+    r"(years?|months?) ago|last (year|month)|used to|back home|in the news|news|rescued|"
+    r"koran|surat kabar|newspaper|(baca|membaca|maca) kabar|"
+    # role play and drills: "simulasi kabur", "memerankan pekerja yang dipukul", "pura pura
+    # keur dikonci" (Sundanese), "role play"
+    r"simulasi|main peran|bermain peran|memerankan|diperankan|role ?play\w*|"
+    r"latihan (main peran|pura pura)|pura pura (keur |lagi |sedang )?di ?(kunci|konci|kurung|"
+    r"sekap|pukul|usir|siksa|tahan)|"
+    # treated already: "sudah dijahit", "sampun dipunrawat", "tos diubaran", "la e obhati"
+    r"(sudah|sampun|tos|la|dah) (di ?|dipun ?|e )?(jahit|rawat|obati|obhati|ubaran|operasi|"
+    r"tangani)\w*)\b"
     # seen on social media or heard as news: "weruh di facebook", Sundanese "maca beja"
     r"|\b(weruh|lihat|liat|nonton|baca|maca|tengok|saw|read)( \w+)? (di|kat|on|ing) "
     r"(facebook|fb|tiktok|youtube|medsos|instagram|ig)\b|\b(maca|aya|ngadenge|nguping) beja\b"
     r"|\b(di|kat|on|in) (grup |group )?(facebook|fb|tiktok|youtube|medsos|instagram|ig) "
     r"(rame|ramai|ada (pmi|orang|tki|tkw|berita|video|kabar))\b"
-    r"|\b(sekarang|sudah|sampun|tos|dah|now)( \w+){0,5} (?<!tidak )(?<!belum )(aman|selamat|safe)\b"
+    # safe or healed now: "sekarang sudah aman", "kini sudah sadar", "saiki wis mari" (ngoko),
+    # "ayeuna tos damang"/"cageur" (Sundanese), "sateya la baras" (Madurese), "sampun saras"
+    r"|\b(sekarang|kini|sudah|sampun|tos|dah|now|la)( \w+){0,9} (?<!tidak )(?<!belum )"
+    r"(?<!ingin )(?<!mau )(?<!bisa )(?<!yang )(?<!juga )(?<!nanti )(?<!akan )(?<!biar )"
+    r"(?<!agar )(?<!supaya )(aman|selamat|safe|sembuh|mari|damang|cageur|baras|saras|"
+    r"pulih|wilujeng|salamet|sehat|sadar|baikan|membaik|ok|oke|fine|recovered|healed)\b"
+    # at or fetched by the embassy: "sudah di kbri", "sampun di tampi kbri", "now in embassy"
+    r"|\b(sudah|kini|sekarang|now|sampun|tos|la|is|are)( \w+){0,4} (di|dalam|in|at|e) (the )?"
+    r"(penampungan |shelter |rumah aman )?(kbri|kjri|embassy|consulate|kedutaan|konsulat)\b"
+    r"|\b(dijemput|diselamatkan|ditampung|diterima|di tampi|rescued by|picked up by) "
+    r"(\w+ ){0,2}(kbri|kjri|embassy|consulate|kedutaan|konsulat)\b"
 )
 # Questions about the law or signs in general, not about a person now.
 GENERAL = re.compile(
@@ -345,6 +384,10 @@ GENERAL = re.compile(
     r"apa benar|apa bener|benarkah|benar tidak|kenapa|mengapa|rawan|jaga diri|"
     # how often, how common, prevention: a question about others, also in the regional languages
     r"seberapa|secara umum|umumnya|banyak pmi|byk pmi|naha|nyegah\w*|"
+    # making teaching material for others: "penyuluhan", "sosialisasi", "konten"
+    # (not krama "konten", a door)
+    r"penyuluhan|sosialisasi|(bikin|buat|membuat|nggawe|gawe) (konten|materi)|"
+    r"konten (ig|instagram|tiktok|youtube|edukasi|medsos)|"
     r"betul (ke|tak|kah)|how (common|often)|is it true|why do)\b"
 )
 # "sejak minggu lalu ... masih dikunci": a present marker beats a past one.

@@ -63,6 +63,20 @@ _HYPOTHETICAL = re.compile(
     r"takut|khawatir|cemas|jangan sampai|nanti|umpami)\b"
 )
 _QUESTION = re.compile(r"\?|\b(bagaimana|gimana|apa|apakah|berapa|how|what|kenapa)\b")
+# Where an ordinary question gives way to what is happening ("mau tanya soal kontrak ...
+# soalnya saya dikunci"), on normalised text: "soale" and "but" arrive as "karena".
+_PIVOT = re.compile(
+    r"\b(soalnya|karena|tapi|tetapi|tapine|sebenarnya|sebenernya|sabenerna|padahal|namun|"
+    r"nanging|actually|but)\b"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s*")
+# A closing question that doubts the danger ("itu wajar nggak?", "is that normal?") is part of
+# what the message says: the statements before it are not scored without it.
+_DOUBT = re.compile(
+    r"\b(wajar|normal|biasa|boleh|oleh|legal|sah|aturan\w*|termasuk|red flag|trap|penipuan|"
+    r"benar|bener|allowed|ok|oke|is (that|this|it))\b"
+)
+MIN_CLAUSE_WORDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +123,46 @@ def read(text: str) -> Reading:
     normalised = normalize(text)
     found = danger_kinds(normalised)
     return Reading(text, normalised, *found, rule_verdict(normalised, found))
+
+
+def _read_normalised(normalised: str) -> Reading:
+    """Read a part of an already normalised message."""
+    found = danger_kinds(normalised)
+    return Reading(normalised, normalised, *found, rule_verdict(normalised, found))
+
+
+def clauses(reading: Reading) -> list[Reading]:
+    """Return the parts of a message that say danger now on their own, to be scored alone.
+
+    An ordinary question before the danger ("mau tanya kirim uang ... soalnya saya dikunci")
+    or after it ("... pendarahan, majikan belum mengizinkan. Kanal apa yang bisa dihubungi?")
+    outweighs it in the whole message's score. Only a message the rules already call danger
+    now is split, and only parts the rules also call danger now count: the text after each
+    turn ("soalnya", "tapi", "padahal"), and the message without its closing questions unless
+    they doubt the danger ("... tidak boleh keluar. Itu wajar nggak?" stays whole).
+    """
+    if not reading.verdict.urgent:
+        return []
+    parts = []
+    for match in _PIVOT.finditer(reading.normalised):
+        tail = reading.normalised[match.end() :].strip()
+        if len(tail.split()) >= MIN_CLAUSE_WORDS:
+            parts.append(tail)
+    # a closing question asking where to turn ("Kanal apa yang bisa dihubungi?")
+    sentences = [part for part in _SENTENCE_END.split(reading.text) if part.strip()]
+    split = len(sentences)
+    while split > 0 and "?" in sentences[split - 1]:
+        split -= 1
+    statements, questions = sentences[:split], sentences[split:]
+    if (
+        statements
+        and questions
+        and not any("?" in part for part in statements)
+        and not any(_DOUBT.search(part.lower()) for part in questions)
+    ):
+        parts.append(normalize(" ".join(statements)))
+    readings = [_read_normalised(part) for part in dict.fromkeys(parts)]
+    return [part for part in readings if part.verdict.urgent]
 
 
 def lexicon_features(reading: Reading) -> list[float]:
@@ -174,19 +228,29 @@ class SafetyClassifier(FastScoring):
 
         `reference` takes the term-at-a-time scorer (slower; tests compare the two).
         """
+        return max(self._one(part, reference) for part in (reading, *clauses(reading)))
+
+    def _one(self, reading: Reading, reference: bool) -> float:
         extra = [value * LEXICON_SCALE for value in lexicon_features(reading)]
         probabilities = self._scorer.probabilities(reading.normalised, extra, reference=reference)
         return float(probabilities[self._urgent_column])
 
     def reference_probability(self, reading: Reading) -> float:
         """Return scikit-learn's own predict_proba (slower; tests compare the two)."""
-        matrix = self._features(self._vectorizer, [reading], fit=False)
-        return float(self._model.predict_proba(matrix)[0][self._urgent_column])
+        parts = [reading, *clauses(reading)]
+        matrix = self._features(self._vectorizer, parts, fit=False)
+        return float(self._model.predict_proba(matrix)[:, self._urgent_column].max())
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """Return the probability of danger now for each message."""
-        matrix = self._features(self._vectorizer, [read(text) for text in texts], fit=False)
-        return self._model.predict_proba(matrix)[:, self._urgent_column]
+        """Return the probability of danger now for each message (its most alarming part)."""
+        groups = [[reading, *clauses(reading)] for reading in map(read, texts)]
+        parts = [part for group in groups for part in group]
+        matrix = self._features(self._vectorizer, parts, fit=False)
+        flat = self._model.predict_proba(matrix)[:, self._urgent_column]
+        ends = np.cumsum([len(group) for group in groups])
+        return np.array(
+            [flat[end - len(group) : end].max() for group, end in zip(groups, ends, strict=True)]
+        )
 
 
 def decide(probability: float, text: str | Reading) -> Triage:

@@ -381,3 +381,167 @@ def test_dulu_after_a_verb_means_first_not_formerly(message: str, urgent: bool) 
     from knowledge.danger_lexicon import rule_assess
 
     assert rule_assess(message).urgent is urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the person is safe now: at the embassy, rescued, or "wilujeng" (krama, safe)
+        "kakak saya yang kemarin dikunci majikan sekarang sudah di KBRI Kuala Lumpur, gaji gimana",
+        "my cousin who was locked in by the agent got picked up by the embassy, what about her pay",
+        "putra kula ingkang dipun kurung majikan, sampun dipun tampi KJRI lan sampun wilujeng",
+        # a drill or a role play in class names a danger nobody is in
+        "besok di BLK ada simulasi: saya jadi TKW yang disekap majikan, urutannya gimana?",
+        "in pre-departure class we role-play a maid locked in by her employer, what to say?",
+        "nang kelas latihan main peran, aku dadi ABK sing dipukul kapten, carane lapor piye",
+    ],
+)
+def test_someone_now_safe_or_a_role_play_gets_no_floor(message: str) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    verdict = rule_assess(message)
+    assert verdict.kinds  # a danger is named...
+    assert not verdict.urgent  # ...but nobody is in it now
+    assert decide(0.05, message).level == "calm"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tangan saya kena air panas di dapur, sudah dirawat di klinik majikan, boleh minta cuti?",
+        "bojoku tibo nang kapal, wis digowo nang klinik, saiki wis mari",
+        "suku abdi kacugak paku di pabrik, tos diubaran, ayeuna tos cageur",
+        "my friend fainted at work, she got treated at the clinic and has now recovered",
+    ],
+)
+def test_a_treated_or_healed_injury_reads_as_past(message: str) -> None:
+    from knowledge.danger_lexicon import PAST
+    from knowledge.normalize import normalize
+
+    assert PAST.search(normalize(message))
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        # an ordinary question first, then whoever asks to go home or for pay is punished
+        (
+            "mau tanya soal kontrak, di sini siapa yang minta pulang langsung dihajar mandor",
+            "confinement",
+        ),
+        (
+            "the captain says whoever asks to go home will be punished, pay is 6 months late",
+            "confinement",
+        ),
+        ("saha nu hoyong mulih diancam ku bos, gajih tilu bulan can dibayar", "confinement"),
+        # "dibayar kalau": pay *when* the contract ends, not an "if" around what follows
+        (
+            "gaji dibayar kalau habis kontrak, yang protes dipukul mandor",
+            "violence",
+        ),
+        # bleeding or a high fever and the hospital refused, in formal Indonesian and English
+        ("adik saya pendarahan sejak pagi, majikan belum mengizinkan ke dokter", "medical"),
+        (
+            "my sister is bleeding since morning and the employer won't let her go to hospital",
+            "medical",
+        ),
+        # a child taken by a recruiter, with Sundanese ages and Javanese parents
+        ("incu abdi yuswa opat belas taun dibawa sponsor ka bandara, kolotna teu terang", "minor"),
+        (
+            "adhiku isih SMP digowo wong sing janji kerjo nang Malaysia, wong tuwaku ora ngerti",
+            "minor",
+        ),
+    ],
+)
+def test_the_rules_read_forced_labour_refused_care_and_regional_minors(
+    message: str, kind: str
+) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    verdict = rule_assess(message)
+    assert verdict.urgent, verdict
+    assert kind in verdict.kinds
+
+
+@pytest.mark.parametrize(
+    ("message", "urgent"),
+    [
+        # "if you do not ..., you are punished" is coercion now, in every register
+        ("di compound ini kalau tidak capai target disetrum", True),
+        ("aku nang Kamboja dikon ngapusi, nek ora gelem dipukuli mandor", True),
+        ("sengko' esoro nipu, mon ta' olle target epokol", True),
+        # a real "if" stays hypothetical, and "kalau tidak salah" with a past event is past
+        ("kalau nanti tidak dibayar terus dikunci majikan, lapor ke mana?", False),
+        ("kalau tidak salah, teman saya dulu pernah dipukul majikan", False),
+    ],
+)
+def test_a_punishment_for_refusing_is_no_if(message: str, urgent: bool) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    assert rule_assess(message).urgent is urgent
+
+
+DANGER_AFTER_A_QUESTION = [
+    "kak mau nanya cara kirim duit ke kampung yg murah gmn ya, soalnya gw udh 3 hari dikunci "
+    "di mess sama agen ga dikasih makan",
+    "mbak arep takon kontrak kerjaku iki pirang taun, soale paspor dicekel bos lan aku dikunci "
+    "nang gudang ra oleh metu",
+    "can I ask how to renew my visa online? but actually my employer locks me in the house "
+    "every night and took my phone",
+    "Kami melaporkan seorang warga di Malaysia yang pingsan sejak pagi dan majikannya melarang "
+    "dibawa ke rumah sakit. Ke nomor mana kami harus menghubungi?",
+]
+
+
+@pytest.mark.parametrize("message", DANGER_AFTER_A_QUESTION)
+def test_a_danger_beside_an_ordinary_question_is_scored_on_its_own(message: str) -> None:
+    from knowledge.safety import classifier, clauses, read
+
+    reading = read(message)
+    parts = clauses(reading)
+    assert parts  # the danger, without the question around it
+    assert all(len(part.normalised) < len(reading.normalised) for part in parts)
+    model = classifier()
+    alone = max(model.probability(part) for part in parts)
+    assert model.probability(reading) == pytest.approx(max(alone, model._one(reading, False)))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # nothing the rules call danger now: the message is scored whole
+        "mau tanya biaya ke taiwan berapa, soalnya gaji saya di sini kecil sekali",
+        "kalau nanti saya dikunci majikan, soalnya teman pernah begitu, lapor ke mana?",
+        # a closing question that doubts the danger belongs to it: is this normal, allowed?
+        "Di asrama BLK kami tidak boleh keluar sampai berangkat. Itu wajar nggak sih?",
+        "agency says we cannot leave the hostel before the flight. is that allowed?",
+    ],
+)
+def test_a_calm_message_is_not_split(message: str) -> None:
+    from knowledge.safety import clauses, read
+
+    assert clauses(read(message)) == []
+
+
+@pytest.mark.parametrize(
+    ("message", "urgent"),
+    [
+        # the condition's subject first: "kalau target tidak tercapai", "lamun kulawarga teu ..."
+        ("di pabrik itu kalau target tidak tercapai disetrum mandor", True),
+        ("lamun kulawarga teu ngirim duit, abdi dijual ka bos sejen", True),
+        # not allowed off the boat or home, in Javanese ngoko and krama
+        ("wis telung sasi nang kapal, kapten ra oleh mudhun blas", True),
+        ("kula wonten kapal, kapten ngendika mboten angsal mandhap", True),
+        # "kalau besok", "nek sesuk": tomorrow is no danger now
+        ("nek sesuk bojoku wis nang kapal Taiwan terus dikunci kapten, aku kudu lapor sopo", False),
+        (
+            "kalau besok sampai di penampungan Malaysia saya dan teman tidak boleh keluar, "
+            "siapa yang dihubungi",
+            False,
+        ),
+    ],
+)
+def test_a_condition_with_its_subject_first_and_tomorrow(message: str, urgent: bool) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    assert rule_assess(message).urgent is urgent
