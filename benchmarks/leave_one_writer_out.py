@@ -21,7 +21,13 @@ from knowledge.learned import EXAMPLES_DIR, LEARNED_PATH, Learned, load_learned
 from knowledge.loader import load_out_of_scope, load_topics
 from knowledge.model import topic_names
 from knowledge.retriever import DEFAULT_THRESHOLD, Retriever
-from knowledge.safety import LabelledMessage, decide, read, train_cached, training_messages
+from knowledge.safety import (
+    LabelledMessage,
+    decide,
+    read,
+    train_cached,
+    training_messages,
+)
 
 
 @dataclass
@@ -72,9 +78,8 @@ def held_out(held: Path, every: Sequence[Path], *, triage: bool = True) -> Figur
         if path != held:
             labelled = labelled.plus(load_learned(ids, path))
     topics = labelled.merge(topics)
-    retriever = Retriever(
-        topics, DEFAULT_THRESHOLD, out_of_scope=[*load_out_of_scope(), *labelled.out_of_scope]
-    )
+    everyday = [*load_out_of_scope(), *labelled.out_of_scope]
+    retriever = Retriever(topics, DEFAULT_THRESHOLD, out_of_scope=everyday)
     test: Learned = load_learned(ids, held)
     figures = Figures()
     for topic_id, texts in test.topics.items():
@@ -87,7 +92,7 @@ def held_out(held: Path, every: Sequence[Path], *, triage: bool = True) -> Figur
     if not triage or not test.triage:
         return figures
     ordinary = [text for topic in topics for text in topic.examples + topic.examples_en]
-    messages = training_messages(ordinary=ordinary)
+    messages = training_messages(ordinary=ordinary, everyday=everyday)
     for label, texts in labelled.triage.items():
         messages += [LabelledMessage(text, label == "urgent") for text in texts]
     model = train_cached(messages)

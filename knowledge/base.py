@@ -37,12 +37,11 @@ class KnowledgeBase:
         names = topic_names(topics)
         learned = load_labelled(names)
         topics = learned.merge(topics)
+        everyday = [*load_out_of_scope(), *learned.out_of_scope]
         retriever = Retriever(
-            topics,
-            DEFAULT_THRESHOLD if threshold is None else threshold,
-            out_of_scope=[*load_out_of_scope(), *learned.out_of_scope],
+            topics, DEFAULT_THRESHOLD if threshold is None else threshold, out_of_scope=everyday
         )
-        safety.configure(topics, learned.triage)
+        safety.configure(topics, learned.triage, everyday)
         return cls({topic.id: topic for topic in topics}, retriever, names)
 
     def live_id(self, topic_id: str) -> str | None:

@@ -313,6 +313,11 @@ CRY = re.compile(
     r"\b(tolong|help|sos|darurat|selamatkan|bantu saya|bantu kami|cepat bantu|minta tolong)\b"
     r"(?! (info|informasi|jelaskan|jelasin|kasih tahu|kasih tau|tanya|dijawab|bagaimana|apa|"
     r"kalau|jika|bila|nanti))"
+    # "please tell me a joke", "help me write a letter", "tolong buatkan surat": a polite
+    # request for something ordinary, not a cry ("please" arrives as "tolong")
+    r"(?! (help )?(me |saya |aku |kami )?(tell|explain|write|translate|understand|find|check|"
+    r"make|recommend|show|give me|cek|ceritakan|ceritain|buatkan|bikinkan|bikinin|carikan|"
+    r"cariin|terjemahkan|jawab|artikan)\b)"
 )
 # A danger word inside an "if" clause is hypothetical: "kalau nanti dipukul ...".
 CONDITIONAL = re.compile(

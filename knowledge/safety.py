@@ -39,7 +39,7 @@ from knowledge.danger_lexicon import (
 )
 from knowledge.learned import load_labelled
 from knowledge.linear_scoring import FastScoring
-from knowledge.loader import load_topics
+from knowledge.loader import load_out_of_scope, load_topics
 from knowledge.model import Topic, topic_names
 from knowledge.model_cache import cached, content_hash
 from knowledge.normalize import normalize
@@ -56,6 +56,8 @@ REGULARISATION_C = 30.0
 MIN_WORDS = 3
 # Ordinary knowledge-base questions are calm too, but they are easy: they weigh less.
 ORDINARY_WEIGHT = 0.3
+# Everyday out-of-scope lines are never danger and unlike anything in the corpus: full weight.
+EVERYDAY_WEIGHT = 1.0
 LEXICON_SCALE = 1.0
 
 _HYPOTHETICAL = re.compile(
@@ -77,6 +79,12 @@ _DOUBT = re.compile(
     r"benar|bener|allowed|ok|oke|is (that|this|it))\b"
 )
 MIN_CLAUSE_WORDS = 4
+# A message that is nothing but a cry ("tolong!", "please help", "SOS kak") says too little for
+# the model, which learned "tolong" from polite requests too: it always gets the check question.
+_BARE_CRY = re.compile(
+    r"(\W|\b(tolong|help|sos|darurat|selamatkan|bantu|bantuin|minta|cepat|segera|me|saya|aku|"
+    r"kami|us|dong|kak|min|mas|mbak|pak|bu|ya|plis|please)\b)*"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +271,12 @@ def decide(probability: float, text: str | Reading) -> Triage:
         return Triage("calm", kinds, round(probability, 4))
     if probability >= URGENT_AT:
         level: SafetyLevel = "urgent"
-    elif probability >= CHECK_AT or verdict.urgent or SUICIDE_KIND in kinds:
+    elif (
+        probability >= CHECK_AT
+        or verdict.urgent
+        or SUICIDE_KIND in kinds
+        or (CRY.search(normalised) and _BARE_CRY.fullmatch(normalised))
+    ):
         level = "check"
     else:
         level = "calm"
@@ -282,11 +295,17 @@ def read_corpus(paths: Iterable[Path]) -> list[LabelledMessage]:
 
 
 def training_messages(
-    corpus_dir: Path = TRIAGE_DIR, ordinary: Iterable[str] = ()
+    corpus_dir: Path = TRIAGE_DIR, ordinary: Iterable[str] = (), everyday: Iterable[str] = ()
 ) -> list[LabelledMessage]:
-    """Return the triage corpus plus ordinary questions as light calm examples."""
+    """Return the triage corpus plus ordinary questions and everyday chatter as calm examples.
+
+    Without the everyday (out-of-scope) lines, chatter the corpus never shows ("please tell me
+    a joke", "help me write a letter to my mom") lands nearer its English and plea-worded
+    urgent lines than any calm one.
+    """
     messages = read_corpus(sorted(corpus_dir.glob("*.jsonl")))
     messages += [LabelledMessage(text, False, ORDINARY_WEIGHT) for text in ordinary]
+    messages += [LabelledMessage(text, False, EVERYDAY_WEIGHT) for text in everyday]
     return messages
 
 
@@ -305,15 +324,18 @@ _classifier: SafetyClassifier | None = None
 
 
 def configure(
-    topics: Iterable[Topic], learned: Mapping[str, Sequence[str]] | None = None
+    topics: Iterable[Topic],
+    learned: Mapping[str, Sequence[str]] | None = None,
+    everyday: Iterable[str] = (),
 ) -> SafetyClassifier:
     """Train (or load from the cache) the classifier at start-up, with the loaded topics.
 
-    `learned` holds lines a maintainer labelled from the review queue ("urgent", "calm").
+    `learned` holds lines a maintainer labelled from the review queue ("urgent", "calm");
+    `everyday` the out-of-scope lines the retriever declines, calm like the topics' questions.
     """
     global _classifier  # one classifier per process, like the knowledge base
     ordinary = [text for topic in topics for text in topic.examples + topic.examples_en]
-    messages = training_messages(ordinary=ordinary)
+    messages = training_messages(ordinary=ordinary, everyday=everyday)
     for label, texts in (learned or {}).items():
         messages += [LabelledMessage(text, label == "urgent") for text in texts]
     _classifier = train_cached(messages)
@@ -330,7 +352,8 @@ def classifier() -> SafetyClassifier:
         return _classifier
     topics = load_topics()
     learned = load_labelled(topic_names(topics))
-    return configure(learned.merge(topics), learned.triage)
+    everyday = [*load_out_of_scope(), *learned.out_of_scope]
+    return configure(learned.merge(topics), learned.triage, everyday)
 
 
 def assess(text: str) -> Triage:

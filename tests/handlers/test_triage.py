@@ -545,3 +545,24 @@ def test_a_condition_with_its_subject_first_and_tomorrow(message: str, urgent: b
     from knowledge.danger_lexicon import rule_assess
 
     assert rule_assess(message).urgent is urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "please tell me a story about cats",
+        "help me write a thank you note for my teacher",
+        "tolong buatkan puisi untuk ibu",
+        "tolong terjemahkan kalimat ini ke bahasa inggris",
+        "bisa tolong ceritakan sejarah candi borobudur",
+        "please recommend a cheap laptop for school",
+    ],
+)
+def test_a_polite_request_for_something_ordinary_is_calm(message: str) -> None:
+    # "please" arrives as "tolong"; asking for a story or a letter is no cry for help
+    assert assess(message).level == "calm"
+
+
+@pytest.mark.parametrize("message", ["tolong", "please help!", "SOS", "help me", "tolong kak"])
+def test_a_bare_cry_gets_at_least_the_check_question(message: str) -> None:
+    assert assess(message).level in {"check", "urgent"}
