@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.messages import Inbound
 from handlers.base import HandlerContext, Reply, command_of
@@ -17,6 +18,10 @@ OFFICER_REQUEST = re.compile(
     r".*\b(petugas|officer|operator|manusia|orang asli|admin)\b"
     r"|\bkonsultasi langsung\b|\btalk to (an? )?(officer|human|person)\b"
 )
+
+# A request for a person is the service centre's business: the turn is logged, counted and
+# reported (`ask --json`) under its topic, the page that says how the centre helps.
+SERVICE_CENTRE_TOPIC = "layanan.pusat_layanan"
 
 
 def wants_officer(text: str) -> bool:
@@ -43,6 +48,7 @@ class OfficerRequestHandler:
             # short questions instead of the intake form.
             return await continue_urgent(ctx, urgent.id)
         question = None if command is not None else message.text
-        return await start_intake(
+        reply = await start_intake(
             ctx, question=question if question and len(question) > 40 else None
         )
+        return replace(reply, topic=reply.topic or SERVICE_CENTRE_TOPIC)

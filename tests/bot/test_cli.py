@@ -79,3 +79,12 @@ def test_village_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     answer = json.loads(_run(capsys, "village", "ds jogosimo kec klirong kebumen", "--json"))
     assert answer["resolved"] == "33.05.05.2001"
     assert answer["candidates"][0]["path"] == "Jogosimo, Klirong, Kabupaten Kebumen, Jawa Tengah"
+
+
+def test_ask_json_reports_a_request_for_a_person_as_the_service_centre(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # the turn starts the centre's intake (consent first) and is reported under its topic
+    answer = json.loads(_run(capsys, "ask", "saya mau ngobrol sama petugas desa", "--json"))
+    assert answer["topic"] == "layanan.pusat_layanan"
+    assert "setuju" in answer["reply"]
