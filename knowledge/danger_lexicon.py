@@ -121,14 +121,16 @@ _SOMEONES = (
 _HELD = (
     r"(saya|kami|suami|istri|isteri|anak|adik|adek|kakak|abang|ibu|bapak|ayah|teman|kawan|"
     r"keponakan|ponakan|paman|sepupu|putra|putri|lare|warga|mereka|dia|bojo|semah|bini|laki|"
-    r"lake|lakè|kakang|kangmas|mas|mbak|mbakyu|rayi|lanceuk|salaki|pamajikan)"
+    r"lake|lakè|kakang|kangmas|mas|mbak|mbakyu|rayi|lanceuk|salaki|pamajikan|tretan|taretan)"
 )
 # Arrested or held, in Indonesian, Javanese ("dicekel" is normalised to "ditahan"; krama
 # "dipuncepeng", "dipuntahan"), Sundanese "ditewak", Madurese "etangkep", Malay "kena cekup".
 _ARREST = (
     r"(ditangkap|ditangkep|ketangkap|ketangkep|kena tangkap|kena tahan|kena cekup|dicekup|"
     r"diringkus|dicepeng|dipuncepeng|dipun cepeng|dipuntahan|dipun tahan|ditewak|etangkep|"
-    r"etahan|e tahan|ditahan|dirazia|kena razia|digelandang|arrested|detained|locked up|jailed)"
+    r"etahan|e tahan|ditahan|dirazia|kena razia|digelandang|arrested|detained|locked up|jailed|"
+    # taken away (Madurese "èkala'", Javanese "digowo"), counted only before police or a cell
+    r"ekala|diambil|digowo)"
 )
 # Who holds them, or where: police, immigration, a lockup, a cell, a depot.
 _AUTHORITY = (
@@ -221,11 +223,8 @@ DANGER: dict[str, tuple[str | AllOf, ...]] = {
         + _HELD
         + r"\w*( (jaler|estri|lanang|wedok|lelaki|perempuan|pameget|istri|saya|kami|kula|kaula|"
         r"abdi|sengko|kita|ku))*( (sekarang|masih|sedang|lagi|"
-        r"barusan|tadi|baru|sudah|saat ini|sapunika|sakmenika|samangken))* "
-        + _ARREST
-        + r"\b( \w+){0,3} "
-        + _AUTHORITY
-        + r"\b",
+        r"barusan|tadi|baru|sudah|saat ini|sapunika|sakmenika|samangken|nembe|anyar|mentas|"
+        r"ayeuna|sateya|wau))* " + _ARREST + r"\b( \w+){0,3} " + _AUTHORITY + r"\b",
         r"\b(polisi|polis|pulisi|imigrasi|imigresen|police|immigration|rela)( \w+){0,2} "
         r"(tangkap|menangkap|nangkap|nangkep|cekup|ringkus|arrested|detained|took|picked up) "
         r"(\w+ )?(saya|kami|suami|istri|anak|adik|kakak|my|him|her|me|us)\b",

@@ -566,3 +566,19 @@ def test_a_polite_request_for_something_ordinary_is_calm(message: str) -> None:
 @pytest.mark.parametrize("message", ["tolong", "please help!", "SOS", "help me", "tolong kak"])
 def test_a_bare_cry_gets_at_least_the_check_question(message: str) -> None:
     assert assess(message).level in {"check", "urgent"}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "lanceuk abdi nembe ditewak pulisi di Johor, ayeuna di lokap teu dibere dahar",
+        "tretan sengko' sateya èkala' polisi è Kedah, ta' bisa èhubungi",
+        "kangmasku mentas digowo polisi Selangor, saiki neng lokap",
+    ],
+)
+def test_a_relative_just_taken_by_police_in_a_regional_language_is_urgent(message: str) -> None:
+    assert assess(message).urgent
+
+
+def test_a_relative_taken_to_the_police_for_a_certificate_and_home_is_not_urgent() -> None:
+    assert not assess("anak saya diambil polisi buat bikin SKCK kemarin, sudah pulang").urgent
