@@ -127,7 +127,8 @@ _HELD = (
 # "dipuncepeng", "dipuntahan"), Sundanese "ditewak", Madurese "etangkep", Malay "kena cekup".
 _ARREST = (
     r"(ditangkap|ditangkep|ketangkap|ketangkep|kena tangkap|kena tahan|kena cekup|dicekup|"
-    r"diringkus|dicepeng|dipuncepeng|dipun cepeng|dipuntahan|dipun tahan|ditewak|etangkep|"
+    r"diringkus|dicepeng|di cepeng|dipuncepeng|dipun cepeng|dipuntahan|dipun tahan|ditewak|"
+    r"etangkep|"
     r"etahan|e tahan|ditahan|dirazia|kena razia|digelandang|arrested|detained|locked up|jailed|"
     # taken away (Madurese "èkala'", Javanese "digowo"), counted only before police or a cell
     r"ekala|diambil|digowo)"

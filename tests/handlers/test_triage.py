@@ -574,6 +574,8 @@ def test_a_bare_cry_gets_at_least_the_check_question(message: str) -> None:
         "lanceuk abdi nembe ditewak pulisi di Johor, ayeuna di lokap teu dibere dahar",
         "tretan sengko' sateya èkala' polisi è Kedah, ta' bisa èhubungi",
         "kangmasku mentas digowo polisi Selangor, saiki neng lokap",
+        "putra kula dipun cepeng polisi wonten Kuala Lumpur enjing wau, sakmenika mboten saged "
+        "dipun hubungi",
     ],
 )
 def test_a_relative_just_taken_by_police_in_a_regional_language_is_urgent(message: str) -> None:
