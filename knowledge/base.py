@@ -46,8 +46,6 @@ class KnowledgeBase:
 
     def live_id(self, topic_id: str) -> str | None:
         """Return the live id for a topic id or the old id of a page folded into one."""
-        if topic_id in self.topics:
-            return topic_id
         return self.names.get(topic_id)
 
     def topic(self, topic_id: str) -> Topic | None:

@@ -126,17 +126,14 @@ class Reading:
     verdict: RuleVerdict
 
 
-def read(text: str) -> Reading:
-    """Normalise a message and run the lexicon on it once, for the features and the floor."""
-    normalised = normalize(text)
+def read(text: str, normalised: str | None = None) -> Reading:
+    """Normalise a message and run the lexicon on it once, for the features and the floor.
+
+    `normalised` skips the normaliser for a part of a message already normalised.
+    """
+    normalised = normalize(text) if normalised is None else normalised
     found = danger_kinds(normalised)
     return Reading(text, normalised, *found, rule_verdict(normalised, found))
-
-
-def _read_normalised(normalised: str) -> Reading:
-    """Read a part of an already normalised message."""
-    found = danger_kinds(normalised)
-    return Reading(normalised, normalised, *found, rule_verdict(normalised, found))
 
 
 def clauses(reading: Reading) -> list[Reading]:
@@ -169,7 +166,7 @@ def clauses(reading: Reading) -> list[Reading]:
         and not any(_DOUBT.search(part.lower()) for part in questions)
     ):
         parts.append(normalize(" ".join(statements)))
-    readings = [_read_normalised(part) for part in dict.fromkeys(parts)]
+    readings = [read(part, part) for part in dict.fromkeys(parts)]
     return [part for part in readings if part.verdict.urgent]
 
 
