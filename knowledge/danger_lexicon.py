@@ -277,6 +277,10 @@ DANGER: dict[str, tuple[str | AllOf, ...]] = {
         r"(call|go to|take)\w* (an |the )?(ambulance|hospital|doctor)",
         r"\b(tidak|dilarang|melarang|menolak) (boleh |mau )?(panggil|memanggil|telepon|"
         r"menelepon) (ambulans|ambulance|dokter)",
+        # the hospital will not treat before a deposit is paid, and nobody pays it
+        r"\b(rumah sakit|rs|hospital|klinik|clinic)\b( \w+){0,2} (minta|meminta|mintak|nyuwun|"
+        r"menta|wants?|asks?|asked|requires?|needs?)( \w+){0,2} (deposit|uang muka|dp|"
+        r"jaminan|panjar|down payment|bayar dulu|pay first)\b",
         r"\b(kritis|koma)\b.*\b(sekarang|saat ini|ayeuna|saiki|sateya|samangken)\b|"
         r"\b(sekarang|saat ini|ayeuna|saiki|sateya|samangken)\b.*\b(di )?(icu|kritis|koma)\b",
     ),

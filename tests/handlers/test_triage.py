@@ -149,6 +149,9 @@ def test_dying_of_laughter_is_not_suicide(message: str) -> None:
         "my cousin is not breathing well and the agent refuse to take her to hospital",
         "bapak saya sekarang kritis di rumah sakit taipei setelah kecelakaan kerja",
         "istri pingsan sejak pagi, majikan tidak mau bawa ke dokter",
+        # the hospital will not treat before a deposit is paid, and nobody pays it
+        "adik saya ketabrak forklift di gudang, rumah sakit minta uang muka dulu, agen diam saja",
+        "my brother fell at the construction site, the hospital asks deposit first and boss refuse",
     ],
 )
 def test_someone_hurt_or_unconscious_now_is_urgent(message: str) -> None:
@@ -160,6 +163,7 @@ def test_someone_hurt_or_unconscious_now_is_urgent(message: str) -> None:
     [
         "tahun lalu suami saya kritis di rumah sakit korea, sekarang sudah sembuh, klaim bpjs gmn",
         "kalau nanti saya pingsan di sana dan majikan tidak mau bawa ke dokter, harus bagaimana",
+        "dulu waktu suami jatuh di proyek rumah sakit minta deposit, sekarang sudah sembuh",
     ],
 )
 def test_a_past_or_hypothetical_emergency_is_not_urgent(message: str) -> None:
