@@ -356,9 +356,10 @@ PAST = re.compile(
     r"sinetron|drama|ceritanya|pengajian|ceramah|"
     r"baik baik saja|sudah dibukakan|"
     # the same in English and the regional languages: "rumiyin"/"kapungkur" (krama), "biyen"
-    # (ngoko), "baheula"/"kantos" (Sundanese); news is "pawarta". Not a bare "ago" ("an
-    # hour ago" is now) nor Sundanese "beja" (also "tell").
-    r"rumiyin|kapungkur|nate|biyen|baheula|kantos|kungsi|pawarta|pawartos|warta|"
+    # (ngoko, also "mbiyen"), "riyin" (krama), "lamba'" (Madurese), "baheula"/"kantos"
+    # (Sundanese); news is "pawarta". Not a bare "ago" ("an hour ago" is now) nor Sundanese
+    # "beja" (also "tell").
+    r"rumiyin|riyin|kapungkur|nate|m?biyen|lamba|baheula|kantos|kungsi|pawarta|pawartos|warta|"
     r"(years?|months?) ago|last (year|month)|used to|back home|in the news|news|rescued|"
     r"koran|surat kabar|newspaper|(baca|membaca|maca) kabar|"
     # role play and drills: "simulasi kabur", "memerankan pekerja yang dipukul", "pura pura

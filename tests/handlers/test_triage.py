@@ -588,3 +588,15 @@ def test_a_relative_just_taken_by_police_in_a_regional_language_is_urgent(messag
 
 def test_a_relative_taken_to_the_police_for_a_certificate_and_home_is_not_urgent() -> None:
     assert not assess("anak saya diambil polisi buat bikin SKCK kemarin, sudah pulang").urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "mbiyen aku tau dikunci majikan ning Malaysia telung sasi, saiki kerjo ning pabrik",
+        "lambâ' tang ana' ekoncè' agen è Malaysia 3 bulan, ponapa bisa elaporaghi?",  # Madurese
+        "riyin kula dipun kunci majikan wonten Malaysia, punapa saged lapor?",  # krama
+    ],
+)
+def test_formerly_in_ngoko_krama_and_madurese_is_past(message: str) -> None:
+    assert assess(message).level == "calm"
