@@ -345,9 +345,11 @@ CONDITIONAL = re.compile(
 # Past events are answered normally: the person is safe now.
 PAST = re.compile(
     # "never" is no past event: "tidak pernah mengizinkan", krama "boten nate paring idin";
-    # "dulu" after a verb is "first" ("kami tahan dulu", "tunggu dulu"), not "formerly"
+    # "dulu" after a verb or a payment is "first" ("kami tahan dulu", "tunggu dulu", "minta
+    # deposit dulu"), not "formerly"
     r"(?<!tidak )(?<!belum )(?<!boten )(?<!mboten )(?<!dereng )(?<!durung )(?<!never )"
-    r"\b(pernah|(?<!tahan )(?<!tunggu )(?<!tanya )(?<!sabar )(?<!sembunyi )dulu|"
+    r"\b(pernah|(?<!tahan )(?<!tunggu )(?<!tanya )(?<!sabar )(?<!sembunyi )(?<!deposit )"
+    r"(?<!muka )(?<!bayar )(?<!dp )(?<!jaminan )(?<!panjar )dulu|"
     r"dahulu|tahun lalu|bulan lalu|minggu lalu|waktu itu|sudah pulang|"
     r"sudah di rumah|sudah selamat|sudah aman|sekarang aman|sudah boleh pulang|sudah bisa pulang|"
     r"berita|baca berita|lihat berita|liat berita|nonton|film|video(?! call)|viral|"

@@ -379,6 +379,8 @@ def test_the_rule_floor_reads_long_ifs_and_social_media_news(message: str, urgen
             True,
         ),
         ("dulu adik saya umur 14 dibawa sponsor ke pelabuhan, orang tuanya tidak tahu", False),
+        ("suami jatuh dari perancah, rumah sakit minta uang muka dulu, bos tidak mau bayar", True),
+        ("the hospital asks deposit dulu before they treat my sister's broken leg", True),
     ],
 )
 def test_dulu_after_a_verb_means_first_not_formerly(message: str, urgent: bool) -> None:
