@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from knowledge.model import Topic
+from knowledge.model_cache import cached, content_hash
 
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -51,6 +52,20 @@ class Learned:
             else topic
             for topic in topics
         ]
+
+
+def parsed_yaml(text: str) -> dict[str, Any]:
+    """Return a labelled file's YAML, from the model cache when this text was parsed before.
+
+    The example sets are large: parsing them took most of a start-up (over a second), where
+    loading the parsed copy takes a few milliseconds. The key is the text itself.
+    """
+
+    def parse() -> dict[str, Any]:
+        # libyaml's loader when present: the Python one is several times slower.
+        return yaml.load(text, Loader=YAML_LOADER) or {}  # noqa: S506
+
+    return cached("labelled", content_hash("labelled", text), parse)
 
 
 def _texts(entries: Any, where: str, problems: list[str]) -> tuple[str, ...]:
@@ -90,8 +105,7 @@ def load_learned(
     names = id_map(topic_ids)
     if not path.exists():
         return Learned()
-    # libyaml's loader when present: the example sets are large, and the Python one is slow.
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}  # noqa: S506
+    raw = parsed_yaml(path.read_text(encoding="utf-8"))
     name = path.name
     topics: dict[str, tuple[str, ...]] = {}
     for topic_id, entries in (raw.get("topics") or {}).items():

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from knowledge.learned import EXAMPLES_DIR, load_labelled
+import pytest
+
+from knowledge.learned import EXAMPLES_DIR, load_labelled, load_learned
 
 TOPICS = {"negara.taiwan", "utang.rentenir"}
 
@@ -65,3 +67,18 @@ def test_the_shipped_example_sets_validate() -> None:
     load_labelled(topic_names(load_topics()), problems)
     assert problems == []
     assert EXAMPLES_DIR.is_dir()
+
+
+def test_a_labelled_file_is_parsed_once_and_an_edit_is_read_fresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MIGRASI_MODEL_CACHE", str(tmp_path / "cache"))
+    learned = _write(
+        tmp_path / "learned.yaml", "topics:\n  negara.taiwan:\n    - {text: satu, from: w}\n"
+    )
+    assert load_learned(TOPICS, learned).topics["negara.taiwan"] == ("satu",)
+    assert len(list((tmp_path / "cache").glob("labelled-*.pickle"))) == 1
+    assert load_learned(TOPICS, learned).topics["negara.taiwan"] == ("satu",)
+    assert len(list((tmp_path / "cache").glob("labelled-*.pickle"))) == 1
+    _write(learned, "topics:\n  negara.taiwan:\n    - {text: dua, from: w}\n")
+    assert load_learned(TOPICS, learned).topics["negara.taiwan"] == ("dua",)
