@@ -81,6 +81,9 @@ def cached(name: str, key: str, build: Callable[[], T], folder: Path | None = No
         # Write then rename, so a concurrent reader never sees half a file.
         with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".tmp") as out:
             pickle.dump({"key": key, "model": model}, out, protocol=pickle.HIGHEST_PROTOCOL)
+        # Temporary files are private (0600): the image trains as root at build time and
+        # serves as another user, who must be able to read what was trained.
+        Path(out.name).chmod(0o644)
         Path(out.name).replace(path)
     except OSError as error:
         log.warning("model cache not written (%s); the model is kept in memory", error)

@@ -26,6 +26,13 @@ def test_changed_training_data_gives_a_new_key_and_a_retrain(tmp_path: Path) -> 
     assert built == ["old", "new"]
 
 
+def test_a_cached_model_is_readable_by_other_users(tmp_path: Path) -> None:
+    # The container image trains as root and serves as an unprivileged user.
+    cached("demo", content_hash("c"), lambda: "model", tmp_path)
+    (stored,) = tmp_path.glob("demo-*.pickle")
+    assert stored.stat().st_mode & 0o777 == 0o644
+
+
 def test_a_corrupt_cache_file_is_retrained_not_loaded(tmp_path: Path) -> None:
     key = content_hash("b")
     cached("demo", key, lambda: "good", tmp_path)
