@@ -51,7 +51,7 @@ def main() -> None:
     os.environ["MIGRASI_MODEL_CACHE"] = tempfile.mkdtemp(prefix="loso-")
 
     from knowledge.learned import load_learned
-    from knowledge.loader import load_out_of_scope, load_topics
+    from knowledge.loader import load_topics
     from knowledge.model import topic_names
     from knowledge.retriever import DEFAULT_THRESHOLD, Retriever
     from knowledge.safety import LabelledMessage, decide, read, train_cached, training_messages
@@ -65,7 +65,7 @@ def main() -> None:
         if path != sets.EXAMPLES_OUT:
             labelled = labelled.plus(load_learned(names, path))
     topics = labelled.merge(topics)
-    everyday = [*load_out_of_scope(), *labelled.out_of_scope]
+    everyday = labelled.everyday()
     corpus = Path(tempfile.mkdtemp(prefix="loso-corpus-"))
     for path in sorted((ROOT / "knowledge" / "triage").glob("*.jsonl")):
         if path != sets.TRIAGE_OUT:

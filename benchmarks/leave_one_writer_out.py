@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.learned import EXAMPLES_DIR, LEARNED_PATH, Learned, load_learned
-from knowledge.loader import load_out_of_scope, load_topics
+from knowledge.loader import load_topics
 from knowledge.model import topic_names
 from knowledge.retriever import DEFAULT_THRESHOLD, Retriever
 from knowledge.safety import (
@@ -78,7 +78,7 @@ def held_out(held: Path, every: Sequence[Path], *, triage: bool = True) -> Figur
         if path != held:
             labelled = labelled.plus(load_learned(ids, path))
     topics = labelled.merge(topics)
-    everyday = [*load_out_of_scope(), *labelled.out_of_scope]
+    everyday = labelled.everyday()
     retriever = Retriever(topics, DEFAULT_THRESHOLD, out_of_scope=everyday)
     test: Learned = load_learned(ids, held)
     figures = Figures()

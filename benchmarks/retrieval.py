@@ -19,7 +19,6 @@ from pathlib import Path
 
 from knowledge.base import KnowledgeBase
 from knowledge.learned import load_labelled
-from knowledge.loader import load_out_of_scope
 from knowledge.retriever import Retriever
 from knowledge.safety import assess
 from knowledge.topic_classifier import TextView
@@ -152,7 +151,7 @@ def main() -> None:
         # learned and written examples; the out-of-scope group needs theirs added too.
         topics = list(kb.topics.values())
         learned = load_labelled(kb.names)
-        out_of_scope = [*load_out_of_scope(), *learned.out_of_scope]
+        out_of_scope = learned.everyday()
         rows: list[tuple[str, Retriever]] = [
             (
                 "lexical ranker (normaliser, stemmer, typos)",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from knowledge import safety
 from knowledge.learned import load_labelled
-from knowledge.loader import CONTENT_DIR, SPEC_PATH, load_out_of_scope, load_topics
+from knowledge.loader import CONTENT_DIR, SPEC_PATH, load_topics
 from knowledge.model import CATEGORIES, Category, Topic, topic_names
 from knowledge.retriever import DEFAULT_THRESHOLD, Ranking, Retriever
 
@@ -37,7 +37,7 @@ class KnowledgeBase:
         names = topic_names(topics)
         learned = load_labelled(names)
         topics = learned.merge(topics)
-        everyday = [*load_out_of_scope(), *learned.out_of_scope]
+        everyday = learned.everyday()
         retriever = Retriever(
             topics, DEFAULT_THRESHOLD if threshold is None else threshold, out_of_scope=everyday
         )

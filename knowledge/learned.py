@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from knowledge.loader import load_out_of_scope
 from knowledge.model import Topic
 from knowledge.model_cache import cached, content_hash
 
@@ -43,6 +44,13 @@ class Learned:
         for label, texts in other.triage.items():
             triage[label] = triage.get(label, ()) + texts
         return Learned(topics, self.out_of_scope + other.out_of_scope, triage)
+
+    def everyday(self) -> list[str]:
+        """Return the content's out-of-scope group and the labelled out-of-scope lines.
+
+        The retriever declines them and the triage reads them as calm.
+        """
+        return [*load_out_of_scope(), *self.out_of_scope]
 
     def merge(self, topics: list[Topic]) -> list[Topic]:
         """Return the topics with their learned examples appended."""

@@ -39,7 +39,7 @@ from knowledge.danger_lexicon import (
 )
 from knowledge.learned import load_labelled
 from knowledge.linear_scoring import FastScoring
-from knowledge.loader import load_out_of_scope, load_topics
+from knowledge.loader import load_topics
 from knowledge.model import Topic, topic_names
 from knowledge.model_cache import cached, content_hash
 from knowledge.normalize import normalize
@@ -349,7 +349,7 @@ def classifier() -> SafetyClassifier:
         return _classifier
     topics = load_topics()
     learned = load_labelled(topic_names(topics))
-    everyday = [*load_out_of_scope(), *learned.out_of_scope]
+    everyday = learned.everyday()
     return configure(learned.merge(topics), learned.triage, everyday)
 
 

@@ -112,6 +112,20 @@ def test_softening_flattens_the_classifier_but_keeps_its_order() -> None:
     assert soften(probability, 1.0) is probability
 
 
+def test_the_ensemble_adds_the_weighted_lexical_ranker_to_the_softened_classifier(
+    knowledge: KnowledgeBase,
+) -> None:
+    from knowledge.retriever import CLASSIFIER_TEMPERATURE, LEXICAL_WEIGHT, soften
+
+    retriever = knowledge.retriever
+    text = "mau ke hongkong jadi prt, kantornya minta uang pelatihan 12 juta"
+    probability = retriever.classifier.probabilities(text)[retriever._order]
+    lexical = retriever.lexical.scores(text) / 100
+    softened = soften(probability, CLASSIFIER_TEMPERATURE)
+    expected = 100 * (softened + LEXICAL_WEIGHT * lexical) / (1 + LEXICAL_WEIGHT)
+    assert retriever.scores(text) == pytest.approx(expected)
+
+
 def test_a_weak_runner_up_is_not_offered_as_a_second_topic() -> None:
     from knowledge.ranking import SECOND_TOPIC_MIN, Ranking
 
