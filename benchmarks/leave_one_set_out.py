@@ -1,12 +1,14 @@
 """Leave-one-set-out: does training on the sets already read help on a set nobody trained on?
 
-Run: .venv/bin/python benchmarks/leave_one_set_out.py [--without-sets] [--triage]
+Run: .venv/bin/python benchmarks/leave_one_set_out.py [--without-sets] [--triage] [--sweep]
 
 The sets in benchmarks/data/ that were read once as blind sets (blind4-10) are training data
 now (scripts/import_tuning_sets.py). For each of them, train on everything else (the content,
 the written example sets and the other tuning sets) and score the held-out one; with
 `--without-sets` no tuning set is trained on, which is the baseline. Prints top-1 and
-abstention per held-out set and pooled, or with `--triage` the safety figures.
+abstention per held-out set and pooled, or with `--triage` the safety figures. `--sweep`
+also prints the pooled figures for other abstention rules (answer threshold, and a factor on
+the out-of-scope group's score), from the same scores.
 Each row trains the models afresh in a throw-away cache: several minutes in all.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import json
 import os
 import tempfile
@@ -46,6 +49,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--without-sets", action="store_true", help="train on no tuning set")
     parser.add_argument("--triage", action="store_true", help="score the safety triage instead")
+    parser.add_argument("--sweep", action="store_true", help="also try other abstention rules")
     args = parser.parse_args()
     # Fresh models for every row, never the shared cache (set before the models are imported).
     os.environ["MIGRASI_MODEL_CACHE"] = tempfile.mkdtemp(prefix="loso-")
@@ -71,6 +75,9 @@ def main() -> None:
         if path != sets.TRIAGE_OUT:
             (corpus / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     pooled = [0, 0, 0, 0, 0, 0]
+    swept: dict[tuple[float, float], list[int]] = {
+        rule: [0, 0, 0, 0] for rule in itertools.product(THRESHOLDS, OUT_OF_SCOPE_FACTORS)
+    }
     for held in sets.TOPIC_SETS:
         others = [] if args.without_sets else [n for n in sets.TOPIC_SETS if n != held]
         lines = [item for name in others for item in read_set(name)]
@@ -116,7 +123,12 @@ def main() -> None:
             for item in read_set(held):
                 if item.get("urgent") or "topics" not in item:
                     continue
+                scores = retriever.scores(item["text"])
                 got = retriever.rank(item["text"]).topic_id
+                if args.sweep:
+                    for rule, counts in swept.items():
+                        outcome = _outcome(retriever.owners, scores, item, *rule)
+                        counts[:] = [a + b for a, b in zip(counts, outcome, strict=True)]
                 if item["topics"]:
                     row[1] += 1
                     row[0] += got in item["topics"] or (got is None and bool(item.get("null_ok")))
@@ -130,6 +142,31 @@ def main() -> None:
             )
         pooled = [a + b for a, b in zip(pooled, row, strict=True)]
     print("pooled  ", pooled)
+    for (threshold, factor), (right, in_scope, declined, out) in swept.items():
+        print(
+            f"threshold {threshold:4.1f}  out-of-scope x{factor:.2f}  top-1 {right}/{in_scope} "
+            f"{right / in_scope:.1%}  abstention {declined}/{out} {declined / out:.1%}"
+        )
+
+
+# The abstention rules --sweep tries: the answer threshold and a factor on the out-of-scope
+# group's score (1.0 and DEFAULT_THRESHOLD are the product's rule).
+THRESHOLDS = (6.0, 8.0, 10.0, 12.0)
+OUT_OF_SCOPE_FACTORS = (0.8, 0.9, 1.0, 1.1)
+
+
+def _outcome(
+    owners: list[str], scores: Any, item: dict[str, Any], threshold: float, factor: float
+) -> tuple[int, int, int, int]:
+    """Return (right, in scope, declined, out of scope) for one line under one rule."""
+    from knowledge.ranking import OUT_OF_SCOPE, Ranking
+
+    scaled = [s * factor if o == OUT_OF_SCOPE else s for o, s in zip(owners, scores, strict=True)]
+    got = Ranking.from_scores(owners, scaled, threshold).topic_id
+    if item["topics"]:
+        right = got in item["topics"] or (got is None and bool(item.get("null_ok")))
+        return int(right), 1, 0, 0
+    return 0, 0, int(got is None), 1
 
 
 if __name__ == "__main__":

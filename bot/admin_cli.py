@@ -25,6 +25,8 @@ from typing import Any
 from bot.config import Settings
 from bot.followup import follow_up
 from bot.inquiries import ROLES
+from knowledge.loader import load_topics
+from knowledge.model import topic_names
 from storage.centres import (
     DirectoryError,
     add_officer,
@@ -38,7 +40,7 @@ from storage.centres import (
     set_password,
 )
 from storage.database import create_engine, migrate
-from storage.report import CentreReport, centre_report
+from storage.report import CentreReport, centre_report, with_live_topics
 from storage.repository import SqlStorage
 
 COMMANDS = frozenset({"centres", "officers", "report", "followup", "purge"})
@@ -351,6 +353,8 @@ async def _report(args: argparse.Namespace, storage: SqlStorage) -> int:
     if args.centre not in listed:
         raise DirectoryError(f"unknown centre {args.centre!r} (see `centres list`)")
     report = await centre_report(storage, args.centre, args.start, args.end)
+    # Content alone (no models): an old id of a folded page counts under its live page.
+    report = with_live_topics(report, topic_names(load_topics()))
     print(report_csv(report) if args.format == "csv" else report_json(report), end="")
     if args.format == "json":
         print()

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
@@ -79,6 +79,15 @@ def _group_rare(counts: Counter[str], choices: frozenset[str]) -> Counter[str]:
 def _sorted(counts: Counter[str]) -> dict[str, int]:
     """Return counts largest first, then by key, so reports are stable."""
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def with_live_topics(report: CentreReport, names: Mapping[str, str]) -> CentreReport:
+    """Return the report with inquiries filed under a folded page's old id counted under the
+    page that now answers it (`names`: every id, old or live, to its live id)."""
+    counts: Counter[str] = Counter()
+    for topic, count in report.by_topic.items():
+        counts[names.get(topic, topic)] += count
+    return replace(report, by_topic=_sorted(counts))
 
 
 def _nearest_rank(values: list[float], share: float) -> float:

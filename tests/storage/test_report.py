@@ -170,3 +170,22 @@ async def test_rare_typed_labels_are_grouped_and_csv_cells_are_defused(
     csv_text = report_csv(report)
     assert "job,'-tukang,6" in csv_text
     assert "=HYPERLINK" not in csv_text
+
+
+def test_an_old_id_of_a_folded_page_counts_under_its_live_page() -> None:
+    from storage.report import CentreReport, with_live_topics
+
+    report = CentreReport(
+        "plm-jogosimo",
+        date(2026, 1, 1),
+        date(2026, 1, 31),
+        by_topic={"tppo.kerja_online_scam": 2, "negara.kamboja_myanmar_thailand": 3, "x.y": 1},
+    )
+    names = {
+        "tppo.kerja_online_scam": "tppo.kerja_online_scam",
+        "negara.kamboja_myanmar_thailand": "tppo.kerja_online_scam",
+    }
+    folded = with_live_topics(report, names)
+    # Largest first; an id no page answers any more is kept as it was, never dropped.
+    assert folded.by_topic == {"tppo.kerja_online_scam": 5, "x.y": 1}
+    assert report.by_topic["negara.kamboja_myanmar_thailand"] == 3  # the input is not changed
