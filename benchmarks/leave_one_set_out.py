@@ -50,6 +50,7 @@ def main() -> None:
     parser.add_argument("--without-sets", action="store_true", help="train on no tuning set")
     parser.add_argument("--triage", action="store_true", help="score the safety triage instead")
     parser.add_argument("--sweep", action="store_true", help="also try other abstention rules")
+    parser.add_argument("--misses", type=Path, help="write each wrong topic line here (JSON lines)")
     args = parser.parse_args()
     # Fresh models for every row, never the shared cache (set before the models are imported).
     os.environ["MIGRASI_MODEL_CACHE"] = tempfile.mkdtemp(prefix="loso-")
@@ -75,6 +76,7 @@ def main() -> None:
         if path != sets.TRIAGE_OUT:
             (corpus / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     pooled = [0, 0, 0, 0, 0, 0]
+    misses: list[dict[str, Any]] = []
     swept: dict[tuple[float, float], list[int]] = {
         rule: [0, 0, 0, 0] for rule in itertools.product(THRESHOLDS, OUT_OF_SCOPE_FACTORS)
     }
@@ -131,7 +133,10 @@ def main() -> None:
                         counts[:] = [a + b for a, b in zip(counts, outcome, strict=True)]
                 if item["topics"]:
                     row[1] += 1
-                    row[0] += got in item["topics"] or (got is None and bool(item.get("null_ok")))
+                    right = got in item["topics"] or (got is None and bool(item.get("null_ok")))
+                    row[0] += right
+                    if not right:
+                        misses.append({"set": held, **item, "got": got})
                 else:
                     row[3] += 1
                     row[2] += got is None
@@ -142,6 +147,11 @@ def main() -> None:
             )
         pooled = [a + b for a, b in zip(pooled, row, strict=True)]
     print("pooled  ", pooled)
+    if args.misses:
+        args.misses.write_text(
+            "".join(json.dumps(miss, ensure_ascii=False) + "\n" for miss in misses),
+            encoding="utf-8",
+        )
     for (threshold, factor), (right, in_scope, declined, out) in swept.items():
         print(
             f"threshold {threshold:4.1f}  out-of-scope x{factor:.2f}  top-1 {right}/{in_scope} "
