@@ -77,9 +77,8 @@ def main() -> None:
             (corpus / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     pooled = [0, 0, 0, 0, 0, 0]
     misses: list[dict[str, Any]] = []
-    swept: dict[tuple[float, float], list[int]] = {
-        rule: [0, 0, 0, 0] for rule in itertools.product(THRESHOLDS, OUT_OF_SCOPE_FACTORS)
-    }
+    rules = itertools.product(THRESHOLDS, OUT_OF_SCOPE_FACTORS) if args.sweep else ()
+    swept: dict[tuple[float, float], list[int]] = {rule: [0, 0, 0, 0] for rule in rules}
     for held in sets.TOPIC_SETS:
         others = [] if args.without_sets else [n for n in sets.TOPIC_SETS if n != held]
         lines = [item for name in others for item in read_set(name)]
@@ -127,7 +126,7 @@ def main() -> None:
                     continue
                 scores = retriever.scores(item["text"])
                 got = retriever.rank(item["text"]).topic_id
-                if args.sweep:
+                if swept:
                     for rule, counts in swept.items():
                         outcome = _outcome(retriever.owners, scores, item, *rule)
                         counts[:] = [a + b for a, b in zip(counts, outcome, strict=True)]
