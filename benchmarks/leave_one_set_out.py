@@ -1,8 +1,9 @@
 """Leave-one-set-out: does training on the sets already read help on a set nobody trained on?
 
 Run: .venv/bin/python benchmarks/leave_one_set_out.py [--without-sets] [--triage] [--sweep]
+     [--no-regional] [--misses FILE]
 
-The sets in benchmarks/data/ that were read once as blind sets (blind4-10) are training data
+The sets in benchmarks/data/ that were read once as blind sets (blind4 onwards) are training data
 now (scripts/import_tuning_sets.py). For each of them, train on everything else (the content,
 the written example sets and the other tuning sets) and score the held-out one; with
 `--without-sets` no tuning set is trained on, which is the baseline. Prints top-1 and
@@ -50,6 +51,9 @@ def main() -> None:
     parser.add_argument("--without-sets", action="store_true", help="train on no tuning set")
     parser.add_argument("--triage", action="store_true", help="score the safety triage instead")
     parser.add_argument("--sweep", action="store_true", help="also try other abstention rules")
+    parser.add_argument(
+        "--no-regional", action="store_true", help="train the classifier without regional words"
+    )
     parser.add_argument("--misses", type=Path, help="write each wrong topic line here (JSON lines)")
     args = parser.parse_args()
     # Fresh models for every row, never the shared cache (set before the models are imported).
@@ -60,6 +64,7 @@ def main() -> None:
     from knowledge.model import topic_names
     from knowledge.retriever import DEFAULT_THRESHOLD, Retriever
     from knowledge.safety import LabelledMessage, decide, read, train_cached, training_messages
+    from knowledge.topic_classifier import DEFAULT_VIEW
 
     sets = _tuning_sets()
     topics = load_topics()
@@ -118,7 +123,10 @@ def main() -> None:
                     extra[live] = (*extra.get(live, ()), item["text"])
             trained = [replace(t, examples=t.examples + extra.get(t.id, ())) for t in topics]
             retriever = Retriever(
-                trained, DEFAULT_THRESHOLD, out_of_scope=everyday + extra_everyday
+                trained,
+                DEFAULT_THRESHOLD,
+                out_of_scope=everyday + extra_everyday,
+                view=replace(DEFAULT_VIEW, regional=not args.no_regional),
             )
             row = [0, 0, 0, 0, 0, 0]  # right, in scope, declined, out of scope
             for item in read_set(held):
