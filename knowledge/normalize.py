@@ -458,6 +458,18 @@ PHRASES: dict[str, str] = {
     "jual manusia": "perdagangan orang",
     "jual orang": "perdagangan orang",
     "g to g": "g2g",
+    # BP3MI and P3MI arrive split at the digit, and "bp" already read as "bapak".
+    "bapak 3 mi": "bp3mi",
+    "p 3 mi": "p3mi",
+    # Acronyms as voice-to-text spells them out, letter by letter (Indonesian letter names;
+    # "ka" already reads "ke"), written as the typed acronym normalises.
+    "el te es a": "ltsa",
+    "be pe tiga em i": "bp3mi",
+    "pe tiga em i": "p3mi",
+    "be pe je es": "bpjs",
+    "ce pe em i": "pmi",
+    "ke te pe": "ktp",
+    "es ke ce ke": "skck",
     "government to government": "g2g",
     "bank keliling": "rentenir",
 }

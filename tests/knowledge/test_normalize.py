@@ -69,3 +69,22 @@ def test_regional_words_leave_a_text_without_them_as_normalise_does() -> None:
     text = "gmn cara kirim duit ke kampung?"
     assert add_regional_words(text, {"pesse": "uang"}) == normalize(text)
     assert add_regional_words("", {"pesse": "uang"}) == ""
+
+
+@pytest.mark.parametrize(
+    ("heard", "canonical"),
+    [
+        ("el te es a itu kantornya di mana", "ltsa itu kantornya di mana"),
+        ("be pe tiga em i jatim", "bp3mi jatim"),
+        ("BP3MI jatim", "bp3mi jatim"),  # typed: split at the digit, "bp" not read as "bapak"
+        ("P3MI resmi", "p3mi resmi"),
+        ("PPTKIS resmi", "p3mi resmi"),
+        ("ka te pe sama be pe je es", "ktp sama bpjs"),
+        ("es ka ce ka", "skck"),
+        ("bapak 3 orang", "bapak 3 orang"),
+    ],
+)
+def test_acronyms_spelled_out_by_voice_or_split_at_a_digit_read_as_typed(
+    heard: str, canonical: str
+) -> None:
+    assert normalize(heard) == canonical
