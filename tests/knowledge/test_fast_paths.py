@@ -8,6 +8,7 @@ a 0-1 scale), abstention and the safety outcome must equal the reference computa
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -23,6 +24,8 @@ FILES = [
     ROOT.parent / "shared" / "eval" / "dev.jsonl",
     *sorted((ROOT / "knowledge" / "triage").glob("*.jsonl")),
 ]
+# Two owners whose reference scores are this close (0-100 scale) may come out in either order.
+NEAR_TIE = 1e-4
 EDGE_CASES = ["", "a" * 2000, "🙏🙏😭", "ما هذا", "你好 paspor", "2", "ya ya ya ya ya ya"]
 
 
@@ -56,6 +59,16 @@ def _reference_ranking(owners: list[str], scores: np.ndarray, threshold: float) 
     return Ranking(matches, threshold, declined)
 
 
+def _assert_same_order_up_to_near_ties(fast: Ranking, reference: dict[str, float]) -> None:
+    """The fast candidates are the reference's best, in its order, except that two owners whose
+    reference scores are a float32 rounding apart (1e-4 on the 0-100 scale) may swap."""
+    shown = [match.topic_id for match in fast.candidates]
+    for better, worse in itertools.pairwise(shown):
+        assert reference[better] >= reference[worse] - NEAR_TIE, (better, worse)
+    left_out = [o for o in reference if o not in shown and o != OUT_OF_SCOPE]
+    assert all(reference[o] <= reference[shown[-1]] + NEAR_TIE for o in left_out)
+
+
 def test_the_sets_are_read() -> None:
     assert len(TEXTS) > 5000
 
@@ -82,7 +95,7 @@ def test_rankings_match_the_reference_path_on_every_line(knowledge: KnowledgeBas
         assert fast.declined == reference.declined, text
         assert fast.topic_id == reference.topic_id, text
         assert fast.second_topic == reference.second_topic, text
-        assert [m.topic_id for m in fast.candidates] == [m.topic_id for m in reference.candidates]
+        _assert_same_order_up_to_near_ties(fast, dict(zip(retriever.owners, scores, strict=True)))
         # The raw scores agree within 1e-6, but one a hair either side of x.xx5 (float32
         # sums in another order: 2.6650002 against 2.6649999) rounds to neighbouring
         # hundredths, so the rounded scores may differ by one step and no more.
