@@ -271,8 +271,12 @@ DANGER: dict[str, tuple[str | AllOf, ...]] = {
         r"\b(tidak|sudah tidak|ga|gak|nggak) (bergerak|bernapas|bernafas|sadar|sadarkan diri)\b",
         r"\b(not|no|stop|stopped) (moving|breathing|responding|waking)\b|\bunconscious\b",
         r"\b(pingsan|kejang|pendarahan|perdarahan|muntah darah|batuk darah|sesak napas|"
-        r"bleeding)\b.*\b(tidak|belum|dilarang|melarang|menolak|larang|not|won t|"
-        r"refuse\w*)\b.*\b(rumah sakit|dokter|ambulans|berobat|hospital|doctor|clinic)",
+        r"bleeding|patah tulang|luka (parah|bakar|robek)|kepala bocor|severed|crushed|"
+        # a severed or broken limb ("jarinya putus kena mesin", "kakinya patah")
+        r"(jari|tangan|kaki|lengan|tulang)\w*( \w+)? (putus|patah|hancur|remuk|terpotong)|"
+        r"(broken|broke (his|her|my|their)) (arm|leg|hand|finger|bone)s?)\b"
+        r".*\b(tidak|belum|dilarang|melarang|menolak|larang|not|no|won t|refuse\w*)\b"
+        r".*\b(rumah sakit|rs|klinik|dokter|ambulans|berobat|hospital|doctor|clinic)",
         r"\b(don t|dont|do not|not|never|refuse\w*) (let |allow )?(me |us |her |him )?"
         r"(call|go to|take)\w* (an |the )?(ambulance|hospital|doctor)",
         r"\b(tidak|dilarang|melarang|menolak) (boleh |mau )?(panggil|memanggil|telepon|"

@@ -161,6 +161,24 @@ def test_someone_hurt_or_unconscious_now_is_urgent(message: str) -> None:
 @pytest.mark.parametrize(
     "message",
     [
+        "kawan sekerja di kungchang tangannya kena mesin press, dua jari putus, laopan nggak mau "
+        "antar ke rs takut ketahuan",
+        "rekan kerja luka bakar parah kena minyak panas di dapur restoran, towkay tak bagi pergi "
+        "klinik",
+        "my roommate broke his leg at the site yesterday and the foreman says no doctor until the "
+        "job finishes",
+    ],
+)
+def test_a_severed_or_broken_limb_left_untreated_is_a_medical_danger(message: str) -> None:
+    from knowledge.danger_lexicon import rule_assess
+
+    assert "medical" in rule_assess(message).kinds
+    assert assess(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
         "tahun lalu suami saya kritis di rumah sakit korea, sekarang sudah sembuh, klaim bpjs gmn",
         "kalau nanti saya pingsan di sana dan majikan tidak mau bawa ke dokter, harus bagaimana",
         "dulu waktu suami jatuh di proyek rumah sakit minta deposit, sekarang sudah sembuh",
