@@ -79,6 +79,10 @@ _DOUBT = re.compile(
     r"benar|bener|allowed|ok|oke|is (that|this|it))\b"
 )
 MIN_CLAUSE_WORDS = 4
+# A message that opens by calling an emergency ("Darurat, adik saya ...", "SOS") always gets at
+# least the check question: over every labelled set, 36 such openings were urgent and 3 were
+# jokes ("darurat! martabak abis"). "Tolong" and "help" open polite requests too, so not they.
+_OPENS_WITH_ALARM = re.compile(r"(darurat|sos|emergency)\b")
 # A message that is nothing but a cry ("tolong!", "please help", "SOS kak") says too little for
 # the model, which learned "tolong" from polite requests too: it always gets the check question.
 _BARE_CRY = re.compile(
@@ -273,6 +277,7 @@ def decide(probability: float, text: str | Reading) -> Triage:
         or verdict.urgent
         or SUICIDE_KIND in kinds
         or (CRY.search(normalised) and _BARE_CRY.fullmatch(normalised))
+        or _OPENS_WITH_ALARM.match(normalised)
     ):
         level = "check"
     else:

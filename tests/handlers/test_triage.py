@@ -620,3 +620,26 @@ def test_a_relative_taken_to_the_police_for_a_certificate_and_home_is_not_urgent
 )
 def test_formerly_in_ngoko_krama_and_madurese_is_past(message: str) -> None:
     assert assess(message).level == "calm"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Darurat, sadérék abdi dijangjian damel di toko di Brunei, ayeuna dipaksa ngalayanan tamu "
+        "di bar. Kedah lapor ka mana?",
+        "Darurat, kaka' sengko' ejanji alako e toko e Brunei, satea epaksa ngladeni tamu e bar. "
+        "Lapor ka dimma?",
+        "Emergency, my niece was promised a shop job in Brunei and now has to entertain guests at "
+        "a bar. Where do we report?",
+    ],
+)
+def test_a_message_that_opens_by_calling_an_emergency_gets_at_least_the_check(
+    message: str,
+) -> None:
+    assert assess(message).level in ("check", "urgent")
+
+
+def test_an_emergency_word_inside_a_question_or_a_joke_is_not_danger_now() -> None:
+    assert assess("nomor darurat KBRI Kuala Lumpur berapa?").level == "calm"
+    # An opening "darurat!" about food is asked the check question, never called urgent.
+    assert assess("darurat!!! martabak abis sblm aku dpt").level == "check"
