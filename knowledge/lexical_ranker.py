@@ -214,6 +214,7 @@ class LexicalRanker:
         self._topic_chars = _TfIdfIndex([topic_chars[t] for t in self._topic_ids], self._chars.rows)
         self._vocabulary = sorted(self._words.idf)
         self._nearest: dict[str, str] = {}
+        self._within_reach: dict[int, list[str]] = {}
 
     def _terms(self, normalised: str) -> list[str]:
         """Return the stemmed content words of normalised text."""
@@ -229,13 +230,32 @@ class LexicalRanker:
             nearest = self._nearest.get(word)
             if nearest is None:
                 found = process.extractOne(
-                    word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+                    word, self._candidates(len(word)), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
                 )
                 nearest = found[0] if found else word
                 if len(self._nearest) < NEAREST_CACHE_SIZE:  # bounded: typed words are endless
                     self._nearest[word] = nearest
             corrected.append(nearest)
         return corrected
+
+    def _candidates(self, length: int) -> list[str]:
+        """Return the known words whose length lets them reach TYPO_CUTOFF against a word of
+        this length, in vocabulary order (so the nearest word is the one the whole list gives).
+
+        fuzz.ratio is 100 * (1 - indel / (a + b)) and the indel distance is at least |a - b|, so
+        a word more than (100 - cutoff)% of the two lengths longer or shorter never reaches it.
+        An unknown word costs a scan of this list, not of the whole vocabulary.
+        """
+        found = self._within_reach.get(length)
+        if found is None:
+            reach = (100.0 - TYPO_CUTOFF) / 100.0
+            found = [
+                known
+                for known in self._vocabulary
+                if abs(len(known) - length) <= reach * (len(known) + length) + 1e-9
+            ]
+            self._within_reach[length] = found
+        return found
 
     @property
     def topic_ids(self) -> list[str]:

@@ -135,3 +135,40 @@ def test_a_weak_runner_up_is_not_offered_as_a_second_topic() -> None:
     assert weak.second_topic is None
     strong = Ranking.from_scores(owners, [40.0, SECOND_TOPIC_MIN + 1, 5.0], threshold=10.0)
     assert strong.second_topic == "negara.taiwan"
+
+
+def test_typo_correction_searches_only_words_long_enough_and_finds_what_the_whole_list_finds(
+    knowledge: KnowledgeBase,
+) -> None:
+    from rapidfuzz import fuzz, process
+
+    from knowledge.lexical_ranker import TYPO_CUTOFF
+
+    lexical = knowledge.retriever.lexical
+    vocabulary = lexical._vocabulary
+    words = [
+        "pasprot",
+        "majkan",
+        "gajih",
+        "kaangguy",
+        "ngladeni",
+        "pangmurahna",
+        "kacilakaan",
+        "penampungn",
+        "rentenirr",
+        "bpjss",
+        "dokumenn",
+        "tki",
+        "perjanjiaan",
+        "sertifikt",
+        "keberangkatn",
+        "imigrasii",
+        "xyzzyq",
+        "a" * 40,
+    ]
+    for word in words:
+        whole = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        reached = lexical._candidates(len(word))
+        assert len(reached) < len(vocabulary)  # the point: fewer words to scan
+        within = process.extractOne(word, reached, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        assert within == (whole if whole is None else (whole[0], whole[1], reached.index(whole[0])))
