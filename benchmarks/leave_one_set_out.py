@@ -62,6 +62,7 @@ def main() -> None:
     from knowledge.learned import load_learned
     from knowledge.loader import load_topics
     from knowledge.model import topic_names
+    from knowledge.ranking import Ranking
     from knowledge.retriever import DEFAULT_THRESHOLD, Retriever
     from knowledge.safety import LabelledMessage, decide, read, train_cached, training_messages
     from knowledge.topic_classifier import DEFAULT_VIEW
@@ -132,8 +133,9 @@ def main() -> None:
             for item in read_set(held):
                 if item.get("urgent") or "topics" not in item:
                     continue
+                # Scored once: the product's rule and every swept rule read the same scores.
                 scores = retriever.scores(item["text"])
-                got = retriever.rank(item["text"]).topic_id
+                got = Ranking.from_scores(retriever.owners, scores, retriever.threshold).topic_id
                 if swept:
                     for rule, counts in swept.items():
                         outcome = _outcome(retriever.owners, scores, item, *rule)
