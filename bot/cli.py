@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.evaluation import score
 from bot.messages import Channel, Inbound
 from handlers.base import Reply
+from knowledge.loader import KnowledgeError
 
 if TYPE_CHECKING:
     from knowledge.learned import Learned
@@ -355,6 +356,19 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _run_command(args)
+    except KnowledgeError as error:
+        # Broken content is the maintainer's to mend: name each problem, not a traceback.
+        print("error: the knowledge files do not load:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        print("fix them (`migrasi-aman kb check` lists every problem)", file=sys.stderr)
+        return 1
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """Run the parsed command."""
     handled = admin_cli.run(args)
     if handled is None:
         handled = review_cli.run(args)

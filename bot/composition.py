@@ -49,10 +49,11 @@ async def build_service(
 ) -> Service:
     """Migrate the database and build the engine with the configured pipeline."""
     clock = clock or (lambda: datetime.now(UTC))
+    # Content first: if it does not load, no database connection is left open behind it.
+    knowledge = knowledge or KnowledgeBase.load(threshold=settings.answer_threshold)
     database = create_engine(settings.database_url)
     await migrate(database)
     storage = SqlStorage(database, clock, settings.answer_windows())
-    knowledge = knowledge or KnowledgeBase.load(threshold=settings.answer_threshold)
     translator = Translator(default=settings.default_locale)
     engine = Engine(
         storage,

@@ -88,3 +88,19 @@ def test_ask_json_reports_a_request_for_a_person_as_the_service_centre(
     answer = json.loads(_run(capsys, "ask", "saya mau ngobrol sama petugas desa", "--json"))
     assert answer["topic"] == "layanan.pusat_layanan"
     assert "setuju" in answer["reply"]
+
+
+def test_broken_content_names_its_problems_instead_of_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import knowledge.base
+    from knowledge.loader import load_topics
+
+    # An empty content folder: every topic of the spec is missing, so nothing loads.
+    monkeypatch.setattr(knowledge.base, "load_topics", lambda *_: load_topics(tmp_path))
+    assert main(["ask", "umur minimal jadi tkw brp"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: the knowledge files do not load:")
+    assert "kb check" in captured.err
+    assert "Traceback" not in captured.err
