@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 
 # Single-word rewrites: informal spelling -> canonical word(s).
 SLANG: dict[str, str] = {
@@ -497,6 +498,9 @@ _PHRASE_PATTERN = re.compile(
 )
 
 
+# One message is folded and normalised by the ranker, the classifier and the triage in turn:
+# the cache makes the second and third time free (both are pure functions of the text).
+@lru_cache(maxsize=64)
 def fold(text: str) -> str:
     """Lower-case, strip accents and emoji, collapse 3+ repeats, split digits from words."""
     text = unicodedata.normalize("NFKD", text.lower())
@@ -508,6 +512,7 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=64)
 def normalize(text: str) -> str:
     """Return the canonical form of a message: folded, phrases and slang rewritten."""
     words = " ".join(SLANG.get(word, word) for word in fold(text).split())

@@ -126,3 +126,16 @@ def test_the_lexicon_verdict_is_the_same_when_its_findings_are_passed_in() -> No
     for text in TEXTS[:: max(1, len(TEXTS) // 1500)]:
         normalised = normalize(text)
         assert rule_verdict(normalised, danger_kinds(normalised)) == rule_verdict(normalised)
+
+
+@pytest.mark.parametrize("sparse_from", [0, 10**12], ids=["scipy-always", "numpy-always"])
+def test_both_ways_of_summing_postings_give_the_reference_scores(
+    knowledge: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, sparse_from: int
+) -> None:
+    from knowledge import lexical_ranker
+
+    monkeypatch.setattr(lexical_ranker, "SPARSE_FROM", sparse_from)
+    lexical = knowledge.retriever.lexical
+    for text in TEXTS[::10]:
+        difference = np.abs(lexical.scores(text) - lexical.reference_scores(text)).max()
+        assert difference / 100 < 1e-6, text
