@@ -91,13 +91,13 @@ def lookup(vocabulary: dict[str, int], counts: Counter[str]) -> _Query:
 
 
 # Postings a query must touch before scipy's sparse product is the faster way to sum them
-# (measured on the shipped indexes: the char index, ~100,000 postings a message, is 3x faster
+# (measured on the shipped indexes: the char index, ~100,000 postings a message, is 2x faster
 # with scipy; the word and topic indexes, a few thousand, are 2-3x faster with numpy).
 SPARSE_FROM = 20_000
 
 
 class _TfIdfIndex:
-    """A TF-IDF cosine index over small documents, its postings in flat numpy arrays (CSR)."""
+    """A TF-IDF cosine index over small documents, its postings a term-by-document CSR matrix."""
 
     def __init__(
         self, documents: Sequence[Counter[str]], vocabulary: dict[str, int] | None = None
@@ -124,15 +124,15 @@ class _TfIdfIndex:
                 ids.append(doc_id)
                 weights.append(weight)
         # Each term's documents and weights are one slice of flat arrays, so a query gathers
-        # every posting it touches in a few numpy calls, not one call per term.
+        # every posting it touches in a few array calls, not one call per term.
         starts = np.zeros(len(collected) + 1, dtype=np.int64)
         np.cumsum([len(ids) for ids, _ in collected], out=starts[1:])
         documents = np.array([doc for ids, _ in collected for doc in ids], dtype=np.int64)
         weights = np.array(
             [weight for _, weights in collected for weight in weights], dtype=np.float32
         )
-        # A term-by-document matrix: a query's rows are sliced and summed per document in
-        # scipy's compiled loops (a message touches ~100,000 postings of the char index).
+        # The same arrays as a term-by-document matrix (scipy shares the weights and may narrow
+        # the index arrays to int32).
         self.matrix = sparse.csr_matrix((weights, documents, starts), shape=(len(self.rows), total))
 
     def _weigh(self, counts: Counter[str], unknown_idf: float | None = None) -> Vector:
