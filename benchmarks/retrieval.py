@@ -110,17 +110,27 @@ def by_register(kb: KnowledgeBase, items: list[dict]) -> None:
         )
 
 
-def latency(kb: KnowledgeBase, texts: list[str], rounds: int = 3) -> tuple[float, float]:
-    """Return p50 and p99 milliseconds of triage plus ranking per message."""
-    samples = []
+def latency(kb: KnowledgeBase, texts: list[str], rounds: int = 3) -> tuple[float, float, float]:
+    """Return p50 and p99 milliseconds of triage plus ranking per message, over every round,
+    and the p99 of each message's fastest round: its own cost without the machine's jitter
+    (a busy or shared machine stretches single samples, not every round of one message)."""
+    samples: list[float] = []
+    fastest = [float("inf")] * len(texts)
     for _ in range(rounds):
-        for text in texts:
+        for position, text in enumerate(texts):
             start = time.perf_counter()
             assess(text)
             kb.rank(text)
-            samples.append((time.perf_counter() - start) * 1000)
+            elapsed = (time.perf_counter() - start) * 1000
+            samples.append(elapsed)
+            fastest[position] = min(fastest[position], elapsed)
     samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.99) - 1]
+    fastest.sort()
+    return (
+        statistics.median(samples),
+        samples[int(len(samples) * 0.99) - 1],
+        fastest[max(0, int(len(fastest) * 0.99) - 1)],
+    )
 
 
 def main() -> None:
@@ -206,8 +216,11 @@ def main() -> None:
                 print(f"  {value:9.0f}  {top:11.1%}  {abstain:11.1%}{marker}")
         if any("register" in item for item in items):
             by_register(kb, items)
-        p50, p99 = latency(kb, [item["text"] for item in items])
-        print(f"  latency per message (triage + ranking): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+        p50, p99, p99_fastest = latency(kb, [item["text"] for item in items])
+        print(
+            f"  latency per message (triage + ranking): p50 {p50:.2f} ms, p99 {p99:.2f} ms; "
+            f"p99 of each message's fastest round {p99_fastest:.2f} ms"
+        )
 
 
 if __name__ == "__main__":
