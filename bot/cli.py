@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.evaluation import score
 from bot.messages import Channel, Inbound
 from handlers.base import Reply
-from knowledge.loader import KnowledgeError
+from knowledge.loader import KnowledgeError, load_topics
 
 if TYPE_CHECKING:
     from knowledge.learned import Learned
@@ -382,6 +382,10 @@ def _run_command(args: argparse.Namespace) -> int:
         if args.workers < 1:
             print("--workers must be at least 1", file=sys.stderr)
             return 2
+        # Each worker loads the knowledge inside uvicorn's start-up, which logs a traceback
+        # and exits 3 when it does not load: read the content here first (about 50 ms), so
+        # a broken file is named once, as every other command names it, and nothing starts.
+        load_topics()
         serve(Settings(), host=args.host, port=args.port, workers=args.workers, sender=args.sender)
         return 0
     if args.command == "sender":

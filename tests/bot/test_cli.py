@@ -104,3 +104,22 @@ def test_broken_content_names_its_problems_instead_of_a_traceback(
     assert captured.err.startswith("error: the knowledge files do not load:")
     assert "kb check" in captured.err
     assert "Traceback" not in captured.err
+
+
+def test_serve_with_broken_content_names_its_problems_and_starts_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import bot.cli
+    import knowledge.base
+    from knowledge.loader import load_topics
+
+    def broken(*_: object) -> object:
+        return load_topics(tmp_path)
+
+    # The workers' own load fails too: started, uvicorn would log a traceback and exit 3.
+    monkeypatch.setattr(knowledge.base, "load_topics", broken)
+    monkeypatch.setattr(bot.cli, "load_topics", broken)
+    assert main(["serve", "--port", "0"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith("error: the knowledge files do not load:")
+    assert "Traceback" not in captured.err
