@@ -643,3 +643,28 @@ def test_an_emergency_word_inside_a_question_or_a_joke_is_not_danger_now() -> No
     assert assess("nomor darurat KBRI Kuala Lumpur berapa?").level == "calm"
     # An opening "darurat!" about food is asked the check question, never called urgent.
     assert assess("darurat!!! martabak abis sblm aku dpt").level == "check"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "sy udh gk kuat lg pgn mati aja, gaji gk dibayar dari tahun lalu, majikan marah terus",
+        "Aku wis ora kuat, pengen mati wae, utang numpuk",
+        "I can't take it anymore, I just want to die",
+    ],
+)
+def test_wanting_to_die_and_unable_to_bear_it_is_urgent(message: str) -> None:
+    # The model alone scored the first as only possible danger (a past "tahun lalu" in it).
+    assert assess(message).urgent, assess(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "dulu di Taiwan saya sudah tidak kuat dan ingin mati saja, sekarang sudah pulih. "
+        "ada konseling buat purna PMI?",
+        "capek pengen mati rasanya liat tagihan listrik wkwk",
+    ],
+)
+def test_despair_told_as_past_or_as_a_joke_is_not_urgent(message: str) -> None:
+    assert not assess(message).urgent, assess(message)
