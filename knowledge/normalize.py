@@ -384,7 +384,6 @@ SLANG: dict[str, str] = {
     "nelpon": "telepon",
     "ditelpon": "ditelepon",
     "telpon": "telepon",
-    "oleh": "boleh",
     "lungo": "pergi",
     "budal": "berangkat",
     "mangkat": "berangkat",
@@ -473,6 +472,13 @@ PHRASES: dict[str, str] = {
     "es ke ce ke": "skck",
     "government to government": "g2g",
     "bank keliling": "rentenir",
+    # Javanese "oleh" is "may" ("ora oleh metu"), Indonesian "oleh" is "by" ("ditahan oleh
+    # agen"): only beside a Javanese negation, "already" or question tag is it "boleh".
+    "tidak oleh": "tidak boleh",
+    "oleh tidak": "boleh tidak",
+    "sudah oleh": "sudah boleh",
+    "oleh po": "boleh po",
+    "oleh to": "boleh to",
 }
 
 # Very common words that carry no topic signal; dropped from term matching.

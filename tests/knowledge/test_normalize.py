@@ -88,3 +88,17 @@ def test_acronyms_spelled_out_by_voice_or_split_at_a_digit_read_as_typed(
     heard: str, canonical: str
 ) -> None:
     assert normalize(heard) == canonical
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("paspor ditahan oleh agen", "paspor ditahan oleh agen"),  # Indonesian "by"
+        ("dilarang pulang oleh majikan", "dilarang pulang oleh majikan"),
+        ("aku ra oleh metu", "saya tidak boleh keluar"),  # Javanese "may"
+        ("oleh ora yen aku mulih", "boleh tidak kalau saya pulang"),
+        ("wis oleh mulih", "sudah boleh pulang"),
+    ],
+)
+def test_oleh_is_may_only_where_javanese_says_so(typed: str, canonical: str) -> None:
+    assert normalize(typed) == canonical
