@@ -1,7 +1,7 @@
 """Leave-one-set-out: does training on the sets already read help on a set nobody trained on?
 
 Run: .venv/bin/python benchmarks/leave_one_set_out.py [--without-sets] [--triage] [--sweep]
-     [--no-regional] [--misses FILE]
+     [--no-regional] [--misses FILE] [--mode ensemble|classifier|lexical] [--stem] [--typos]
 
 The sets in benchmarks/data/ that were read once as blind sets (blind4 onwards) are training data
 now (scripts/import_tuning_sets.py). For each of them, train on everything else (the content,
@@ -55,6 +55,14 @@ def main() -> None:
         "--no-regional", action="store_true", help="train the classifier without regional words"
     )
     parser.add_argument("--misses", type=Path, help="write each wrong topic line here (JSON lines)")
+    parser.add_argument(
+        "--mode",
+        choices=("ensemble", "classifier", "lexical"),
+        default="ensemble",
+        help="which retriever to score (the product uses the ensemble)",
+    )
+    parser.add_argument("--stem", action="store_true", help="the classifier also stems")
+    parser.add_argument("--typos", action="store_true", help="the classifier also corrects typos")
     args = parser.parse_args()
     # Fresh models for every row, never the shared cache (set before the models are imported).
     os.environ["MIGRASI_MODEL_CACHE"] = tempfile.mkdtemp(prefix="loso-")
@@ -127,7 +135,10 @@ def main() -> None:
                 trained,
                 DEFAULT_THRESHOLD,
                 out_of_scope=everyday + extra_everyday,
-                view=replace(DEFAULT_VIEW, regional=not args.no_regional),
+                mode=args.mode,
+                view=replace(
+                    DEFAULT_VIEW, regional=not args.no_regional, stem=args.stem, typos=args.typos
+                ),
             )
             row = [0, 0, 0, 0, 0, 0]  # right, in scope, declined, out of scope
             for item in read_set(held):
