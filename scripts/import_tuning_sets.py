@@ -22,9 +22,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
-# The sets read once as blind sets (blind4-18). The earlier ones (holdout, blind, blind2,
+# The sets read once as blind sets (blind4-19). The earlier ones (holdout, blind, blind2,
 # blind3) added nothing leave-one-set-out; earlier_sets.jsonl holds their urgent/calm labels.
-TOPIC_SETS = [f"blind{k}" for k in range(4, 19)]
+TOPIC_SETS = [f"blind{k}" for k in range(4, 20)]
 TRIAGE_SETS = TOPIC_SETS
 EXAMPLES_OUT = ROOT / "knowledge" / "examples" / "tuning_sets.yaml"
 TRIAGE_OUT = ROOT / "knowledge" / "triage" / "tuning_sets.jsonl"
