@@ -5,7 +5,8 @@ lexicon's findings as features (knowledge/danger_lexicon.py), trained determinis
 the triage corpus in knowledge/triage/ (urgent messages and calm messages that only sound
 alarming, written by separate writers) and on the knowledge base's ordinary questions.
 The lexicon is not the final word, but it is a floor: a message the rules call urgent, or
-one that mentions suicide, is never called calm.
+one that mentions suicide, is never called calm, and wanting to die said with "I can't take
+it any more" is always urgent.
 
 The outcome drives the first handler of the pipeline: `urgent` files a priority case and
 gives the emergency channels; `check` asks one short question before the normal answer.
@@ -84,7 +85,7 @@ MIN_CLAUSE_WORDS = 4
 # jokes ("darurat! martabak abis"). "Tolong" and "help" open polite requests too, so not they.
 _OPENS_WITH_ALARM = re.compile(r"(darurat|sos|emergency)\b")
 # Wanting to die said with "I can't take it any more" is danger now whatever the model's score
-# (over every labelled line: 44 such messages, all urgent, none calm; the jokes and hyperboles
+# (over every labelled line: 45 such messages, all urgent, none calm; the jokes and hyperboles
 # say "capek ... wkwk", not this). Normalised text: "udh gk kuat lg" arrives as "sudah tidak
 # kuat lagi". Not when the message tells it as past or healed ("dulu ... sekarang sudah pulih").
 _DESPAIR_NOW = re.compile(
