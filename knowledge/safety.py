@@ -87,17 +87,17 @@ _OPENS_WITH_ALARM = re.compile(r"(darurat|sos|emergency)\b")
 # Wanting to die said with "I can't take it any more" is danger now whatever the model's score
 # (over every labelled line: 45 such messages, all urgent, none calm; the jokes and hyperboles
 # say "capek ... wkwk", not this). Normalised text: "udh gk kuat lg" arrives as "sudah tidak
-# kuat lagi". Not when the message tells it as past or healed ("dulu ... sekarang sudah pulih").
+# kuat lagi". The lexicon's own readings of past, news and general questions, and an "if"
+# before it, still hold (`_despair_now`).
 _DESPAIR_NOW = re.compile(
     r"\b(sudah|wis|wes|tos|geus|dah) (tidak|teu|ta) (kuat|tahan|sanggup)\b|"
     r"\btidak (kuat|tahan|sanggup) lagi\b|\bputus asa\b|\b(capek|lelah) hidup\b|"
     r"\bcan ?(not|t) (take it|go on)\b"
 )
-_TOLD_AS_PAST = re.compile(
-    r"\b(dulu|dahulu|pernah|biyen|mbiyen|baheula|kantos|kungsi|nate|rumiyin|kapungkur|"
-    r"used to|ago)\b|\b(sekarang|kini|now|saiki|ayeuna)\b.*\b(sudah|wis|tos|dah|am|is)\b.*"
-    r"\b(aman|sembuh|pulih|sehat|baik|mari|damang|cageur|safe|fine|okay|ok|better)\b"
-)
+# Said of people in general, not by the writer: "warga yang bilang sudah tidak kuat".
+_ABOUT_OTHERS = re.compile(r"\byang( \w+){0,2} $")
+# "gaji tidak dibayar dari tahun lalu" is still going on: not a past event.
+_ONGOING_SINCE = re.compile(r"\b(sejak|dari)( \w+){0,2} (tahun|bulan|minggu) lalu\b")
 # A message that is nothing but a cry ("tolong!", "please help", "SOS kak") says too little for
 # the model, which learned "tolong" from polite requests too: it always gets the check question.
 _BARE_CRY = re.compile(
@@ -277,6 +277,24 @@ class SafetyClassifier(FastScoring):
         )
 
 
+def _despair_now(normalised: str) -> bool:
+    """Return True when the message says its writer cannot bear it any more, here and now.
+
+    Read as the lexicon reads any danger (`rule_verdict`): not when told as past or healed
+    unless something says it is still going on, not in a news story or a general question
+    ("warga yang bilang sudah tidak kuat"), and not after an "if" ("kalau nanti ...").
+    """
+    found = _DESPAIR_NOW.search(normalised)
+    if found is None or _HYPOTHETICAL.search(normalised[: found.start()]):
+        return False
+    told = _ONGOING_SINCE.sub(" ", normalised)
+    if PAST.search(told) and not PRESENT.search(told):
+        return False
+    if _ABOUT_OTHERS.search(normalised[: found.start()]):
+        return False
+    return not GENERAL.search(told)
+
+
 def decide(probability: float, text: str | Reading) -> Triage:
     """Turn the model's probability and the lexicon's floor into the three-way outcome."""
     reading = text if isinstance(text, Reading) else read(text)
@@ -285,11 +303,7 @@ def decide(probability: float, text: str | Reading) -> Triage:
     if len(normalised.split()) < MIN_WORDS and not kinds and not CRY.search(normalised):
         # "tidak", "menu", "2": a dialog answer carries too little to call danger on.
         return Triage("calm", kinds, round(probability, 4))
-    if probability >= URGENT_AT or (
-        SUICIDE_KIND in kinds
-        and _DESPAIR_NOW.search(normalised)
-        and not _TOLD_AS_PAST.search(normalised)
-    ):
+    if probability >= URGENT_AT or (SUICIDE_KIND in kinds and _despair_now(normalised)):
         level: SafetyLevel = "urgent"
     elif (
         probability >= CHECK_AT

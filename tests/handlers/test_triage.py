@@ -668,3 +668,16 @@ def test_wanting_to_die_and_unable_to_bear_it_is_urgent(message: str) -> None:
 )
 def test_despair_told_as_past_or_as_a_joke_is_not_urgent(message: str) -> None:
     assert not assess(message).urgent, assess(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Lihat berita ada PMI yang sudah tidak kuat lalu bunuh diri di Taiwan, gimana mencegahnya?",
+        "Bagaimana cara petugas desa menanggapi warga yang bilang sudah tidak kuat dan ingin mati?",
+        "kalau nanti di sana saya sudah tidak kuat dan ingin mati, harus hubungi siapa?",
+    ],
+)
+def test_despair_in_news_about_others_or_after_an_if_is_not_made_urgent(message: str) -> None:
+    # The model and the suicide floor still ask the check question; the despair floor stays out.
+    assert assess(message).level == "check", assess(message)
